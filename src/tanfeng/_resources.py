@@ -1,0 +1,35 @@
+"""Where the shipped data lives: inside the wheel (``tanfeng/_data/factors``) or, in a source
+checkout / editable install, the repository's top-level ``factors/`` folder."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["data_dir", "normalize_name"]
+
+
+@functools.cache
+def data_dir() -> Path:
+    """Folder of the default factor database."""
+    packaged = Path(str(resources.files("tanfeng"))) / "_data" / "factors"
+    if packaged.is_dir():
+        return packaged
+    source = Path(__file__).resolve().parents[2] / "factors"
+    if source.is_dir():
+        return source
+    raise FileNotFoundError(  # pragma: no cover - a broken install
+        "tanfeng's factor data was not found; reinstall the package (pip install tanfeng)"
+    )
+
+
+_DROP = str.maketrans("", "", " \t\r\n()（）[]【】{}「」〔〕《》—·:：'\"“”")
+
+
+@functools.lru_cache(maxsize=65536)
+def normalize_name(name: str) -> str:
+    """Fold a name for matching: NFKC width folding, lower case, no spaces, brackets or dashes."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", name).lower().translate(_DROP)

@@ -1,0 +1,166 @@
+"""Exceptions and warnings raised by tanfeng.
+
+Every error says what was expected, what was found and what to do about it. Errors that
+concern many rows of a table (`InputError`) carry a DataFrame of failures — one row per
+(row, column) problem, with a reason code that programs can branch on.
+
+All exceptions derive from `TanfengError`; several also derive from the builtin (or pint)
+exception that callers already catch, so ``except KeyError`` keeps working for unknown names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pint.errors import PintError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "FactorFallbackWarning",
+    "FactorNotFoundError",
+    "FactorTableError",
+    "InputError",
+    "RuleError",
+    "TanfengError",
+    "TanfengWarning",
+    "UnitError",
+    "UnknownCarrierError",
+    "UnknownRegionError",
+]
+
+
+class TanfengError(Exception):
+    """Base class of every error tanfeng raises on purpose."""
+
+
+class TanfengWarning(UserWarning):
+    """Base class of tanfeng's warnings."""
+
+
+class FactorFallbackWarning(TanfengWarning):
+    """A factor other than the one asked for was used (another data year, or a parent region)."""
+
+
+def _suggest(options: Sequence[str]) -> str:
+    if not options:
+        return ""
+    return " Did you mean: " + ", ".join(repr(o) for o in options) + "?"
+
+
+class UnitError(TanfengError, PintError, ValueError):
+    """A unit string that cannot be understood, or a unit of the wrong dimension.
+
+    Attributes
+    ----------
+    unit : str
+        The string as given.
+    suggestions : list of str
+        Close spellings that tanfeng does understand.
+    expected : str or None
+        The dimension that was expected (e.g. ``"mass"``), for dimension errors.
+    """
+
+    def __init__(
+        self,
+        unit: str,
+        reason: str = "unknown unit",
+        suggestions: Sequence[str] = (),
+        expected: str | None = None,
+    ) -> None:
+        self.unit = unit
+        self.reason = reason
+        self.suggestions = list(suggestions)
+        self.expected = expected
+        super().__init__(unit, reason)
+
+    def __str__(self) -> str:
+        msg = f"unit {self.unit!r}: {self.reason}."
+        if self.expected:
+            msg += f" Expected a unit of {self.expected}."
+        return msg + _suggest(self.suggestions)
+
+
+class UnknownCarrierError(TanfengError, KeyError):
+    """An energy-carrier (能源品种) name that is not in the carrier vocabulary."""
+
+    def __init__(self, name: object, suggestions: Sequence[str] = ()) -> None:
+        self.name = name
+        self.suggestions = list(suggestions)
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        return (
+            f"unknown energy carrier (能源品种) {self.name!r}."
+            + _suggest(self.suggestions)
+            + " See tanfeng.carriers.table() for the names tanfeng knows, or add an alias."
+        )
+
+
+class UnknownRegionError(TanfengError, KeyError):
+    """A region name that is not in ``factors/regions.csv``."""
+
+    def __init__(self, name: object, suggestions: Sequence[str] = ()) -> None:
+        self.name = name
+        self.suggestions = list(suggestions)
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        return f"unknown region {self.name!r}." + _suggest(self.suggestions)
+
+
+class FactorNotFoundError(TanfengError, LookupError):
+    """No factor in the factor set matches the request, even after the documented fallbacks."""
+
+    def __init__(self, message: str, request: dict[str, Any] | None = None) -> None:
+        self.request = request or {}
+        super().__init__(message)
+
+
+class FactorTableError(TanfengError, ValueError):
+    """A factor table failed validation; ``problems`` lists every failing row and check."""
+
+    def __init__(self, problems: pd.DataFrame) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the factor table")
+
+    def __str__(self) -> str:
+        lines = [f"factor table has {len(self.problems)} problem(s):"]
+        for rec in self.problems.head(20).itertuples(index=False):
+            lines.append(f"  - [{rec.check}] {rec.id}: {rec.message}")
+        if len(self.problems) > 20:
+            lines.append(f"  … and {len(self.problems) - 20} more (see .problems)")
+        return "\n".join(lines)
+
+
+class InputError(TanfengError, ValueError):
+    """Bad rows in an input table. ``failures`` has one row per problem.
+
+    Columns of ``failures``: ``row`` (the input index label), ``column``, ``value``,
+    ``reason`` (a stable code such as ``carrier_unknown``), ``message`` and ``suggestion``.
+    """
+
+    def __init__(self, failures: pd.DataFrame, what: str = "input table") -> None:
+        self.failures = failures
+        self.what = what
+        super().__init__(f"{len(failures)} problem(s) in the {what}")
+
+    def __str__(self) -> str:
+        f = self.failures
+        nrows = f["row"].nunique() if len(f) else 0
+        lines = [f"{len(f)} problem(s) in {nrows} row(s) of the {self.what}:"]
+        for rec in f.head(25).itertuples(index=False):
+            s = f"  row {rec.row!r}, column {rec.column!r}, value {rec.value!r}: [{rec.reason}] {rec.message}"
+            if rec.suggestion:
+                s += f" — {rec.suggestion}"
+            lines.append(s)
+        if len(f) > 25:
+            lines.append(f"  … and {len(f) - 25} more (see the exception's .failures DataFrame)")
+        lines.append("Fix these rows, or pass errors='report' to keep them with a 'problem' column.")
+        return "\n".join(lines)
+
+
+class RuleError(TanfengError, ValueError):
+    """A policy rule cannot be applied (suspended on that date, malformed rule file, …)."""

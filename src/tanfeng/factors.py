@@ -1,0 +1,646 @@
+"""The cited, versioned factor database: :class:`FactorSet`.
+
+Every factor is a row of ``factors/tce.csv``, ``combustion.csv`` or ``grid.csv`` (schema in
+``docs/factor-schema.md``) and names its source document, table and a confidence mark
+(``verified`` / ``secondary`` / ``unverified``). Published coefficients are stored as published,
+never recomputed (GB/T 2589's 原煤 coefficient is 0.7143, not 20 908 / 29 307.6).
+
+Examples
+--------
+>>> from tanfeng import FactorSet
+>>> fs = FactorSet.default()
+>>> f = fs.select("原煤", "tce_coefficient")
+>>> f.value, f.unit
+(0.7143, 'kgce/kg')
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from ._resources import data_dir
+from .carriers import CarrierVocabulary
+from .errors import FactorFallbackWarning, FactorNotFoundError, FactorTableError
+from .regions import Regions
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pint
+
+__all__ = [
+    "BASES",
+    "CONFIDENCE",
+    "FACTOR_COLUMNS",
+    "QUANTITY_DIMENSIONS",
+    "Factor",
+    "FactorSet",
+    "check_factor_table",
+    "normalize_basis",
+]
+
+FACTOR_FILES = ("tce.csv", "combustion.csv", "grid.csv")
+FACTOR_COLUMNS = [
+    "id", "carrier", "quantity", "value", "unit", "low", "high", "basis", "region", "data_year",
+    "valid_from", "valid_to", "variant", "source", "table", "confidence", "note",
+]
+CONFIDENCE = ("verified", "secondary", "unverified")
+BASES = ("calorific", "substitution", "both")
+
+#: Accepted spellings of the two bases (GLOSSARY: 当量值 = calorific, 等价值 = substitution).
+_BASIS_NAMES = {
+    "calorific": "calorific", "当量值": "calorific", "当量": "calorific", "equivalent": "calorific",
+    "substitution": "substitution", "等价值": "substitution", "等价": "substitution",
+    "both": "both", "两者": "both",
+}
+
+#: Dimension each quantity must have; ``{activity}`` is the carrier's measure.
+QUANTITY_DIMENSIONS = {
+    "tce_coefficient": "[energy] / {activity}",
+    "reference_ncv": "[energy] / {activity}",
+    "ncv": "[energy] / {activity}",
+    "carbon_content": "[carbon] / [energy]",
+    "oxidation_rate": "[]",
+    "emission_factor": "[carbon_dioxide] / {activity}",
+    "grid_co2": "[carbon_dioxide] / [energy]",
+    "heat_co2": "[carbon_dioxide] / [energy]",
+}
+
+#: Plausibility bands (value converted to the given unit), by (quantity, carrier category).
+#: They catch unit slips (kJ for MJ, % for fraction), not scientific disagreement. Bands follow
+#: the spread of IPCC 2006 Vol. 2 Table 1.2/1.3 defaults and the Chinese tables of
+#: ``factors.md`` §1, §4, §5 with margin.
+PLAUSIBLE: dict[tuple[str, str], tuple[float, float, str]] = {
+    ("ncv", "coal"): (5.0, 35.0, "GJ/t"),
+    ("ncv", "oil"): (30.0, 55.0, "GJ/t"),
+    ("carbon_content", "*"): (10.0, 80.0, "tC/TJ"),
+    ("oxidation_rate", "*"): (0.8, 1.0, "dimensionless"),
+    ("grid_co2", "*"): (0.05, 1.3, "tCO2/MWh"),
+    ("heat_co2", "*"): (0.03, 0.2, "tCO2/GJ"),
+}
+#: CO2 per tce of heat content for any fuel (tCO2/tce): natural gas ≈ 1.6, coal ≈ 2.6,
+#: blast-furnace gas ≈ 7.5 (factors.md §4 column "tCO2/tce").
+CO2_PER_TCE_BAND = (1.0, 8.0)
+#: Molar-mass ratio CO2 : C used by GB/T 32150 / GB/T 32151 (E = AD × NCV × CC × OF × 44/12).
+CO2_PER_CARBON = 44.0 / 12.0
+
+
+def normalize_basis(basis: str) -> str:
+    """``"当量值"`` -> ``"calorific"``, ``"等价值"`` -> ``"substitution"``; errors name the choices."""
+    key = str(basis).strip().lower()
+    if key not in _BASIS_NAMES:
+        raise ValueError(
+            f"unknown basis {basis!r}: use '当量值' (calorific), '等价值' (substitution) or 'both'"
+        )
+    return _BASIS_NAMES[key]
+
+
+class Factor(BaseModel):
+    """One factor row with its provenance."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    carrier: str
+    quantity: str
+    value: float
+    unit: str
+    low: float | None = None
+    high: float | None = None
+    basis: str = "both"
+    region: str = ""
+    data_year: int | None = None
+    variant: str = ""
+    source: str = ""
+    table: str = ""
+    confidence: str = "unverified"
+    note: str = ""
+    source_title: str = ""
+    source_number: str = ""
+
+    def to_quantity(self) -> pint.Quantity:
+        """The value as a pint Quantity in tanfeng's registry."""
+        from .units import Q_
+
+        return Q_(self.value, self.unit)
+
+    @property
+    def citation(self) -> str:
+        """``"GB/T 2589-2008 《综合能耗计算通则》 表A.1"`` — what to write under a table."""
+        parts = [p for p in (self.source_number, f"《{self.source_title}》" if self.source_title else "", self.table) if p]
+        return " ".join(parts) or self.source
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def _read_factor_csv(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col in FACTOR_COLUMNS:
+        if col not in df.columns:
+            df[col] = ""
+    df["file"] = path.name
+    return df
+
+
+def _coerce(rows: pd.DataFrame) -> pd.DataFrame:
+    """Typed copy: value/low/high float, data_year nullable int, text columns stripped."""
+    import pandas as pd
+
+    df = rows.copy()
+    for col in FACTOR_COLUMNS:
+        if col not in df.columns:
+            df[col] = ""
+    for col in ("value", "low", "high"):
+        df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce").astype(float)
+    df["data_year"] = pd.to_numeric(df["data_year"].replace("", None), errors="coerce").astype("Int64")
+    for col in ("id", "carrier", "quantity", "unit", "basis", "region", "variant", "source",
+                "table", "confidence", "note", "valid_from", "valid_to"):
+        df[col] = df[col].fillna("").astype(str).str.strip()
+    return df.reset_index(drop=True)
+
+
+class FactorSet:
+    """A validated, versioned collection of factors with their sources.
+
+    Use :meth:`default` for the shipped data, :meth:`from_dir` for a folder of the same shape,
+    and :meth:`override` to replace or add rows (e.g. a provincial 等价值 for electricity).
+    """
+
+    def __init__(
+        self,
+        rows: pd.DataFrame,
+        sources: pd.DataFrame,
+        carriers: CarrierVocabulary,
+        regions: Regions,
+        *,
+        label: str = "custom",
+    ) -> None:
+        self.rows = _coerce(rows)
+        self.sources = sources.fillna("").astype(str)
+        self.carriers = carriers
+        self.regions = regions
+        self.label = label
+        self._by_key = self.rows.groupby(["carrier", "quantity"], sort=False).indices
+        self._source_index = self.sources.set_index("id") if "id" in self.sources else None
+
+    # ----------------------------------------------------------------- loading
+    @classmethod
+    @functools.cache
+    def default(cls) -> FactorSet:
+        """The factor set shipped with tanfeng (cached; treat it as read-only)."""
+        return cls.from_dir(data_dir(), label="default")
+
+    @classmethod
+    def from_dir(cls, path: str | Path, *, label: str | None = None) -> FactorSet:
+        """Load ``sources.csv``, ``carriers.csv``, ``regions.csv`` and the factor files of a folder.
+
+        Files missing from ``path`` are taken from the shipped data, so a folder holding only
+        ``grid.csv`` replaces just the grid factors.
+        """
+        import pandas as pd
+
+        path = Path(path)
+        shipped = data_dir()
+
+        def pick(name: str) -> Path:
+            p = path / name
+            return p if p.exists() else shipped / name
+
+        frames = [_read_factor_csv(pick(n)) for n in FACTOR_FILES]
+        rows = pd.concat(frames, ignore_index=True)
+        sources = pd.read_csv(pick("sources.csv"), dtype=str, keep_default_na=False)
+        return cls(
+            rows,
+            sources,
+            CarrierVocabulary.from_csv(pick("carriers.csv")),
+            Regions.from_csv(pick("regions.csv")),
+            label=label or str(path),
+        )
+
+    def override(
+        self,
+        rows: pd.DataFrame | Iterable[Mapping[str, Any]],
+        *,
+        sources: pd.DataFrame | Iterable[Mapping[str, Any]] | None = None,
+    ) -> FactorSet:
+        """A new FactorSet with ``rows`` replacing rows of the same key (or added).
+
+        Each row needs at least ``carrier``, ``quantity``, ``value``, ``unit`` and ``source``;
+        a source that is not yet known must come in ``sources`` (columns of ``sources.csv``).
+        Carrier names are resolved (``"电力"`` -> ``electricity``); the basis may be given as
+        当量值 / 等价值.
+
+        Examples
+        --------
+        >>> fs = FactorSet.default().override(
+        ...     [{"carrier": "电力", "quantity": "tce_coefficient", "value": 0.300,
+        ...       "unit": "kgce/kWh", "basis": "等价值", "data_year": 2022,
+        ...       "variant": "", "source": "bureau-2022", "confidence": "verified"}],
+        ...     sources=[{"id": "bureau-2022", "title": "某县发改局 2022 等价值通知"}])
+        >>> fs.select("electricity", "tce_coefficient", basis="等价值", year=2022).value
+        0.3
+        """
+        import pandas as pd
+
+        new = pd.DataFrame(list(rows) if not isinstance(rows, pd.DataFrame) else rows).copy()
+        for col in FACTOR_COLUMNS:
+            if col not in new.columns:
+                new[col] = ""
+        new = new.astype({c: object for c in new.columns})
+        new["carrier"] = [self.carriers.resolve(str(c)) for c in new["carrier"]]
+        new["basis"] = [normalize_basis(b) if str(b).strip() else "both" for b in new["basis"]]
+        new["region"] = [self.regions.resolve(r) if str(r).strip() else "" for r in new["region"]]
+        if (new["id"].astype(str).str.strip() == "").any():
+            new["id"] = [
+                i if str(i).strip() else f"override-{r['carrier']}-{r['quantity']}-{r['basis']}-{r['region']}-{r['data_year']}"
+                for i, r in zip(new["id"], new.to_dict("records"))
+            ]
+        new["file"] = "override"
+        new = _coerce(new)
+        key = ["carrier", "quantity", "basis", "region", "data_year", "variant"]
+        old = self.rows
+        merged = old.merge(new[key], on=key, how="left", indicator=True)
+        kept = old[(merged["_merge"] == "left_only").to_numpy()]
+        all_rows = pd.concat([kept, new], ignore_index=True)
+        src = self.sources
+        if sources is not None:
+            extra = pd.DataFrame(list(sources) if not isinstance(sources, pd.DataFrame) else sources)
+            src = pd.concat([src[~src["id"].isin(extra["id"])], extra], ignore_index=True)
+        return FactorSet(all_rows, src, self.carriers, self.regions, label=f"{self.label}+override")
+
+    # ------------------------------------------------------------- provenance
+    @functools.cached_property
+    def content_hash(self) -> str:
+        """SHA-256 (first 12 hex digits) of the factor rows and sources."""
+        h = hashlib.sha256()
+        h.update(self.rows[FACTOR_COLUMNS].to_csv(index=False).encode())
+        h.update(self.sources.to_csv(index=False).encode())
+        return h.hexdigest()[:12]
+
+    @property
+    def version(self) -> str:
+        """``"<package version>+<content hash>"``, recorded in every result."""
+        from . import __version__
+
+        return f"{__version__}+{self.content_hash}"
+
+    def __repr__(self) -> str:
+        return f"<FactorSet {self.label!r} {len(self.rows)} factors, version {self.version}>"
+
+    def source(self, source_id: str) -> dict[str, str]:
+        """The ``sources.csv`` row of a source id."""
+        if self._source_index is None or source_id not in self._source_index.index:
+            raise KeyError(f"unknown source {source_id!r}")
+        return {"id": source_id, **self._source_index.loc[source_id].to_dict()}
+
+    # -------------------------------------------------------------- selection
+    def _factor(self, rec: Mapping[str, Any]) -> Factor:
+        src = self._source_index.loc[rec["source"]] if (
+            self._source_index is not None and rec["source"] in self._source_index.index
+        ) else None
+        data = {k: rec[k] for k in Factor.model_fields if k in rec and k not in ("source_title", "source_number")}
+        for k in ("low", "high"):
+            data[k] = None if _blank(data.get(k)) else float(data[k])
+        dy = rec.get("data_year")
+        data["data_year"] = None if dy is None or _is_na(dy) else int(dy)
+        if src is not None:
+            data["source_title"] = str(src.get("title", ""))
+            data["source_number"] = str(src.get("number", ""))
+        return Factor(**data)
+
+    def candidates(self, carrier: str, quantity: str) -> pd.DataFrame:
+        """All rows for a carrier (any name) and quantity."""
+        cid = self.carriers.resolve(carrier)
+        idx = self._by_key.get((cid, quantity))
+        if idx is None:
+            return self.rows.iloc[0:0]
+        return self.rows.iloc[idx]
+
+    def select(
+        self,
+        carrier: str,
+        quantity: str,
+        *,
+        region: str | None = None,
+        year: int | None = None,
+        basis: str = "both",
+        variant: str = "",
+        warn: bool = True,
+    ) -> Factor:
+        """The one factor for a request, by the documented rule.
+
+        1. Rows of the carrier, quantity and variant (default: the unnamed variant).
+        2. Basis: exact basis, else a ``both`` row.
+        3. Region: exact; else a row for everywhere (empty region); else the parent region
+           (浙江 -> 华东 -> national), with a `FactorFallbackWarning`.
+        4. Year: exact data year; else a timeless row; else the latest data year not after
+           ``year`` (warning naming the year used); ``year=None`` takes the latest.
+        5. Else `FactorNotFoundError`, which lists what exists.
+
+        Examples
+        --------
+        >>> fs = FactorSet.default()
+        >>> f = fs.select("electricity", "grid_co2", region="浙江", year=2022)
+        >>> f.value, f.unit, f.source_number
+        (0.5153, 'tCO2/MWh', '公告2024年第33号')
+        """
+        f, msgs = self._select(carrier, quantity, region=region, year=year, basis=basis, variant=variant)
+        if warn:
+            for m in msgs:
+                warnings.warn(m, FactorFallbackWarning, stacklevel=2)
+        return f
+
+    def _select(
+        self,
+        carrier: str,
+        quantity: str,
+        *,
+        region: str | None = None,
+        year: int | None = None,
+        basis: str = "both",
+        variant: str = "",
+    ) -> tuple[Factor, list[str]]:
+        """`select` without warnings: returns the factor and the fallback messages."""
+        cid = self.carriers.resolve(carrier)
+        b = normalize_basis(basis)
+        rows = self.candidates(cid, quantity)
+        rows = rows[rows["variant"] == (variant or "")]
+        request = {"carrier": cid, "quantity": quantity, "region": region, "year": year,
+                   "basis": b, "variant": variant}
+        if b != "both":
+            exact = rows[rows["basis"] == b]
+            rows = exact if len(exact) else rows[rows["basis"] == "both"]
+        else:
+            pref = rows[rows["basis"].isin(["both", "calorific"])]
+            rows = pref if len(pref) else rows
+        if rows.empty:
+            raise FactorNotFoundError(self._missing_message(cid, quantity, b, variant), request)
+        msgs: list[str] = []
+        chain = self.regions.chain(region) if region else ["national"]
+        levels = [rows[rows["region"] == chain[0]], rows[rows["region"] == ""]]
+        levels += [rows[rows["region"] == reg] for reg in chain[1:]]
+        names = [chain[0], "", *chain[1:]]
+        tried: list[str] = []
+        for level, (reg, r) in enumerate(zip(names, levels)):
+            if r.empty:
+                continue
+            hit, year_msg = _pick_year(r, year)
+            if hit is None:
+                tried.append(f"{reg or 'everywhere'}: years {sorted(int(y) for y in r['data_year'].dropna())}")
+                continue
+            if level >= 2:
+                msgs.append(
+                    f"no {quantity} factor for {cid} in region {chain[0]!r}"
+                    + (f" for data year {year}" if year is not None else "")
+                    + f"; used parent region {reg!r}"
+                )
+            if year_msg:
+                msgs.append(f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; {year_msg}")
+            return self._factor(hit), msgs
+        have = sorted(set(rows["region"]))
+        raise FactorNotFoundError(
+            f"no {quantity} factor for {cid} in region {chain[0]!r} or its parents {chain[1:]}"
+            + (f" for data year {year} or earlier" if year is not None else "")
+            + f"; available: {tried or have}. Supply one with FactorSet.override(...) or pass factor=",
+            request,
+        )
+
+    def _missing_message(self, cid: str, quantity: str, basis: str, variant: str) -> str:
+        rows = self.rows[self.rows["carrier"] == cid]
+        have = sorted({f"{q}/{b}/{v or 'default'}" for q, b, v in zip(rows["quantity"], rows["basis"], rows["variant"])})
+        msg = f"no {quantity} factor for carrier {cid!r} (basis {basis}, variant {variant or 'default'!r})."
+        if basis == "substitution" and quantity == "tce_coefficient":
+            msg += (" 等价值 needs a year-stamped factor: pass factor=Q_(0.300, 'kgce/kWh') or add one "
+                    "with FactorSet.override(...).")
+        return msg + f" Available for {cid}: {have or 'nothing'}"
+
+    # ------------------------------------------------------------- validation
+    def check(self) -> pd.DataFrame:
+        """Problems found by :func:`check_factor_table` (an empty frame when all is well)."""
+        return check_factor_table(self.rows, sources=self.sources, carriers=self.carriers, regions=self.regions)
+
+    def validate(self) -> FactorSet:
+        """Run every schema and consistency check; raise `FactorTableError` listing all problems."""
+        problems = self.check()
+        if len(problems):
+            raise FactorTableError(problems)
+        return self
+
+    def table(self, carrier: str | None = None, quantity: str | None = None) -> pd.DataFrame:
+        """The factor rows (optionally of one carrier / quantity) with source titles joined in."""
+        df = self.rows
+        if carrier is not None:
+            df = df[df["carrier"] == self.carriers.resolve(carrier)]
+        if quantity is not None:
+            df = df[df["quantity"] == quantity]
+        src = self.sources[["id", "number", "title"]].rename(
+            columns={"id": "source", "number": "source_number", "title": "source_title"}
+        )
+        return df[FACTOR_COLUMNS].merge(src, on="source", how="left")
+
+
+def _pick_year(rows: pd.DataFrame, year: int | None) -> tuple[dict[str, Any] | None, str]:
+    """Row for ``year`` within one region: exact, timeless, else latest not after ``year``."""
+    years = rows["data_year"]
+    if year is not None:
+        exact = rows[years == year]
+        if not exact.empty:
+            return exact.iloc[0].to_dict(), ""
+    timeless = rows[years.isna()]
+    if not timeless.empty:
+        return timeless.iloc[0].to_dict(), ""
+    dated = rows[years.notna()]
+    if year is not None:
+        dated = dated[dated["data_year"] <= year]
+    if dated.empty:
+        return None, ""
+    best = dated.sort_values("data_year").iloc[-1].to_dict()
+    used = int(best["data_year"])
+    return best, (f"used {used} (latest available)" if year is not None else "")
+
+
+def _is_na(v: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_factor_table(
+    rows: pd.DataFrame,
+    *,
+    sources: pd.DataFrame | None = None,
+    carriers: CarrierVocabulary | None = None,
+    regions: Regions | None = None,
+) -> pd.DataFrame:
+    """Every problem of a factor table, one row each: ``id``, ``check``, ``message``.
+
+    Checks: required columns; unique ids; unique keys; sources exist; carriers and regions
+    exist; allowed basis / confidence / quantity; the unit parses and has the dimension the
+    quantity needs for the carrier's measure; values finite, positive and inside low/high;
+    plausibility bands; for every fuel NCV × CC × OF × 44/12 agrees with a stated emission
+    factor; GB/T 2589 coefficients equal round(kcal / 7000, 4); CO2 per tce of heat inside
+    a physical band.
+    """
+    import pandas as pd
+
+    from .carriers import default_vocabulary
+    from .regions import default_regions
+    from .units import get_registry, parse_unit
+
+    carriers = carriers or default_vocabulary()
+    regions = regions or default_regions()
+    problems: list[tuple[str, str, str]] = []
+
+    def bad(fid: Any, check: str, msg: str) -> None:
+        problems.append((str(fid), check, msg))
+
+    missing = [c for c in ("id", "carrier", "quantity", "value", "unit", "source", "confidence") if c not in rows.columns]
+    if missing:
+        bad("<table>", "columns", f"missing required column(s) {missing}")
+        return pd.DataFrame(problems, columns=["id", "check", "message"])
+    df = _coerce(rows)
+    reg = get_registry()
+
+    dup = df["id"][df["id"].duplicated(keep=False)]
+    for fid in sorted(set(dup)):
+        bad(fid, "unique_id", "id appears more than once")
+    key = ["carrier", "quantity", "basis", "region", "data_year", "variant"]
+    kd = df[df.duplicated(key, keep=False)]
+    for fid in kd["id"]:
+        bad(fid, "unique_key", "another row has the same (carrier, quantity, basis, region, data_year, variant)")
+    known_sources = set(sources["id"]) if sources is not None and "id" in sources else None
+
+    unit_dim: dict[str, Any] = {}
+    for rec in df.to_dict("records"):
+        fid = rec["id"] or "<no id>"
+        if not rec["id"]:
+            bad(fid, "id", "row has no id")
+        if not rec["source"]:
+            bad(fid, "source", "row names no source document")
+        elif known_sources is not None and rec["source"] not in known_sources:
+            bad(fid, "source", f"source {rec['source']!r} is not in sources.csv")
+        if rec["confidence"] not in CONFIDENCE:
+            bad(fid, "confidence", f"confidence {rec['confidence']!r} is not one of {CONFIDENCE}")
+        if rec["basis"] not in BASES:
+            bad(fid, "basis", f"basis {rec['basis']!r} is not one of {BASES}")
+        if rec["region"]:
+            try:
+                regions.resolve(rec["region"])
+            except KeyError:
+                bad(fid, "region", f"region {rec['region']!r} is not in regions.csv")
+        q = rec["quantity"]
+        if q not in QUANTITY_DIMENSIONS:
+            bad(fid, "quantity", f"quantity {q!r} is not one of {sorted(QUANTITY_DIMENSIONS)}")
+            continue
+        try:
+            carrier = carriers.get(rec["carrier"])
+        except KeyError:
+            bad(fid, "carrier", f"carrier {rec['carrier']!r} is not in carriers.csv")
+            continue
+        v = rec["value"]
+        if v is None or not math.isfinite(v):
+            bad(fid, "value", "value is missing or not a finite number")
+            continue
+        if v <= 0:
+            bad(fid, "value", f"value {v} is not positive")
+        lo, hi = rec["low"], rec["high"]
+        if (not _is_na(lo) and v < lo) or (not _is_na(hi) and v > hi):
+            bad(fid, "range", f"value {v} lies outside low/high [{lo}, {hi}]")
+        try:
+            unit = parse_unit(rec["unit"])
+        except Exception as exc:
+            bad(fid, "unit", f"unit {rec['unit']!r} does not parse: {exc}")
+            continue
+        from .units import MEASURES
+
+        activity = MEASURES.get(carrier.measure, "[mass]")
+        want = QUANTITY_DIMENSIONS[q].format(activity=f"({activity})")
+        dkey = want
+        if dkey not in unit_dim:
+            unit_dim[dkey] = reg.get_dimensionality(want)
+        if unit.dimensionality != unit_dim[dkey]:
+            bad(fid, "dimension", f"unit {rec['unit']!r} does not fit {q} of a {carrier.measure} carrier (needs {want})")
+            continue
+        band = PLAUSIBLE.get((q, carrier.category)) or PLAUSIBLE.get((q, "*"))
+        if band is not None and (carrier.measure == "mass" or q not in ("ncv",)):
+            lo_b, hi_b, bu = band
+            try:
+                x = float(reg.Quantity(v, unit).to(parse_unit(bu)).magnitude)
+            except Exception:
+                x = None
+            if x is not None and not (lo_b <= x <= hi_b):
+                bad(fid, "plausible", f"{q} = {x:.6g} {bu} lies outside the plausible band [{lo_b}, {hi_b}] {bu} — a unit slip?")
+
+    # --- combustion consistency and CO2 per tce
+    comb = df[df["quantity"].isin(["ncv", "carbon_content", "oxidation_rate", "emission_factor"])]
+    for (cid, variant, region, year), g in comb.groupby(["carrier", "variant", "region", "data_year"], dropna=False):
+        got = {r["quantity"]: r for r in g.to_dict("records")}
+        if not {"ncv", "carbon_content", "oxidation_rate"} <= set(got):
+            continue
+        try:
+            ncv = reg.Quantity(got["ncv"]["value"], parse_unit(got["ncv"]["unit"]))
+            cc = reg.Quantity(got["carbon_content"]["value"], parse_unit(got["carbon_content"]["unit"]))
+            of = float(reg.Quantity(got["oxidation_rate"]["value"], parse_unit(got["oxidation_rate"]["unit"])).to("dimensionless").magnitude)
+            per_energy = (cc * of * CO2_PER_CARBON).to("tC/TJ").magnitude  # tCO2 per TJ, numerically
+            co2_per_tce = per_energy * reg.Quantity(1, "tce").to("TJ").magnitude
+        except Exception:
+            continue
+        if not (CO2_PER_TCE_BAND[0] <= co2_per_tce <= CO2_PER_TCE_BAND[1]):
+            bad(got["carbon_content"]["id"], "co2_per_tce",
+                f"{cid}: {co2_per_tce:.3f} tCO2 per tce of heat lies outside {CO2_PER_TCE_BAND}")
+        if "emission_factor" in got:
+            ef = got["emission_factor"]
+            try:
+                calc = (ncv * cc * of).to(f"tC/({_activity_unit(ef['unit'])})").magnitude * CO2_PER_CARBON
+                stated = reg.Quantity(ef["value"], parse_unit(ef["unit"])).to(
+                    f"tCO2/({_activity_unit(ef['unit'])})"
+                ).magnitude
+            except Exception as exc:
+                bad(ef["id"], "combustion", f"cannot compare with NCV × CC × OF: {exc}")
+                continue
+            if not math.isclose(calc, stated, rel_tol=2e-3):
+                bad(ef["id"], "combustion",
+                    f"{cid}: stated {stated:.5g} but NCV × CC × OF × 44/12 = {calc:.5g} (rtol 0.2 %)")
+
+    # --- GB/T 2589: coefficient == round(kcal / 7000, 4)
+    tce = df[df["quantity"].isin(["tce_coefficient", "reference_ncv"])]
+    for (cid, variant, basis), g in tce.groupby(["carrier", "variant", "basis"]):
+        coef = g[g["quantity"] == "tce_coefficient"]
+        ref = g[g["quantity"] == "reference_ncv"]
+        if coef.empty or ref.empty:
+            continue
+        c, r = coef.iloc[0], ref.iloc[0]
+        if "cal" not in r["unit"]:
+            continue
+        try:
+            act = _activity_unit(c["unit"])
+            for col in ("value", "low", "high"):
+                if _is_na(c[col]) or _is_na(r[col]):
+                    continue
+                kcal = reg.Quantity(r[col], parse_unit(r["unit"])).to(f"kcal/({act})").magnitude
+                coef_v = reg.Quantity(c[col], parse_unit(c["unit"])).to(f"kgce/({act})").magnitude
+                if abs(round(kcal / 7000.0, 4) - coef_v) > 5e-5 + 1e-9:
+                    bad(c["id"], "kcal_7000",
+                        f"{cid}: coefficient {coef_v:.4f} ({col}) but {kcal:g} kcal / 7000 = {kcal / 7000:.4f}")
+        except Exception as exc:
+            bad(c["id"], "kcal_7000", f"cannot compare with reference_ncv: {exc}")
+    return pd.DataFrame(problems, columns=["id", "check", "message"])
+
+
+def _activity_unit(unit: str) -> str:
+    """Denominator of a ``x/y`` unit string (``'kgce/kg'`` -> ``'kg'``)."""
+    return unit.split("/", 1)[1] if "/" in unit else "1"
