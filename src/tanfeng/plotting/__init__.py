@@ -50,7 +50,7 @@ def cjk_font() -> str:
         if name in installed:
             return name
     # a font file may have been installed after matplotlib built its cache
-    font_manager.fontManager = font_manager.FontManager()  # type: ignore[attr-defined]
+    font_manager.fontManager = font_manager.FontManager()
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for name in CJK_FONTS:
         if name in installed:
@@ -82,7 +82,7 @@ def finish(fig: Figure) -> Figure:
     """Give every text in the figure the CJK font (titles, tick labels, legends, annotations)."""
     family = [cjk_font(), "DejaVu Sans"]
     for t in fig.findobj(lambda a: hasattr(a, "set_fontfamily") and hasattr(a, "get_text")):
-        t.set_fontfamily(family)
+        t.set_fontfamily(family)  # type: ignore[attr-defined]
     return fig
 
 
