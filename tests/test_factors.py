@@ -79,9 +79,15 @@ def test_exact_year_no_warning(fs: FactorSet) -> None:
         assert fs.select("electricity", "grid_co2", region="national", year=2021).value == 0.5568
 
 
+def test_earlier_than_any_year_uses_earliest_later_with_warning(fs: FactorSet) -> None:
+    # national grid factors start with data year 2021 (0.5568, MEE/NBS 2021 notice)
+    with pytest.warns(FactorFallbackWarning, match="earliest later year 2021"):
+        assert fs.select("electricity", "grid_co2", region="national", year=2020).value == 0.5568
+
+
 def test_not_found_names_what_exists(fs: FactorSet) -> None:
-    with pytest.raises(FactorNotFoundError, match="years"):
-        fs.select("electricity", "grid_co2", region="浙江", year=2000)
+    with pytest.raises(FactorNotFoundError, match="Available for electricity"):
+        fs.select("electricity", "grid_co2", variant="no-such-variant")
 
 
 def test_calorific_electricity(fs: FactorSet) -> None:

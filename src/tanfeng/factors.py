@@ -346,7 +346,9 @@ class FactorSet:
            (浙江 -> 华东 -> national), with a `FactorFallbackWarning`.
         4. Year: exact data year; else a timeless row; else the latest data year not after
            ``year`` (warning naming the year used); ``year=None`` takes the latest.
-        5. Else `FactorNotFoundError`, which lists what exists.
+        5. Nothing at or before ``year`` in the region or its parents: the earliest later year
+           (warning) — e.g. 2020 data with the first national factor, 2021.
+        6. Else `FactorNotFoundError`, which lists what exists.
 
         Examples
         --------
@@ -408,6 +410,18 @@ class FactorSet:
             if year_msg:
                 msgs.append(f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; {year_msg}")
             return self._factor(hit), msgs
+        # nothing at or before the year anywhere in the chain: the earliest later year, warned
+        for reg, r in zip(names, levels):
+            dated = r[r["data_year"].notna()] if not r.empty else r
+            if dated.empty:
+                continue
+            best = dated.sort_values("data_year").iloc[0].to_dict()
+            msgs.append(
+                f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year} or earlier; "
+                f"used the earliest later year {int(best['data_year'])}"
+                + (f" of parent region {reg!r}" if reg not in (chain[0], "") else "")
+            )
+            return self._factor(best), msgs
         have = sorted(set(rows["region"]))
         raise FactorNotFoundError(
             f"no {quantity} factor for {cid} in region {chain[0]!r} or its parents {chain[1:]}"
