@@ -481,12 +481,18 @@ def _parse_number_text(s: str) -> tuple[float | None, str]:
     return None, "quantity_not_numeric"
 
 
+#: Quantity problems as small integer codes (0 = fine) — cheaper than strings on large tables.
+_QREASONS = ("", "quantity_missing", "quantity_negative", "quantity_infinite", "quantity_not_numeric",
+             "quantity_with_unit")
+_QCODE = {r: i for i, r in enumerate(_QREASONS)}
+
+
 def _quantities(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and a reason-code array ('' where fine) for a quantity column."""
+    """Float values and a reason code per row (index into `_QREASONS`, 0 where fine)."""
     n = len(col)
-    reasons = np.full(n, "", dtype=object)
+    reasons = np.zeros(n, dtype=np.int8)
     if pd.api.types.is_bool_dtype(col.dtype):
-        reasons[:] = "quantity_not_numeric"
+        reasons[:] = _QCODE["quantity_not_numeric"]
         return np.full(n, np.nan), reasons
     if pd.api.types.is_numeric_dtype(col.dtype):
         vals = col.to_numpy(dtype=float, na_value=np.nan)
@@ -497,23 +503,21 @@ def _quantities(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             isbool = np.fromiter((isinstance(v, bool | np.bool_) for v in raw), dtype=bool, count=n)
             col = pd.Series(np.where(isbool, _BOOL_MARK, raw), index=col.index, dtype=object)
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        uvals = np.empty(len(uniques))
-        ureason = np.empty(len(uniques), dtype=object)
+        uvals = np.full(len(uniques) + 1, np.nan)
+        ureason = np.zeros(len(uniques) + 1, dtype=np.int8)
         for i, u in enumerate(uniques):
-            if isinstance(u, bool):
-                uvals[i], ureason[i] = np.nan, "quantity_not_numeric"
-            elif isinstance(u, int | float | np.number):
-                uvals[i], ureason[i] = float(u), ""
+            if isinstance(u, int | float | np.number) and not isinstance(u, bool):
+                uvals[i] = float(u)
             else:
                 v, r = _parse_number_text(str(u))
-                uvals[i], ureason[i] = (np.nan if v is None else v), r
-        vals = np.where(codes >= 0, uvals[np.maximum(codes, 0)] if len(uniques) else np.nan, np.nan)
-        if len(uniques):
-            reasons = np.where(codes >= 0, ureason[np.maximum(codes, 0)], "")
+                uvals[i], ureason[i] = (np.nan if v is None else v), _QCODE[r]
+        codes = np.where(codes < 0, len(uniques), codes)
+        vals, reasons = uvals[codes], ureason[codes]
     with np.errstate(invalid="ignore"):
-        reasons = np.where((reasons == "") & np.isnan(vals), "quantity_missing", reasons)
-        reasons = np.where((reasons == "") & np.isinf(vals), "quantity_infinite", reasons)
-        reasons = np.where((reasons == "") & (vals < 0), "quantity_negative", reasons)
+        ok = reasons == 0
+        reasons[ok & np.isnan(vals)] = _QCODE["quantity_missing"]
+        reasons[ok & np.isinf(vals)] = _QCODE["quantity_infinite"]
+        reasons[ok & (vals < 0)] = _QCODE["quantity_negative"]
     return vals, reasons
 
 
@@ -597,7 +601,12 @@ def account(
         if not mask.any():
             return
         pos = np.flatnonzero(mask)
-        vals = np.asarray(values, dtype=object)[pos] if not np.isscalar(values) else np.full(len(pos), values, dtype=object)
+        if isinstance(values, pd.Series):
+            vals = values.iloc[pos].to_numpy(dtype=object)
+        elif np.isscalar(values):
+            vals = np.full(len(pos), values, dtype=object)
+        else:
+            vals = np.asarray(values, dtype=object)[pos]
         msg = [message(v) for v in vals] if callable(message) else message
         sug = [suggestion(v) for v in vals] if callable(suggestion) else suggestion
         fails.append(pd.DataFrame({"pos": pos, "column": column, "value": vals, "reason": reason,
@@ -606,20 +615,20 @@ def account(
     # --- quantities
     qcol = records[cols["quantity"]]
     qty, qreason = _quantities(qcol)
-    qraw = qcol.to_numpy(dtype=object)
+    qraw = qcol
     for r in ("quantity_missing", "quantity_negative", "quantity_infinite", "quantity_not_numeric", "quantity_with_unit"):
         sugg = {"quantity_negative": "consumption is positive; mark 外供 rows with flow='output'",
                 "quantity_with_unit": "put the unit in the unit column and the number alone here",
                 "quantity_not_numeric": "write a plain number (1,200 / １２００ / 12万 are understood)",
                 "quantity_missing": "fill in the quantity (0 if nothing was used)"}.get(r, "")
-        add_fail(qreason == r, cols["quantity"], qraw, r, REASONS[r], sugg)
-    bad_row = qreason != ""
+        add_fail(qreason == _QCODE[r], cols["quantity"], qraw, r, REASONS[r], sugg)
+    bad_row = qreason != 0
 
     # --- carriers
     ccodes, cuniq = _codes(records[cols["carrier"]])
     cids = np.empty(len(cuniq), dtype=object)
     cok = np.ones(len(cuniq), dtype=bool)
-    craw = records[cols["carrier"]].to_numpy(dtype=object)
+    craw = records[cols["carrier"]]
     for i, name in enumerate(cuniq):
         try:
             cids[i] = fs.carriers.resolve(str(name)) if isinstance(name, str) and name.strip() else None
@@ -636,7 +645,7 @@ def account(
             blank_carrier |= ccodes == i
     add_fail(blank_carrier, cols["carrier"], craw, "carrier_missing", REASONS["carrier_missing"],
              "fill in the energy carrier (能源品种)")
-    carrier_ok = np.where(ccodes >= 0, cok[np.maximum(ccodes, 0)] if len(cuniq) else False, False)
+    carrier_ok = np.append(cok, False)[ccodes]  # code -1 (missing) reads the trailing False
     bad_row |= ~carrier_ok
 
     # --- units
@@ -646,7 +655,7 @@ def account(
     for i, t in enumerate(utexts):
         if not t:
             ublank |= ucodes == i
-    add_fail(ublank, cols["unit"], records[cols["unit"]].to_numpy(dtype=object), "unit_missing",
+    add_fail(ublank, cols["unit"], records[cols["unit"]], "unit_missing",
              REASONS["unit_missing"], "fill in the unit (计量单位), e.g. 吨, 万千瓦时, 万立方米")
     bad_row |= ublank
 
@@ -654,29 +663,43 @@ def account(
     years = np.full(n, -1, dtype=np.int64)
     if "year" in cols:
         yraw = records[cols["year"]]
-        ynum = pd.to_numeric(yraw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        given = ~pd.isna(yraw).to_numpy()
+        if pd.api.types.is_integer_dtype(yraw.dtype) and not isinstance(yraw.dtype, pd.api.extensions.ExtensionDtype):
+            ynum = yraw.to_numpy()  # plain integers: nothing to parse
+            given = np.ones(n, dtype=bool)
+        else:
+            ynum = pd.to_numeric(yraw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            given = ~pd.isna(yraw).to_numpy()
         with np.errstate(invalid="ignore"):
-            yinvalid = given & (np.isnan(ynum) | (ynum != np.round(ynum)))
+            yinvalid = (given & (np.isnan(ynum) | (ynum != np.round(ynum))) if ynum.dtype.kind == "f"
+                        else np.zeros(n, dtype=bool))
             yrange = given & ~yinvalid & ((ynum < YEAR_RANGE[0]) | (ynum > YEAR_RANGE[1]))
-        add_fail(yinvalid, cols["year"], yraw.to_numpy(dtype=object), "year_invalid", REASONS["year_invalid"],
+        add_fail(yinvalid, cols["year"], yraw, "year_invalid", REASONS["year_invalid"],
                  "write the year as a number such as 2022")
-        add_fail(yrange, cols["year"], yraw.to_numpy(dtype=object), "year_out_of_range",
+        add_fail(yrange, cols["year"], yraw, "year_out_of_range",
                  f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", "check the year column")
         bad_row |= yinvalid | yrange
         okyear = given & ~yinvalid & ~yrange
-        years[okyear] = ynum[okyear].astype(np.int64)
+        if okyear.all():
+            years = ynum.astype(np.int64)
+        else:
+            years[okyear] = ynum[okyear].astype(np.int64)
         if year is not None:
             years[~given] = int(year)
     elif year is not None:
         years[:] = int(year)
-    ycodes, yuniq = pd.factorize(years)
+    if "year" in cols:
+        # years are small integers: offset codes instead of hashing (-1 = no year)
+        lo = int(years[years >= 0].min()) if (years >= 0).any() else 0
+        ycodes = np.where(years >= 0, years - lo + 1, 0)
+        yuniq = np.array([-1, *range(lo, int(years.max()) + 1)] if (years >= 0).any() else [-1])
+    else:
+        ycodes, yuniq = np.zeros(n, dtype=np.int64), np.array([years[0] if n else -1])
 
     default_region = fs.regions.resolve(region) if region else "national"
     if "region" in cols:
         rcodes, runiq = _codes(records[cols["region"]])
         rids = np.empty(len(runiq), dtype=object)
-        rraw = records[cols["region"]].to_numpy(dtype=object)
+        rraw = records[cols["region"]]
         for i, name in enumerate(runiq):
             try:
                 rids[i] = fs.regions.resolve(str(name)) if str(name).strip() else default_region
@@ -686,7 +709,7 @@ def account(
                          f"{name!r} is not a region tanfeng knows",
                          ("closest: " + ", ".join(getattr(exc, "suggestions", []))) or "use a province (浙江) or grid region (华东)")
         rid_of_code = np.array([*rids, default_region], dtype=object)
-        rcodes = np.where(rcodes < 0, len(runiq), rcodes)
+        rcodes = np.where(rcodes < 0, len(runiq), rcodes) if (rcodes < 0).any() else rcodes
         rvalid = np.array([r is not None for r in rid_of_code])
         bad_row |= ~rvalid[rcodes]
     else:
@@ -698,7 +721,7 @@ def account(
         uc, uu = _codes(records[cols["use"]])
         umap = np.array([_USE.get(unicodedata.normalize("NFKC", str(x)).strip().lower(), "?") for x in uu] + ["energy"], dtype=object)
         uval = umap[np.where(uc < 0, len(uu), uc)]
-        add_fail(uval == "?", cols["use"], records[cols["use"]].to_numpy(dtype=object), "use_unknown",
+        add_fail(uval == "?", cols["use"], records[cols["use"]], "use_unknown",
                  REASONS["use_unknown"], "use 'energy' (燃料动力) or 'feedstock' (原料用能)")
         bad_row |= uval == "?"
         feed = uval == "feedstock"
@@ -707,22 +730,33 @@ def account(
         fc, fu = _codes(records[cols["flow"]])
         fmap = np.array([_FLOW.get(unicodedata.normalize("NFKC", str(x)).strip().lower(), np.nan) for x in fu] + [1.0])
         sign = fmap[np.where(fc < 0, len(fu), fc)]
-        add_fail(np.isnan(sign), cols["flow"], records[cols["flow"]].to_numpy(dtype=object), "flow_unknown",
+        add_fail(np.isnan(sign), cols["flow"], records[cols["flow"]], "flow_unknown",
                  REASONS["flow_unknown"], "use 'input' (消费) or 'output' (外供)")
         bad_row |= np.isnan(sign)
         both = feed & (sign < 0)
-        add_fail(both, cols["flow"], records[cols["flow"]].to_numpy(dtype=object), "output_feedstock",
+        add_fail(both, cols["flow"], records[cols["flow"]], "output_feedstock",
                  REASONS["output_feedstock"], "")
         bad_row |= both
 
     # --- keys: (carrier code, unit code, year code, region code)
     nc, nu, ny, nr = max(len(cuniq), 1), max(len(uuniq), 1), max(len(yuniq), 1), len(rid_of_code)
-    safe_c, safe_u = np.maximum(ccodes, 0), np.maximum(ucodes, 0)
-    kcode = ((safe_c * nu + safe_u) * ny + ycodes) * nr + rcodes
-    usable = carrier_ok & ~ublank
-    present = np.unique(kcode[usable]) if usable.any() else np.array([], dtype=np.int64)
     size = nc * nu * ny * nr
+    kt = np.int32 if size < 2**31 else np.int64
+    safe_c = np.maximum(ccodes, 0).astype(kt, copy=False)
+    safe_u = np.maximum(ucodes, 0).astype(kt, copy=False)
+    kcode = safe_c * kt(nu) + safe_u
+    if ny > 1:
+        kcode = kcode * kt(ny) + ycodes.astype(kt, copy=False)
+    if nr > 1:
+        kcode = kcode * kt(nr) + rcodes.astype(kt, copy=False)
+    usable = carrier_ok & ~ublank
     dense = size <= 4_000_000
+    if not usable.any():
+        present = np.array([], dtype=np.int64)
+    elif dense:
+        present = np.flatnonzero(np.bincount(kcode[usable] if not usable.all() else kcode, minlength=size))
+    else:
+        present = np.unique(kcode[usable])
     if dense:
         lut = np.full(size, -1, dtype=np.int64)
         lut[present] = np.arange(len(present))
@@ -730,7 +764,8 @@ def account(
     else:
         kidx = np.searchsorted(present, kcode)
         kidx = np.where((kidx < len(present)) & (present[np.minimum(kidx, max(len(present) - 1, 0))] == kcode), kidx, -1)
-    kidx = np.where(usable, kidx, -1)
+    if not usable.all():
+        kidx = np.where(usable, kidx, -1)
 
     nk = len(present)
     tce_mult = {bb: np.full(nk + 1, np.nan) for bb in bases}
@@ -766,7 +801,7 @@ def account(
             for column, reason, msg, sugg in k.errors:
                 colname = cols["unit"] if column == "unit" else cols["carrier"]
                 mask = kidx == j
-                add_fail(mask, colname, records[colname].to_numpy(dtype=object), reason, msg, sugg)
+                add_fail(mask, colname, records[colname], reason, msg, sugg)
             continue
         for bb in bases:
             tce_mult[bb][j] = k.tce[bb]
@@ -774,19 +809,20 @@ def account(
         co2_mult[j] = k.co2 if co2 else np.nan
         co2_ids[j] = k.co2_id if co2 else None
         ranks[j] = k.rank
-    kk = np.where(kidx < 0, nk, kidx)
+    kk = np.where(kidx < 0, nk, kidx) if not usable.all() else kidx
     bad_row |= key_bad[kk] | (kidx < 0)
-    cat_row = category[kk]
+    key_secondary = np.isin(category, ["electricity", "heat"])
+    cat_row = category[kk] if "ncv" in cols else None
 
     # --- feedstock on secondary energy
-    fnf = feed & np.isin(cat_row, ["electricity", "heat"])
+    fnf = feed & key_secondary[kk] if feed.any() else np.zeros(n, dtype=bool)
     if "use" in cols:
-        add_fail(fnf, cols["use"], records[cols["use"]].to_numpy(dtype=object), "feedstock_not_fuel",
+        add_fail(fnf, cols["use"], records[cols["use"]], "feedstock_not_fuel",
                  REASONS["feedstock_not_fuel"], "only fuels (coal, oil, gas) can be 原料用能")
     bad_row |= fnf
 
     # --- values
-    qv = qty * sign
+    qv = qty * sign if "flow" in cols else qty
     out_tce = {bb: qv * tce_mult[bb][kk] for bb in bases}
 
     # --- measured NCV (per row)
@@ -801,29 +837,39 @@ def account(
     co2_vals = qv * co2_mult[kk]
     if "ncv" in cols:
         co2_vals = np.where(ncv_rows, ncv_co2, co2_vals)
-    co2_vals = np.where(feed, 0.0, co2_vals)
+    if feed.any():
+        co2_vals = np.where(feed, 0.0, co2_vals)
 
     failures = _collect(fails, index)
     if len(failures) and errors == "raise":
         raise InputError(failures, "records table")
 
-    out = records.copy(deep=False)
     main = "calorific" if b == "both" else b
-    tce = np.where(bad_row, np.nan, out_tce[main])
-    out["tce"] = tce
-    out["tce_excl_feedstock"] = np.where(feed, 0.0, tce)
+    any_bad = bool(bad_row.any())
+
+    def blank_bad(x: np.ndarray) -> np.ndarray:
+        return np.where(bad_row, np.nan, x) if any_bad else x
+
+    kb = np.where(bad_row, nk, kk) if any_bad else kk  # bad rows read the empty slot nk
+    new: dict[str, Any] = {}
+    tce = blank_bad(out_tce[main])
+    new["tce"] = tce
+    new["tce_excl_feedstock"] = np.where(feed, 0.0, tce) if feed.any() else tce.copy()
     if b == "both":
-        out["tce_calorific"] = np.where(bad_row, np.nan, out_tce["calorific"])
-        out["tce_substitution"] = np.where(bad_row, np.nan, out_tce["substitution"])
-    out["co2_t"] = np.where(bad_row, np.nan, co2_vals) if co2 else np.nan
-    scope_row = scopes[kk].astype(np.float64)
-    scope_row[bad_row | (kidx < 0)] = np.nan
-    out["scope"] = pd.Series(scope_row, index=index).astype("Int8")
-    out["tce_factor"] = _cat_from_codes(tce_ids[main], kk, bad_row, ncv_rows, "measured-ncv")
-    out["co2_factor"] = _cat_from_codes(co2_ids, kk, bad_row, np.zeros(n, dtype=bool), "")
-    rk = ranks[kk].astype(np.int64)
-    out["confidence"] = pd.Categorical.from_codes(
-        np.where(bad_row | (rk < 0), -1, rk), categories=["verified", "secondary", "unverified"])
+        new["tce_calorific"] = blank_bad(out_tce["calorific"])
+        new["tce_substitution"] = blank_bad(out_tce["substitution"])
+    new["co2_t"] = blank_bad(co2_vals) if co2 else np.full(n, np.nan)
+    scope_k = scopes.copy()
+    scope_k[nk] = 0
+    srow = scope_k[kb]
+    new["scope"] = pd.arrays.IntegerArray(srow, srow == 0)
+    new["tce_factor"] = _cat_from_codes(tce_ids[main], kb, ncv_rows & ~bad_row, "measured-ncv")
+    new["co2_factor"] = _cat_from_codes(co2_ids, kb, None, "")
+    ranks_k = ranks.astype(np.int8)
+    ranks_k[nk] = -1
+    new["confidence"] = pd.Categorical.from_codes(ranks_k[kb], categories=["verified", "secondary", "unverified"])
+    added = pd.DataFrame(new, index=index, copy=False)
+    out = pd.concat([records.drop(columns=[c for c in new if c in records.columns]), added], axis=1)
     if errors == "report":
         out["problem"] = _problem_text(failures, n, index)
     fb = list(dict.fromkeys(fallback))
@@ -838,15 +884,15 @@ def account(
     return out
 
 
-def _cat_from_codes(ids: np.ndarray, kk: np.ndarray, bad: np.ndarray, special: np.ndarray, special_name: str) -> pd.Categorical:
+def _cat_from_codes(ids: np.ndarray, kb: np.ndarray, special: np.ndarray | None, special_name: str) -> pd.Categorical:
+    """Categorical of per-key labels gathered by ``kb`` (None labels -> NaN); ``special`` rows get ``special_name``."""
     labels = [str(x) if x is not None else None for x in ids]
-    cats = sorted({x for x in labels if x is not None} | ({special_name} if special.any() and special_name else set()))
+    cats = sorted({x for x in labels if x is not None} | ({special_name} if special is not None and special.any() else set()))
     pos = {c: i for i, c in enumerate(cats)}
-    code_of_key = np.array([pos.get(x, -1) if x is not None else -1 for x in labels], dtype=np.int64)
-    codes = code_of_key[kk]
-    if special.any() and special_name:
-        codes = np.where(special, pos[special_name], codes)
-    codes = np.where(bad, -1, codes)
+    code_of_key = np.array([pos.get(x, -1) if x is not None else -1 for x in labels], dtype=np.int32)
+    codes = code_of_key[kb]
+    if special is not None and special.any():
+        codes[special] = pos[special_name]
     return pd.Categorical.from_codes(codes, categories=cats)
 
 
