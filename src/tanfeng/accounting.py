@@ -812,7 +812,6 @@ def account(
     kk = np.where(kidx < 0, nk, kidx) if not usable.all() else kidx
     bad_row |= key_bad[kk] | (kidx < 0)
     key_secondary = np.isin(category, ["electricity", "heat"])
-    cat_row = category[kk] if "ncv" in cols else None
 
     # --- feedstock on secondary energy
     fnf = feed & key_secondary[kk] if feed.any() else np.zeros(n, dtype=bool)
@@ -830,7 +829,7 @@ def account(
     if "ncv" in cols:
         ncv_rows, ncv_tce, ncv_co2, ncv_bad = _measured_ncv(
             records[cols["ncv"]], cols["ncv"], ccodes, cids, ucodes, utexts, ycodes, yuniq, rcodes, rid_of_code,
-            fs, qv, cat_row, add_fail, co2)
+            fs, qv, add_fail, co2)
         for bb in bases:
             out_tce[bb] = np.where(ncv_rows, ncv_tce, out_tce[bb])
         bad_row |= ncv_bad
@@ -898,7 +897,7 @@ def _cat_from_codes(ids: np.ndarray, kb: np.ndarray, special: np.ndarray | None,
 
 def _measured_ncv(col: pd.Series, colname: str, ccodes: np.ndarray, cids: np.ndarray, ucodes: np.ndarray,
                   utexts: list[str], ycodes: np.ndarray, yuniq: np.ndarray, rcodes: np.ndarray,
-                  rid_of_code: np.ndarray, fs: FactorSet, qv: np.ndarray, cat_row: np.ndarray,
+                  rid_of_code: np.ndarray, fs: FactorSet, qv: np.ndarray,
                   add_fail: Callable[..., None], want_co2: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """tce (= m × Q / 29 307.6 kJ/kgce) and CO2 (= m × Q × CC × OF × 44/12) for rows with a measured NCV."""
     from .units import MEASURES, get_registry
