@@ -95,6 +95,8 @@ qianwan = 1e7 = 千万
 千克标煤 = kgce
 克标准煤 = gce
 吨二氧化碳 = tCO2
+吨CO2 = tCO2
+千克CO2 = kgCO2
 千克二氧化碳 = kgCO2
 公斤二氧化碳 = kgCO2
 吨碳 = tC
