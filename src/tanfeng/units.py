@@ -48,15 +48,15 @@ __all__ = [
 #: Definitions added to pint's defaults. Each line is pint definition syntax.
 _DEFINITIONS = """
 # --- standard coal, GB/T 2589-2020 §3 / 2008 §6.2: 1 kgce = 7 000 kcal_IT = 29 307.6 kJ
-kilogram_coal_equivalent = 29307.6 * kilojoule = kgce
-tonne_coal_equivalent = 1000 * kgce = tce
-gram_coal_equivalent = 1e-3 * kgce = gce
+kgce = 29307.6 * kilojoule = kgce = kilogram_coal_equivalent
+tce = 1000 * kgce = tce = tonne_coal_equivalent
+gce = 1e-3 * kgce = gce = gram_coal_equivalent
 # --- CO2 and carbon as their own dimensions
-kilogram_CO2 = [carbon_dioxide] = kgCO2
-tonne_CO2 = 1000 * kgCO2 = tCO2
-gram_CO2 = 1e-3 * kgCO2 = gCO2
-kilogram_carbon = [carbon] = kgC
-tonne_carbon = 1000 * kgC = tC
+kgCO2 = [carbon_dioxide] = kgCO2 = kilogram_CO2
+tCO2 = 1000 * kgCO2 = tCO2 = tonne_CO2
+gCO2 = 1e-3 * kgCO2 = gCO2 = gram_CO2
+kgC = [carbon] = kgC = kilogram_carbon
+tC = 1000 * kgC = tC = tonne_carbon
 # --- money and land
 yuan = [currency] = CNY = RMB
 mu = 10000 / 15 * meter ** 2
@@ -254,8 +254,10 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
 
     Examples
     --------
-    >>> parse_unit("万千瓦时") == parse_unit("万kWh")
-    True
+    >>> parse_unit("万千瓦时")
+    <Unit('wan * 千瓦时')>
+    >>> unit_factor("万千瓦时", "kWh")
+    10000.0
     """
     if not isinstance(text, str):
         return text

@@ -1,0 +1,37 @@
+"""Energy records to standard coal (tce) and CO2 — the library's main verb.
+
+* :func:`to_tce` and :func:`to_co2` convert one quantity and return a pint Quantity.
+* :func:`account` converts a table of records (one row per entity, period and carrier) and
+  returns the same rows, in the same order and with the same index, plus ``tce``,
+  ``tce_excl_feedstock``, ``co2_t``, ``scope``, ``tce_factor``, ``co2_factor`` and ``confidence``.
+* :func:`summarize` totals a result by any columns.
+
+How it runs: each distinct (carrier, unit, year, region) key is resolved once with pint and the
+factor set; the values are then applied with numpy over integer codes. No Quantity is built per
+row.
+
+Rules applied (GB/T 2589-2020 综合能耗计算通则; GB/T 32150 / 32151 CO2 accounting):
+
+* tce = quantity × 折标准煤系数 (当量值 or 等价值); with a measured 低位发热量 Q,
+  tce = m × Q / 29 307.6 kJ/kgce.
+* energy delivered outside the boundary (``flow="output"``, 外供) is subtracted.
+* 原料用能 (``use="feedstock"``, 发改环资〔2022〕803号) counts in ``tce`` but not in
+  ``tce_excl_feedstock``; it is not burned, so no combustion CO2 is counted for it.
+* CO2 of fuels = AD × NCV × CC × OF × 44/12; of purchased electricity = kWh × grid factor
+  (region, data year); of heat and steam = heat content (GJ) × heat factor.
+"""
+
+from ._common import COLUMN_ALIASES, REASONS, YEAR_RANGE
+from .scalar import to_co2, to_tce
+from .summary import summarize
+from .table import account
+
+__all__ = [
+    "COLUMN_ALIASES",
+    "REASONS",
+    "YEAR_RANGE",
+    "account",
+    "summarize",
+    "to_co2",
+    "to_tce",
+]

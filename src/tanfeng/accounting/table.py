@@ -1,0 +1,490 @@
+"""`account`: a table of energy records to tce and CO2, row by row."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+import warnings
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import (
+    FactorFallbackWarning,
+    FactorNotFoundError,
+    InputError,
+    UnknownCarrierError,
+)
+from ..factors import FactorSet, normalize_basis
+from ._common import _FLOW, _USE, NCV_BAND, REASONS, YEAR_RANGE
+from ._keys import _co2_per_unit, _Key, _key_cache, _resolve_key
+from .columns import _QCODE, _codes, _find_columns, _quantities
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+
+def account(
+    records: pd.DataFrame,
+    *,
+    basis: str = "当量值",
+    region: str | None = "national",
+    year: int | None = None,
+    factors: FactorSet | None = None,
+    errors: str = "raise",
+    co2: bool = True,
+    columns: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Convert a table of energy records to tce and CO2, row by row, keeping every row.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Long format: one row per (entity, period, carrier) with columns ``carrier``,
+        ``quantity``, ``unit`` (Chinese headers such as 能源品种, 消费量, 计量单位 are recognised,
+        see `COLUMN_ALIASES`), plus any id columns, kept as they are. Optional columns:
+        ``year``, ``region``, ``use`` (``energy`` | ``feedstock`` 原料用能), ``flow``
+        (``input`` | ``output`` 外供), ``ncv`` (measured 低位发热量 with unit, ``"22.0 GJ/t"``).
+    basis : {"当量值", "等价值", "both"}
+        Electricity/heat basis for ``tce``. ``"both"`` adds ``tce_calorific`` and
+        ``tce_substitution`` (``tce`` is then the 当量值, the statistical convention).
+    region : str, optional
+        Grid region for electricity CO2 (``"浙江"``, ``"华东"``, ``"national"``); a ``region``
+        column overrides it per row.
+    year : int, optional
+        Data year for year-stamped factors; a ``year`` column overrides it per row.
+    factors : FactorSet, optional
+        Defaults to ``FactorSet.default()``.
+    errors : {"raise", "report"}
+        ``"raise"``: one `InputError` listing every bad row (row, column, value, reason code,
+        suggestion). ``"report"``: bad rows get NaN results and a ``problem`` text.
+    co2 : bool
+        Compute CO2 (default). ``False`` skips it (no CO2 factor is needed then).
+    columns : mapping, optional
+        Standard name -> your header, e.g. ``{"quantity": "2022年消费量"}``.
+
+    Returns
+    -------
+    DataFrame
+        The input rows (same order and index) plus ``tce``, ``tce_excl_feedstock``, ``co2_t``,
+        ``scope``, ``tce_factor``, ``co2_factor``, ``confidence`` (and ``problem`` when
+        ``errors="report"``). ``.attrs["tanfeng"]`` records the factor-set version, the
+        arguments and any fallback used.
+
+    Examples
+    --------
+    >>> import pandas as pd, tanfeng
+    >>> df = pd.DataFrame({"企业": ["甲", "甲"], "能源品种": ["原煤", "电力"],
+    ...                    "消费量": [1000, 100], "计量单位": ["吨", "万千瓦时"]})
+    >>> tanfeng.account(df)["tce"].round(2).tolist()
+    [714.3, 122.9]
+    """
+    if errors not in ("raise", "report"):
+        raise ValueError("errors must be 'raise' or 'report'")
+    if not isinstance(records, pd.DataFrame):
+        raise TypeError(f"account() takes a pandas DataFrame, got {type(records).__name__}")
+    fs = factors or FactorSet.default()
+    b = normalize_basis(basis)
+    bases = ["calorific", "substitution"] if b == "both" else [b]
+    cols = _find_columns(records, columns)
+    n = len(records)
+    index = records.index
+    fails: list[pd.DataFrame] = []
+
+    def add_fail(mask: np.ndarray, column: str, values: Any, reason: str, message: str | Callable[[Any], str],
+                 suggestion: str | Callable[[Any], str] = "") -> None:
+        if not mask.any():
+            return
+        pos = np.flatnonzero(mask)
+        if isinstance(values, pd.Series):
+            vals = values.iloc[pos].to_numpy(dtype=object)
+        elif np.isscalar(values):
+            vals = np.full(len(pos), values, dtype=object)
+        else:
+            vals = np.asarray(values, dtype=object)[pos]
+        msg = [message(v) for v in vals] if callable(message) else message
+        sug = [suggestion(v) for v in vals] if callable(suggestion) else suggestion
+        fails.append(pd.DataFrame({"pos": pos, "column": column, "value": vals, "reason": reason,
+                                   "message": msg, "suggestion": sug}))
+
+    # --- quantities
+    qcol = records[cols["quantity"]]
+    qty, qreason = _quantities(qcol)
+    qraw = qcol
+    for r in ("quantity_missing", "quantity_negative", "quantity_infinite", "quantity_not_numeric", "quantity_with_unit"):
+        sugg = {"quantity_negative": "consumption is positive; mark 外供 rows with flow='output'",
+                "quantity_with_unit": "put the unit in the unit column and the number alone here",
+                "quantity_not_numeric": "write a plain number (1,200 / １２００ / 12万 are understood)",
+                "quantity_missing": "fill in the quantity (0 if nothing was used)"}.get(r, "")
+        add_fail(qreason == _QCODE[r], cols["quantity"], qraw, r, REASONS[r], sugg)
+    bad_row = qreason != 0
+
+    # --- carriers
+    ccodes, cuniq = _codes(records[cols["carrier"]])
+    cids = np.empty(len(cuniq), dtype=object)
+    cok = np.ones(len(cuniq), dtype=bool)
+    craw = records[cols["carrier"]]
+    for i, name in enumerate(cuniq):
+        try:
+            cids[i] = fs.carriers.resolve(str(name)) if isinstance(name, str) and name.strip() else None
+            if cids[i] is None:
+                cok[i] = False
+        except UnknownCarrierError as exc:
+            cok[i] = False
+            add_fail(ccodes == i, cols["carrier"], craw, "carrier_unknown",
+                     f"{name!r} is not an energy carrier tanfeng knows",
+                     ("closest: " + ", ".join(exc.suggestions)) if exc.suggestions else "see tanfeng.carriers.table()")
+    blank_carrier = ccodes < 0
+    for i, name in enumerate(cuniq):
+        if cids[i] is None and not (isinstance(name, str) and name.strip()) :
+            blank_carrier |= ccodes == i
+    add_fail(blank_carrier, cols["carrier"], craw, "carrier_missing", REASONS["carrier_missing"],
+             "fill in the energy carrier (能源品种)")
+    carrier_ok = np.append(cok, False)[ccodes]  # code -1 (missing) reads the trailing False
+    bad_row |= ~carrier_ok
+
+    # --- units
+    ucodes, uuniq = _codes(records[cols["unit"]])
+    utexts = [str(u).strip() if isinstance(u, str) else "" for u in uuniq]
+    ublank = ucodes < 0
+    for i, t in enumerate(utexts):
+        if not t:
+            ublank |= ucodes == i
+    add_fail(ublank, cols["unit"], records[cols["unit"]], "unit_missing",
+             REASONS["unit_missing"], "fill in the unit (计量单位), e.g. 吨, 万千瓦时, 万立方米")
+    bad_row |= ublank
+
+    # --- optional columns: year, region, use, flow
+    years = np.full(n, -1, dtype=np.int64)
+    if "year" in cols:
+        yraw = records[cols["year"]]
+        if pd.api.types.is_integer_dtype(yraw.dtype) and not isinstance(yraw.dtype, pd.api.extensions.ExtensionDtype):
+            ynum = yraw.to_numpy()  # plain integers: nothing to parse
+            given = np.ones(n, dtype=bool)
+        else:
+            ynum = pd.to_numeric(yraw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            given = ~pd.isna(yraw).to_numpy()
+        with np.errstate(invalid="ignore"):
+            yinvalid = (given & (np.isnan(ynum) | (ynum != np.round(ynum))) if ynum.dtype.kind == "f"
+                        else np.zeros(n, dtype=bool))
+            yrange = given & ~yinvalid & ((ynum < YEAR_RANGE[0]) | (ynum > YEAR_RANGE[1]))
+        add_fail(yinvalid, cols["year"], yraw, "year_invalid", REASONS["year_invalid"],
+                 "write the year as a number such as 2022")
+        add_fail(yrange, cols["year"], yraw, "year_out_of_range",
+                 f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", "check the year column")
+        bad_row |= yinvalid | yrange
+        okyear = given & ~yinvalid & ~yrange
+        if okyear.all():
+            years = ynum.astype(np.int64)
+        else:
+            years[okyear] = ynum[okyear].astype(np.int64)
+        if year is not None:
+            years[~given] = int(year)
+    elif year is not None:
+        years[:] = int(year)
+    if "year" in cols:
+        # years are small integers: offset codes instead of hashing (-1 = no year)
+        lo = int(years[years >= 0].min()) if (years >= 0).any() else 0
+        ycodes = np.where(years >= 0, years - lo + 1, 0)
+        yuniq = np.array([-1, *range(lo, int(years.max()) + 1)] if (years >= 0).any() else [-1])
+    else:
+        ycodes, yuniq = np.zeros(n, dtype=np.int64), np.array([years[0] if n else -1])
+
+    default_region = fs.regions.resolve(region) if region else "national"
+    if "region" in cols:
+        rcodes, runiq = _codes(records[cols["region"]])
+        rids = np.empty(len(runiq), dtype=object)
+        rraw = records[cols["region"]]
+        for i, name in enumerate(runiq):
+            try:
+                rids[i] = fs.regions.resolve(str(name)) if str(name).strip() else default_region
+            except KeyError as exc:
+                rids[i] = None
+                add_fail(rcodes == i, cols["region"], rraw, "region_unknown",
+                         f"{name!r} is not a region tanfeng knows",
+                         ("closest: " + ", ".join(getattr(exc, "suggestions", []))) or "use a province (浙江) or grid region (华东)")
+        rid_of_code = np.array([*rids, default_region], dtype=object)
+        rcodes = np.where(rcodes < 0, len(runiq), rcodes) if (rcodes < 0).any() else rcodes
+        rvalid = np.array([r is not None for r in rid_of_code])
+        bad_row |= ~rvalid[rcodes]
+    else:
+        rid_of_code = np.array([default_region], dtype=object)
+        rcodes = np.zeros(n, dtype=np.int64)
+
+    feed = np.zeros(n, dtype=bool)
+    if "use" in cols:
+        uc, uu = _codes(records[cols["use"]])
+        umap = np.array([_USE.get(unicodedata.normalize("NFKC", str(x)).strip().lower(), "?") for x in uu] + ["energy"], dtype=object)
+        uval = umap[np.where(uc < 0, len(uu), uc)]
+        add_fail(uval == "?", cols["use"], records[cols["use"]], "use_unknown",
+                 REASONS["use_unknown"], "use 'energy' (燃料动力) or 'feedstock' (原料用能)")
+        bad_row |= uval == "?"
+        feed = uval == "feedstock"
+    sign = np.ones(n)
+    if "flow" in cols:
+        fc, fu = _codes(records[cols["flow"]])
+        fmap = np.array([_FLOW.get(unicodedata.normalize("NFKC", str(x)).strip().lower(), np.nan) for x in fu] + [1.0])
+        sign = fmap[np.where(fc < 0, len(fu), fc)]
+        add_fail(np.isnan(sign), cols["flow"], records[cols["flow"]], "flow_unknown",
+                 REASONS["flow_unknown"], "use 'input' (消费) or 'output' (外供)")
+        bad_row |= np.isnan(sign)
+        both = feed & (sign < 0)
+        add_fail(both, cols["flow"], records[cols["flow"]], "output_feedstock",
+                 REASONS["output_feedstock"], "")
+        bad_row |= both
+
+    # --- keys: (carrier code, unit code, year code, region code)
+    nc, nu, ny, nr = max(len(cuniq), 1), max(len(uuniq), 1), max(len(yuniq), 1), len(rid_of_code)
+    size = nc * nu * ny * nr
+    kt = np.int32 if size < 2**31 else np.int64
+    safe_c = np.maximum(ccodes, 0).astype(kt, copy=False)
+    safe_u = np.maximum(ucodes, 0).astype(kt, copy=False)
+    kcode = safe_c * kt(nu) + safe_u
+    if ny > 1:
+        kcode = kcode * kt(ny) + ycodes.astype(kt, copy=False)
+    if nr > 1:
+        kcode = kcode * kt(nr) + rcodes.astype(kt, copy=False)
+    usable = carrier_ok & ~ublank
+    dense = size <= 4_000_000
+    if not usable.any():
+        present = np.array([], dtype=np.int64)
+    elif dense:
+        present = np.flatnonzero(np.bincount(kcode[usable] if not usable.all() else kcode, minlength=size))
+    else:
+        present = np.unique(kcode[usable])
+    if dense:
+        lut = np.full(size, -1, dtype=np.int64)
+        lut[present] = np.arange(len(present))
+        kidx = lut[kcode]
+    else:
+        kidx = np.searchsorted(present, kcode)
+        kidx = np.where((kidx < len(present)) & (present[np.minimum(kidx, max(len(present) - 1, 0))] == kcode), kidx, -1)
+    if not usable.all():
+        kidx = np.where(usable, kidx, -1)
+
+    nk = len(present)
+    tce_mult = {bb: np.full(nk + 1, np.nan) for bb in bases}
+    co2_mult = np.full(nk + 1, np.nan)
+    tce_ids = {bb: np.full(nk + 1, None, dtype=object) for bb in bases}
+    co2_ids = np.full(nk + 1, None, dtype=object)
+    scopes = np.zeros(nk + 1, dtype=np.int8)
+    ranks = np.full(nk + 1, -1, dtype=np.int8)
+    category = np.full(nk + 1, "", dtype=object)
+    key_bad = np.zeros(nk + 1, dtype=bool)
+    fallback: list[str] = []
+    cache = _key_cache(fs)
+    for j, kc in enumerate(present.tolist()):
+        r = kc % nr
+        y = (kc // nr) % ny
+        u = (kc // (nr * ny)) % nu
+        c = kc // (nr * ny * nu)
+        yv = int(yuniq[y]) if len(yuniq) and int(yuniq[y]) >= 0 else None
+        cid = cids[c]
+        carrier = fs.carriers.get(cid)
+        category[j] = carrier.category
+        ck = (cid, utexts[u], tuple(bases), yv, rid_of_code[r], co2)
+        k = cache.get(ck)
+        if k is None:
+            k = cache[ck] = _resolve_key(fs, cid, utexts[u], bases, yv, rid_of_code[r], want_co2=co2)
+        fallback.extend(k.warnings)
+        if b != "calorific" and carrier.category == "electricity" and yv is None:
+            fallback.append(f"basis 等价值 without a year for {cid}: used the latest data year "
+                            f"({k.tce_id.get('substitution', '?')}); pass year= to choose")
+        scopes[j] = k.scope
+        if k.errors:
+            key_bad[j] = True
+            for column, reason, msg, sugg in k.errors:
+                colname = cols["unit"] if column == "unit" else cols["carrier"]
+                mask = kidx == j
+                add_fail(mask, colname, records[colname], reason, msg, sugg)
+            continue
+        for bb in bases:
+            tce_mult[bb][j] = k.tce[bb]
+            tce_ids[bb][j] = k.tce_id[bb]
+        co2_mult[j] = k.co2 if co2 else np.nan
+        co2_ids[j] = k.co2_id if co2 else None
+        ranks[j] = k.rank
+    kk = np.where(kidx < 0, nk, kidx) if not usable.all() else kidx
+    bad_row |= key_bad[kk] | (kidx < 0)
+    key_secondary = np.isin(category, ["electricity", "heat"])
+
+    # --- feedstock on secondary energy
+    fnf = feed & key_secondary[kk] if feed.any() else np.zeros(n, dtype=bool)
+    if "use" in cols:
+        add_fail(fnf, cols["use"], records[cols["use"]], "feedstock_not_fuel",
+                 REASONS["feedstock_not_fuel"], "only fuels (coal, oil, gas) can be 原料用能")
+    bad_row |= fnf
+
+    # --- values
+    qv = qty * sign if "flow" in cols else qty
+    out_tce = {bb: qv * tce_mult[bb][kk] for bb in bases}
+
+    # --- measured NCV (per row)
+    ncv_rows = np.zeros(n, dtype=bool)
+    if "ncv" in cols:
+        ncv_rows, ncv_tce, ncv_co2, ncv_bad = _measured_ncv(
+            records[cols["ncv"]], cols["ncv"], ccodes, cids, ucodes, utexts, ycodes, yuniq, rcodes, rid_of_code,
+            fs, qv, add_fail, co2)
+        for bb in bases:
+            out_tce[bb] = np.where(ncv_rows, ncv_tce, out_tce[bb])
+        bad_row |= ncv_bad
+    co2_vals = qv * co2_mult[kk]
+    if "ncv" in cols:
+        co2_vals = np.where(ncv_rows, ncv_co2, co2_vals)
+    if feed.any():
+        co2_vals = np.where(feed, 0.0, co2_vals)
+
+    failures = _collect(fails, index)
+    if len(failures) and errors == "raise":
+        raise InputError(failures, "records table")
+
+    main = "calorific" if b == "both" else b
+    any_bad = bool(bad_row.any())
+
+    def blank_bad(x: np.ndarray) -> np.ndarray:
+        return np.where(bad_row, np.nan, x) if any_bad else x
+
+    kb = np.where(bad_row, nk, kk) if any_bad else kk  # bad rows read the empty slot nk
+    new: dict[str, Any] = {}
+    tce = blank_bad(out_tce[main])
+    new["tce"] = tce
+    new["tce_excl_feedstock"] = np.where(feed, 0.0, tce) if feed.any() else tce.copy()
+    if b == "both":
+        new["tce_calorific"] = blank_bad(out_tce["calorific"])
+        new["tce_substitution"] = blank_bad(out_tce["substitution"])
+    new["co2_t"] = blank_bad(co2_vals) if co2 else np.full(n, np.nan)
+    scope_k = scopes.copy()
+    scope_k[nk] = 0
+    srow = scope_k[kb]
+    new["scope"] = pd.arrays.IntegerArray(srow, srow == 0)
+    new["tce_factor"] = _cat_from_codes(tce_ids[main], kb, ncv_rows & ~bad_row, "measured-ncv")
+    new["co2_factor"] = _cat_from_codes(co2_ids, kb, None, "")
+    ranks_k = ranks.astype(np.int8)
+    ranks_k[nk] = -1
+    new["confidence"] = pd.Categorical.from_codes(ranks_k[kb], categories=["verified", "secondary", "unverified"])
+    added = pd.DataFrame(new, index=index, copy=False)
+    out = pd.concat([records.drop(columns=[c for c in new if c in records.columns]), added], axis=1)
+    if errors == "report":
+        out["problem"] = _problem_text(failures, n, index)
+    fb = list(dict.fromkeys(fallback))
+    for m in fb:
+        warnings.warn(m, FactorFallbackWarning, stacklevel=2)
+    out.attrs = dict(records.attrs)
+    out.attrs["tanfeng"] = {
+        "factor_set": fs.version, "basis": b, "region": default_region, "year": year,
+        "errors": errors, "co2": co2, "rows_with_problems": int(bad_row.sum()), "fallbacks": fb,
+        "columns": cols,
+    }
+    return out
+
+
+def _cat_from_codes(ids: np.ndarray, kb: np.ndarray, special: np.ndarray | None, special_name: str) -> pd.Categorical:
+    """Categorical of per-key labels gathered by ``kb`` (None labels -> NaN); ``special`` rows get ``special_name``."""
+    labels = [str(x) if x is not None else None for x in ids]
+    cats = sorted({x for x in labels if x is not None} | ({special_name} if special is not None and special.any() else set()))
+    pos = {c: i for i, c in enumerate(cats)}
+    code_of_key = np.array([pos.get(x, -1) if x is not None else -1 for x in labels], dtype=np.int32)
+    codes = code_of_key[kb]
+    if special is not None and special.any():
+        codes[special] = pos[special_name]
+    return pd.Categorical.from_codes(codes, categories=cats)
+
+
+def _measured_ncv(col: pd.Series, colname: str, ccodes: np.ndarray, cids: np.ndarray, ucodes: np.ndarray,
+                  utexts: list[str], ycodes: np.ndarray, yuniq: np.ndarray, rcodes: np.ndarray,
+                  rid_of_code: np.ndarray, fs: FactorSet, qv: np.ndarray,
+                  add_fail: Callable[..., None], want_co2: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """tce (= m × Q / 29 307.6 kJ/kgce) and CO2 (= m × Q × CC × OF × 44/12) for rows with a measured NCV."""
+    from ..units import MEASURES, get_registry
+
+    reg = get_registry()
+    n = len(col)
+    has = ~pd.isna(col).to_numpy() & (col.astype(str).str.strip() != "").to_numpy()
+    tce = np.full(n, np.nan)
+    co2v = np.full(n, np.nan)
+    bad = np.zeros(n, dtype=bool)
+    raw = col.to_numpy(dtype=object)
+    if not has.any():
+        return has, tce, co2v, bad
+    pos = np.flatnonzero(has)
+    frame = pd.DataFrame({"ncv": [str(raw[p]).strip() for p in pos], "c": ccodes[pos], "u": ucodes[pos],
+                          "y": ycodes[pos], "r": rcodes[pos]})
+    for (text, c, u, y, r), g in frame.groupby(["ncv", "c", "u", "y", "r"], sort=False):
+        rows = pos[g.index.to_numpy()]
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        if c < 0 or u < 0 or cids[c] is None:
+            continue
+        carrier = fs.carriers.get(cids[c])
+        if carrier.category in ("electricity", "heat"):
+            add_fail(mask, colname, raw, "ncv_not_fuel", REASONS["ncv_not_fuel"], "remove the NCV for this row")
+            bad |= mask
+            continue
+        try:
+            nq = reg.Quantity(text)
+            if not hasattr(nq, "units"):
+                raise ValueError
+        except Exception:
+            add_fail(mask, colname, raw, "ncv_unparsable", REASONS["ncv_unparsable"], "write e.g. '22.0 GJ/t'")
+            bad |= mask
+            continue
+        if nq.dimensionless:
+            add_fail(mask, colname, raw, "ncv_unit_missing", REASONS["ncv_unit_missing"], "write e.g. '22.0 GJ/t' or '5200 kcal/kg'")
+            bad |= mask
+            continue
+        want = reg.get_dimensionality(f"[energy] / ({MEASURES[carrier.measure]})")
+        if nq.dimensionality != want:
+            add_fail(mask, colname, raw, "ncv_dimension",
+                     f"{text!r} does not fit {carrier.name_zh}, measured by {carrier.measure}",
+                     "GJ/t for solids and liquids, GJ/万m3 for gases")
+            bad |= mask
+            continue
+        if nq.magnitude <= 0:
+            add_fail(mask, colname, raw, "ncv_not_positive", REASONS["ncv_not_positive"], "")
+            bad |= mask
+            continue
+        lo, hi, bu = NCV_BAND[carrier.measure] if carrier.measure in NCV_BAND else (0, math.inf, str(nq.units))
+        x = float(nq.to(bu).magnitude)
+        if not lo <= x <= hi:
+            add_fail(mask, colname, raw, "ncv_implausible",
+                     f"{text!r} = {x:.4g} {bu}, outside the plausible {lo}–{hi} {bu}", "check the unit (kJ vs MJ?)")
+            bad |= mask
+            continue
+        one = reg.Quantity(1.0, utexts[u])
+        try:
+            per_unit_tce = float((one * nq).to("tce").magnitude)
+        except Exception:
+            continue  # the unit error is reported by the key check
+        tce[rows] = qv[rows] * per_unit_tce
+        if want_co2:
+            k = _Key()
+            yv = int(yuniq[y]) if int(yuniq[y]) >= 0 else None
+            try:
+                per_unit_co2, _, _ = _co2_per_unit(fs, carrier, one, yv, rid_of_code[r], None, k, ncv=nq)
+                co2v[rows] = qv[rows] * per_unit_co2
+            except FactorNotFoundError:
+                pass
+    return has & ~bad, tce, co2v, bad
+
+
+def _collect(fails: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
+    if not fails:
+        return pd.DataFrame(columns=["row", "column", "value", "reason", "message", "suggestion"])
+    f = pd.concat(fails, ignore_index=True).sort_values(["pos", "column"], kind="stable")
+    f.insert(0, "row", index.to_numpy()[f["pos"].to_numpy()])
+    return f.drop(columns="pos").reset_index(drop=True)
+
+
+def _problem_text(failures: pd.DataFrame, n: int, index: pd.Index) -> pd.Series:
+    text = np.full(n, "", dtype=object)
+    if len(failures):
+        pos_of = pd.Series(np.arange(n), index=index)
+        pos_of = pos_of[~pos_of.index.duplicated()]
+        joined = failures.assign(t=failures["reason"] + ": " + failures["message"].astype(str)).groupby(
+            "row", sort=False)["t"].agg("; ".join)
+        for row, t in joined.items():
+            # duplicated index labels: every row with that label shares the text
+            text[np.flatnonzero(index.to_numpy() == row)] = t
+    return pd.Series(text, index=index, dtype=object)
