@@ -1,0 +1,145 @@
+"""Reading the enterprise table: header mapping, numbers and units, 综合能耗 on the scheme's basis."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._resources import normalize_name
+from ..errors import InputError, RuleError, TanfengWarning
+from ..factors import normalize_basis
+from .collect import _Fails, _Notes
+from .fields import FIELD_UNITS, FIELD_ZH, FIELDS, MAY_BE_NEGATIVE, REASONS, _factor, _pint_unit
+from .scheme import Scheme
+
+_ALIAS = {normalize_name(a): f for f, names in FIELDS.items() for a in names}
+_BRACKET = re.compile(r"^(.*?)\s*[(（\[【]([^()（）]*)[)）\]】]\s*$")
+
+
+def _map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, tuple[str, str | None]]:
+    """field -> (header, unit written in the header or None)."""
+    from ..units import parse_unit
+
+    found: dict[str, tuple[str, str | None]] = {}
+    for header in df.columns:
+        h = unicodedata.normalize("NFKC", str(header)).strip()
+        field, unit = _ALIAS.get(normalize_name(h)), None
+        m = _BRACKET.match(h)
+        if field is None and m:
+            field = _ALIAS.get(normalize_name(m.group(1)))
+            if field in FIELD_UNITS:
+                try:
+                    parse_unit(_pint_unit(m.group(2)))
+                    unit = m.group(2)
+                except Exception:
+                    unit = None  # e.g. (吨 / 当量吨): not a unit; the default unit is used
+        if field is not None and field not in found:
+            found[field] = (str(header), unit)
+    for field, header in (columns or {}).items():
+        if header not in df.columns:
+            raise KeyError(f"columns={{{field!r}: {header!r}}}: no such column in the table")
+        found[field] = (header, None)
+    return found
+
+
+def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Float values and a mask of cells that hold text that is not a number."""
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        v = col.to_numpy(dtype=float, na_value=np.nan)
+        return v, np.isinf(v)
+    s = col.astype("string").str.normalize("NFKC").str.replace(r"[,，\s]", "", regex=True)
+    v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = (np.isnan(v) & s.notna().to_numpy() & (s != "").fillna(False).to_numpy()) | np.isinf(v)
+    return v, bad
+
+
+def _energy_from_records(records: pd.DataFrame, firms: pd.DataFrame, cols: dict[str, tuple[str, str | None]],
+                         on: str | None, basis: str, year: int, factors: Any, errors: str,
+                         fails: _Fails) -> np.ndarray:
+    """综合能耗 per firm (tce, scheme's basis) summed from energy records through `account`."""
+    from ..accounting import account
+    from ..credit_code import normalize
+
+    rcols = _map_columns(records, None)
+    if on is not None:
+        key_f, key_r = firms[on] if on in firms else None, records[on] if on in records else None
+        if key_f is None or key_r is None:
+            raise KeyError(f"on={on!r}: the column must exist in both tables")
+    else:
+        field = next((f for f in ("credit_code", "name") if f in cols and f in rcols), None)
+        if field is None:
+            raise KeyError("energy_records: no shared 统一社会信用代码 or 企业名称 column; pass on=")
+        key_f, key_r = firms[cols[field][0]], records[rcols[field][0]]
+    res = account(records, basis=basis, year=year, factors=factors, errors=errors, co2=False)
+    kr = normalize(key_r).fillna("").to_numpy()
+    kf = pd.Index(normalize(key_f).fillna("").to_numpy())
+    orphan = (kr == "") | ~pd.Index(kr).isin(kf[kf != ""])
+    if orphan.any():  # records that belong to no firm would vanish from every total: say so
+        bad_rec = pd.DataFrame({"row": records.index[orphan], "column": key_r.name, "value": key_r[orphan].to_numpy(),
+                                "reason": "energy_record_unmatched", "message": "能源记录找不到对应企业",
+                                "suggestion": "核对企业代码/名称，或传 on="})
+        if errors == "raise":
+            raise InputError(bad_rec, "能源消费记录 energy_records")
+        warnings.warn(f"{int(orphan.sum())} energy record(s) match no firm and are not counted "
+                      f"(first rows: {bad_rec['row'].head(5).tolist()})", TanfengWarning, stacklevel=3)
+    tce = res["tce"].to_numpy(dtype=float)
+    g = pd.DataFrame({"k": kr, "tce": tce, "bad": np.isnan(tce)}).groupby("k", sort=False)
+    total, bad = g["tce"].sum(), g["bad"].any()
+    out = np.where(kf == "", np.nan, total.reindex(kf).to_numpy(dtype=float))
+    isbad = bad.reindex(kf).fillna(False).to_numpy(dtype=bool)
+    fails.add(isbad, "energy_records", key_f, "energy_records_bad",
+              REASONS["energy_records_bad"], "see account(records, errors='report')")
+    return np.where(isbad, np.nan, out)
+
+
+def _energy(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], scheme: Scheme,
+            energy_basis: str | None) -> str | None:
+    """Which column holds 综合能耗 on the scheme's basis (None: no energy column)."""
+    want = scheme.basis
+    named = {"calorific": "energy_tce_calorific", "substitution": "energy_tce_substitution"}
+    if named[want] in cols:
+        return named[want]
+    zh = "等价值" if want == "substitution" else "当量值"
+    if "energy_tce" in cols:
+        if energy_basis is None:
+            warnings.warn(
+                f"the column {cols['energy_tce'][0]!r} does not say its basis; taken as {zh}, as "
+                f"scheme {scheme.id!r} requires. Pass energy_basis= to state it.", TanfengWarning, stacklevel=3)
+            return "energy_tce"
+        if normalize_basis(energy_basis) == want:
+            return "energy_tce"
+    other = named["calorific" if want == "substitution" else "substitution"]
+    if other in cols or "energy_tce" in cols:
+        raise RuleError(f"scheme {scheme.id!r} scores 单位能耗增加值 on 综合能耗({zh}); the table's energy is "
+                        f"on the other basis. Give a 综合能耗({zh}) column or energy_records= to compute it.")
+    return None
+
+
+def _read_fields(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], energy_col: str | None,
+                 units: Mapping[str, str] | None, fails: _Fails, notes: _Notes) -> dict[str, np.ndarray]:
+    """Numeric fields in `FIELD_UNITS`; text, infinite and (where not allowed) negative values reported."""
+    vals: dict[str, np.ndarray] = {}
+    for field in [f for f in FIELD_UNITS if f != "energy_tce"] + ([energy_col] if energy_col else []):
+        if field not in cols:
+            continue
+        header, hunit = cols[field]
+        base = "energy_tce" if field.startswith("energy_tce") else field
+        v, bad = _numbers(df[header])
+        v = np.where(bad, np.nan, v * _factor((units or {}).get(base) or hunit or FIELD_UNITS[base], FIELD_UNITS[base]))
+        raw = df[header]
+        fails.add(bad, header, raw, f"{base}_not_numeric", FIELD_ZH[base] + REASONS["{field}_not_numeric"])
+        neg = v < 0
+        if base in MAY_BE_NEGATIVE:
+            notes.add(neg, f"[{base}_negative] {REASONS[f'{base}_negative']}")
+        else:
+            fails.add(neg, header, raw, f"{base}_negative", FIELD_ZH[base] + REASONS["{field}_negative"],
+                      "核对数据")
+            v = np.where(neg, np.nan, v)
+        vals[base] = v
+    return vals

@@ -1,0 +1,74 @@
+"""Firms under a 亩均税收 threshold (诸暨 plan 三(一)1, the land census)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .collect import _Fails, _Notes
+from .fields import FIELD_ZH, REASONS
+from .inputs import _map_columns, _read_fields
+
+#: 诸暨 plan 三(一)1: "重点排查亩均税收5万元以下 … 的企业用地" (万元/亩). "以下" includes the
+#: number (民法典 第1259条), so the default listing is ``tax_per_mu <= 5``.
+LOW_TAX_THRESHOLD = 5.0
+
+
+def low_tax_per_mu(
+    enterprises: pd.DataFrame,
+    threshold: float = LOW_TAX_THRESHOLD,
+    *,
+    inclusive: bool = True,
+    units: Mapping[str, str] | None = None,
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "report"] = "raise",
+) -> pd.DataFrame:
+    """Firms whose 亩均税收 is at or under ``threshold`` 万元/亩 (诸暨 plan 三(一)1, land census).
+
+    Returns the matching rows in input order with ``tax_per_mu``; negative tax (退税) is kept
+    and listed. ``inclusive=True`` follows "亩均税收5万元以下" (以下 includes the number, 民法典
+    第1259条); ``inclusive=False`` lists only firms strictly below. Rows with missing, text or
+    zero 用地面积 / 实缴税金 raise one `InputError`; with ``errors="report"`` they are listed
+    too, with a ``problem`` text, because the census has to look at them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> firms = pd.DataFrame({"企业名称": ["甲", "乙", "丙"], "实缴税金": [60, 20, -3],
+    ...                       "用地面积": [10, 4, 2]})
+    >>> low_tax_per_mu(firms)[["企业名称", "tax_per_mu"]].values.tolist()
+    [['乙', 5.0], ['丙', -1.5]]
+    """
+    if errors not in ("raise", "report"):
+        raise ValueError("errors must be 'raise' or 'report'")
+    cols = _map_columns(enterprises, columns)
+    n = len(enterprises)
+    fails = _Fails(n)
+    missing_cols = [f for f in ("tax", "land_area") if f not in cols]
+    if missing_cols:
+        raise InputError(pd.DataFrame(
+            [("<table>", f, None, "column_missing", f"表中没有{FIELD_ZH[f]}列", f"columns={{{f!r}: '<表头>'}}")
+             for f in missing_cols], columns=["row", "column", "value", "reason", "message", "suggestion"]),
+            "亩均税收企业表")
+    vals = _read_fields(enterprises, {f: cols[f] for f in ("tax", "land_area")}, None, units, fails, _Notes(n))
+    for f in ("tax", "land_area"):
+        col = enterprises[cols[f][0]]
+        blank = (col.isna() | (col.astype("string").str.strip() == "")).fillna(True).to_numpy(dtype=bool)
+        fails.add(blank, cols[f][0], col, f"{f}_missing", FIELD_ZH[f] + REASONS["{field}_missing"])
+    fails.add(vals["land_area"] == 0, cols["land_area"][0], enterprises[cols["land_area"][0]],
+              "land_area_zero", "用地面积" + REASONS["{field}_zero"], "核对用地面积")
+    failures = fails.frame(enterprises.index)
+    if len(failures) and errors == "raise":
+        raise InputError(failures, "亩均税收企业表")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tpm = np.where(fails.fatal, np.nan, vals["tax"] / vals["land_area"])
+    keep = (tpm <= threshold if inclusive else tpm < threshold) | fails.fatal
+    out = enterprises.iloc[np.flatnonzero(keep)].copy()
+    out["tax_per_mu"] = tpm[keep]
+    if errors == "report":
+        out["problem"] = fails.problems(n)[keep]
+    return out
