@@ -1,0 +1,349 @@
+"""The actions table of a Tracker: 淘汰落后 / 整治提升 events, read and checked.
+
+Headers are matched in English or Chinese (`ACTION_COLUMNS`), action words normalised
+(`ACTIONS`), energy filled from energy records run through `tanfeng.accounting.account`, and
+every bad row collected into one `InputError` (or kept with a ``problem`` text).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._resources import normalize_name
+from ..errors import InputError, TanfengWarning
+from ._common import MEASURES, _failures
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+__all__ = ["ACTIONS", "ACTION_COLUMNS", "DEFAULT_BASIS", "DEFAULT_REGION", "read_actions", "read_town_targets"]
+
+#: Action words understood (淘汰落后 / 整治提升) -> ``phase_out`` / ``upgrade``.
+ACTIONS: dict[str, str] = {
+    **dict.fromkeys(["phase_out", "phaseout", "淘汰", "淘汰落后", "淘汰落后产能", "关停",
+                     "关停退出", "关停淘汰", "退出"], "phase_out"),
+    **dict.fromkeys(["upgrade", "整治", "整治提升", "提升", "改造提升", "提升改造"], "upgrade"),
+}
+_ACTION_ZH = {"phase_out": "淘汰落后", "upgrade": "整治提升"}
+
+#: Headers understood for the columns of the actions table.
+ACTION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "enterprise": ("enterprise", "企业", "企业名称", "单位名称", "名称"),
+    "credit_code": ("credit_code", "统一社会信用代码", "信用代码"),
+    "town": ("town", "镇乡（街道）", "镇乡街道", "镇街", "镇乡", "所属乡镇", "所属镇街", "乡镇", "街道"),
+    "action": ("action", "类型", "行动", "处置方式", "整治类型", "方式"),
+    "date": ("date", "完成日期", "完成时间", "日期", "销号日期", "验收日期"),
+    "energy_before_tce": ("energy_before_tce", "基准能耗", "整治前能耗", "淘汰前能耗", "原综合能耗",
+                          "基准年综合能耗", "整治前综合能耗"),
+    "energy_after_tce": ("energy_after_tce", "整治后能耗", "淘汰后能耗", "整治后综合能耗"),
+    "energy_freed_tce": ("energy_freed_tce", "腾出用能", "腾出能耗"),
+    "land_freed_mu": ("land_freed_mu", "腾出用地", "腾出土地", "腾出用地面积"),
+    "co2_reduced_t": ("co2_reduced_t", "减少碳排放", "减排量", "减少二氧化碳排放"),
+}
+_STAGES = {**dict.fromkeys(["before", "baseline", "base", "基准", "基准年", "整治前", "淘汰前", "前"], "before"),
+           **dict.fromkeys(["after", "整治后", "淘汰后", "后"], "after")}
+_STAGE_HEADERS = ("stage", "阶段", "时点")
+
+#: Basis of electricity in tce computed from energy records. 当量值: the statistical
+#: 综合能源消费量 is "按照发热量" (policy.md §6, inference); the plan's own basis is not stated
+#: (policy.md §9.3). Pass ``basis=`` to choose.
+DEFAULT_BASIS = "当量值"
+#: Grid region for electricity CO2 of energy records (诸暨 is in 浙江). Pass ``region=``.
+DEFAULT_REGION = "浙江"
+
+
+def _header_key(h: Any) -> str:
+    return normalize_name(re.sub(r"[（(\[【][^）)\]】]*[）)\]】]\s*$", "", str(h)))
+
+
+def _find(df: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]],
+          columns: Mapping[str, str] | None) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for c in df.columns:
+        lookup.setdefault(normalize_name(str(c)), c)
+        lookup.setdefault(_header_key(c), c)
+    found = {}
+    for std, names in aliases.items():
+        if columns and std in columns:
+            if columns[std] not in df.columns:
+                raise KeyError(f"columns={{{std!r}: {columns[std]!r}}}: no such column")
+            found[std] = columns[std]
+            continue
+        c = next((lookup[k] for k in map(normalize_name, names) if k in lookup), None)
+        if c is not None:
+            found[std] = c
+    return found
+
+
+_FOLD = r"[\s()（）\[\]【】{}「」〔〕《》—·:：'\"“”]"
+
+
+def _per_unique(col: pd.Series, func: Any, missing: Any) -> np.ndarray:
+    """``func`` applied once per distinct value (``missing`` for empty cells), spread to rows."""
+    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    table = np.array([*map(func, uniques.tolist()), missing], dtype=object)
+    return table[np.where(codes < 0, len(uniques), codes)]
+
+
+def _parse_number(v: Any) -> float:
+    if isinstance(v, bool):
+        return math.nan
+    if isinstance(v, int | float | np.number):
+        return float(v)
+    t = str(v).replace(",", "").replace("，", "").strip()
+    try:
+        return float(t) if t else math.nan
+    except ValueError:
+        return math.inf  # marks text that is not a number (infinite values are refused too)
+
+
+def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Float values and a mask of cells that hold something that is not a number."""
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        vals = col.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        vals = _per_unique(col, _parse_number, math.nan).astype(float)
+    bad = np.isinf(vals)  # text that is not a number, or an infinite value
+    return np.where(bad, np.nan, vals), bad
+
+
+def _text(col: pd.Series) -> pd.Series:
+    return pd.Series(_per_unique(col, lambda v: str(v).strip(), ""), index=col.index, dtype=object)
+
+
+def read_actions(plan: Plan, actions: pd.DataFrame, energy: pd.DataFrame | None, key: str,
+                 columns: Mapping[str, str] | None, account_kw: dict[str, Any], errors: str, *,
+                 allow_repeat: bool, planning_co2_per_tce: float) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """Check and standardise the actions table of a `~tanfeng.targets.Tracker`.
+
+    Returns the table (input rows, order and index, plus the standard columns), the failures
+    (empty unless ``errors="report"``) and whether a land column was given.
+    """
+    cols = _find(actions, ACTION_COLUMNS, columns)
+    need = ["enterprise", "town", "action", "date"]
+    missing = [c for c in need if c not in cols]
+    if not ({"energy_before_tce", "energy_freed_tce"} & cols.keys()) and energy is None:
+        missing.append("energy_before_tce")
+    if missing:
+        raise InputError(_failures(("<table>", m, None, "column_missing",
+                                    f"the actions table has no {m!r} column (or {list(ACTION_COLUMNS[m][1:4])})",
+                                    f"rename a column or pass columns={{{m!r}: '<your header>'}}")
+                                   for m in missing), what="actions table")
+    n, idx = len(actions), actions.index
+    fails: list[pd.DataFrame] = []
+
+    def fail(mask: np.ndarray, column: str, values: Any, reason: str, message: Any, suggestion: str = "") -> None:
+        pos = np.flatnonzero(mask)
+        if len(pos):
+            vals = np.asarray(values, dtype=object)[pos] if np.ndim(values) else np.full(len(pos), values, dtype=object)
+            msgs = [message(p) if callable(message) else message for p in pos]
+            fails.append(pd.DataFrame({"pos": pos, "column": cols.get(column, column), "value": vals,
+                                       "reason": reason, "message": msgs, "suggestion": suggestion}))
+
+    ent = _text(actions[cols["enterprise"]])
+    town = _text(actions[cols["town"]])
+    fail((ent == "").to_numpy(), "enterprise", ent.to_numpy(), "enterprise_missing", "企业名称为空",
+         "fill in the enterprise name")
+    fail((town == "").to_numpy(), "town", town.to_numpy(), "town_missing", "镇乡（街道）为空",
+         "fill in the town (镇乡/街道)")
+    raw_action = _text(actions[cols["action"]])
+    action = pd.Series(_per_unique(raw_action, lambda s: ACTIONS.get(normalize_name(s), ""), ""),
+                       index=idx, dtype=object)
+    fail((action == "").to_numpy(), "action", raw_action.to_numpy(), "action_unknown",
+         lambda p: f"{raw_action.iloc[p]!r} 不是 淘汰落后 或 整治提升", "use 淘汰落后 (phase_out) or 整治提升 (upgrade)")
+    date = pd.to_datetime(actions[cols["date"]], errors="coerce")
+    fail(date.isna().to_numpy(), "date", actions[cols["date"]].to_numpy(), "date_invalid",
+         "完成日期为空或无法识别", "write the date as 2022-06-30")
+    start, end = pd.Timestamp(plan.start), pd.Timestamp(plan.end)
+    outside = date.notna() & ((date < start) | (date > end))
+    fail(outside.to_numpy(), "date", date.astype(str).to_numpy(), "date_outside_plan",
+         f"完成日期不在方案期限 {plan.start} – {plan.end} 内", "check the date or the plan")
+
+    num: dict[str, np.ndarray] = {}
+    unreadable = np.zeros(n, dtype=bool)  # an energy cell that is not a number
+    for c in ("energy_before_tce", "energy_after_tce", "energy_freed_tce", "land_freed_mu", "co2_reduced_t"):
+        if c in cols:
+            v, bad = _numbers(actions[cols[c]])
+            fail(bad, c, actions[cols[c]].to_numpy(), "value_not_numeric", "不是数字", "give a number")
+            num[c] = v
+            if c.startswith("energy"):
+                unreadable |= bad
+        else:
+            num[c] = np.full(n, np.nan)
+    for c in ("energy_before_tce", "energy_after_tce", "land_freed_mu"):
+        fail(num[c] < 0, c, num[c], "value_negative", "不能为负", "give a value ≥ 0")
+
+    before, after, freed = num["energy_before_tce"].copy(), num["energy_after_tce"].copy(), num["energy_freed_tce"]
+    is_out = (action == "phase_out").to_numpy()
+    rb, ra = np.full(n, np.nan), np.full(n, np.nan)
+    if energy is not None:
+        tb, cb, ta, ca = _from_records(energy, key, actions, cols, account_kw)
+        before = np.where(np.isnan(before), tb, before)
+        after = np.where(np.isnan(after), ta, after)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rb = np.where(tb > 0, cb / tb, np.nan)
+            ra = np.where(ta > 0, ca / ta, rb)
+    after = np.where(np.isnan(after) & is_out & ~np.isnan(before), 0.0, after)
+    diff = before - after
+    fail(~np.isnan(freed) & ~np.isnan(diff) & ~np.isclose(freed, diff, rtol=1e-6, atol=1e-6),
+         "energy_freed_tce", freed, "energy_conflict", lambda p: f"腾出用能 {freed[p]:g} ≠ 前 {before[p]:g} − 后 {after[p]:g}",
+         "give either energy freed or before/after, or make them agree")
+    freed = np.where(np.isnan(freed), diff, freed)
+    fail(np.isnan(freed) & ~unreadable, "energy_before_tce", before, "energy_missing", "缺少整治前后能耗或腾出用能",
+         "give energy_before_tce and energy_after_tce (or energy_freed_tce), or energy records")
+    fail(is_out & (freed < 0), "energy_after_tce", after, "energy_increased",
+         lambda p: f"淘汰后能耗 {after[p]:g} 高于淘汰前 {before[p]:g}", "check the figures")
+    flag = np.where(~is_out & (action == "upgrade").to_numpy() & (freed < 0), "energy_increased", "")
+    if not allow_repeat:
+        _repeats(ent, actions, cols, action.to_numpy(), date, before, after, fail)
+
+    co2 = num["co2_reduced_t"]
+    co2_mix = np.where(~np.isnan(before) & ~np.isnan(after), before * rb - after * ra, freed * rb)
+    co2_source = np.where(~np.isnan(co2), "given", np.where(~np.isnan(co2_mix), "mix", ""))
+    co2 = np.where(np.isnan(co2), co2_mix, co2)
+
+    failures = pd.DataFrame(columns=["row", "column", "value", "reason", "message", "suggestion"])
+    if fails:
+        f = pd.concat(fails, ignore_index=True).sort_values(["pos"], kind="stable")
+        f.insert(0, "row", idx.to_numpy()[f["pos"].to_numpy()])
+        failures = f.drop(columns="pos").reset_index(drop=True)
+        if errors == "raise":
+            raise InputError(failures, what="actions table")
+    bad = np.zeros(n, dtype=bool)
+    problem = np.full(n, "", dtype=object)
+    if fails:
+        allf = pd.concat(fails, ignore_index=True)
+        bad[allf["pos"].to_numpy()] = True
+        for p, g in allf.groupby("pos"):
+            problem[p] = "; ".join(g["reason"] + ": " + g["message"].astype(str))
+    if (flag != "").any():
+        warnings.warn(f"{int((flag != '').sum())} 整治提升 row(s) raised energy use (flag "
+                      "'energy_increased'); they are kept and reduce the energy freed", TanfengWarning, stacklevel=3)
+
+    def keep(v: np.ndarray) -> np.ndarray:
+        return np.where(bad, np.nan, v)
+
+    out = actions.copy()
+    out["enterprise"], out["town"] = ent.to_numpy(), town.to_numpy()
+    out["action"] = action.to_numpy()
+    out["date"] = date.to_numpy()
+    out["energy_before_tce"], out["energy_after_tce"] = before, after
+    out["energy_freed_tce"] = keep(freed)
+    out["co2_reduced_t"] = keep(co2)
+    out["co2_source"] = np.where(bad, "", co2_source)
+    out["co2_reduced_planning_t"] = keep(freed * planning_co2_per_tce)
+    out["land_freed_mu"] = keep(num["land_freed_mu"])
+    out["flag"] = flag
+    out["problem"] = problem
+    out["valid"] = ~bad
+    return out, failures, "land_freed_mu" in cols
+
+
+def _from_records(energy: pd.DataFrame, key: str, actions: pd.DataFrame, cols: dict[str, str],
+                  kw: dict[str, Any]) -> tuple[np.ndarray, ...]:
+    from ..accounting import account
+
+    if key not in energy.columns:
+        raise InputError(_failures([("<table>", key, None, "column_missing",
+                                     f"the energy records have no {key!r} column to link them to actions",
+                                     "pass key='<column in both tables>'")]), what="energy records")
+    res = account(energy, **kw)
+    st = next((c for c in energy.columns if normalize_name(str(c)) in _STAGE_HEADERS), None)
+    stage = (_text(energy[st]).map(lambda s: _STAGES.get(normalize_name(s), "?")) if st
+             else pd.Series("before", index=energy.index, dtype=object))
+    if (stage == "?").any():
+        bad = (stage == "?").to_numpy()
+        raise InputError(_failures((r, str(st), v, "stage_unknown", f"{v!r} 不是 整治前/整治后",
+                                    "use before/after (整治前/整治后)")
+                                   for r, v in zip(energy.index[bad], energy[st][bad])), what="energy records")
+    k = _text(energy[key]).to_numpy()
+    frame = pd.DataFrame({"k": k, "stage": stage.to_numpy(), "tce": res["tce"].to_numpy(dtype=float),
+                          "co2": res["co2_t"].to_numpy(dtype=float)})
+    g = frame.groupby(["k", "stage"], sort=False)[["tce", "co2"]].sum(min_count=1)
+    nan_any = frame.assign(t=frame["tce"].isna(), c=frame["co2"].isna()).groupby(["k", "stage"])[["t", "c"]].any()
+    g["tce"] = g["tce"].mask(nan_any["t"].reindex(g.index))
+    g["co2"] = g["co2"].mask(nan_any["c"].reindex(g.index))
+    link_col = cols.get(key, key)
+    if link_col not in actions.columns:
+        raise InputError(_failures([("<table>", key, None, "column_missing",
+                                     f"the actions table has no {key!r} column", "pass key=")]), what="actions table")
+    akey = _text(actions[link_col]).to_numpy()
+    unused = sorted(set(k) - set(akey))
+    if unused:
+        warnings.warn(f"energy records of {len(unused)} key(s) match no action and are unused: {unused[:5]}",
+                      TanfengWarning, stacklevel=4)
+
+    def pick(stage_name: str, col: str) -> np.ndarray:
+        s = g.xs(stage_name, level="stage")[col] if stage_name in g.index.get_level_values("stage") else pd.Series(dtype=float)
+        return s.reindex(akey).to_numpy(dtype=float)
+
+    return pick("before", "tce"), pick("before", "co2"), pick("after", "tce"), pick("after", "co2")
+
+
+def _repeats(ent: pd.Series, actions: pd.DataFrame, cols: dict[str, str], action: np.ndarray,
+             date: pd.Series, before: np.ndarray, after: np.ndarray, fail: Any) -> None:
+    # width, case, spaces and brackets folded (as normalize_name does), vectorised
+    ident = (ent.astype(object).str.normalize("NFKC").str.lower()
+             .str.replace(_FOLD, "", regex=True).to_numpy(dtype=object))
+    if "credit_code" in cols:
+        code = _per_unique(actions[cols["credit_code"]], lambda v: str(v).strip().upper(), "")
+        ident = np.where(code != "", code, ident)
+    frame = pd.DataFrame({"id": ident, "action": action, "pos": np.arange(len(ent))})
+    frame = frame[(frame["id"] != "") & (frame["action"] != "")]
+    dup = frame[frame.duplicated("id", keep=False)]
+    labels = actions.index.tolist()
+    msgs: dict[int, str] = {}
+    for _, g in dup.groupby("id", sort=False):
+        pos = g["pos"].to_numpy()
+        same = g.duplicated("action", keep=False).to_numpy()
+        for p in pos[same]:
+            others = ", ".join(repr(labels[q]) for q in pos[same] if q != p)
+            msgs[p] = f"{ent.iloc[p]} 在 {_ACTION_ZH[action[p]]} 中重复计数：另见行 {others}"
+        rest = pos[~same]  # one 整治 and one 淘汰: fine only if the later baseline follows the earlier after
+        if len(rest) == 2:
+            a, b = sorted(rest, key=lambda q: (date.iloc[q], q))
+            if not (before[b] <= after[a] * (1 + 1e-9) + 1e-9):
+                msgs[b] = (f"{ent.iloc[b]} 已在行 {labels[a]!r}（{_ACTION_ZH[action[a]]}）腾出用能；本行基准 "
+                           f"{before[b]:g} 高于该行整治后 {after[a]:g}，腾出用能将重复计算")
+    mask = np.zeros(len(ent), dtype=bool)
+    mask[list(msgs)] = True
+    fail(mask, "enterprise", ent.to_numpy(), "enterprise_repeated", lambda p: msgs[p],
+         "remove the repeat, chain the baselines, or pass allow_repeat=True")
+
+
+def read_town_targets(tt: pd.DataFrame) -> pd.DataFrame:
+    """Check the town targets of `~tanfeng.targets.Tracker.by_town`: one row per town, indexed by town."""
+    aliases = {"town": ACTION_COLUMNS["town"]}
+    aliases.update({m: (m, MEASURES[m][0]) for m in MEASURES})
+    aliases.update({"phase_out": ("phase_out", "淘汰落后", "淘汰", "淘汰落后产能企业"),
+                    "upgrade": ("upgrade", "整治提升", "整治", "整治提升低效企业"),
+                    "co2_reduced_t": ("co2_reduced_t", "减少碳排放")})
+    cols = _find(tt, aliases, None)
+    if "town" not in cols:
+        raise InputError(_failures([("<table>", "town", None, "column_missing", "no town column",
+                                     "add a 镇乡（街道） column")]), what="town targets")
+    ignored = [c for c in tt.columns if c not in cols.values()]
+    if ignored:
+        warnings.warn(f"town targets: columns ignored (not a measure): {ignored}", TanfengWarning, stacklevel=3)
+    town = _text(tt[cols["town"]])
+    fails = [(r, cols["town"], t, "town_repeated", f"{t} 重复", "give one row per town")
+             for r, t in zip(tt.index[town.duplicated(keep=False)], town[town.duplicated(keep=False)])]
+    out = pd.DataFrame(index=pd.Index(town.to_numpy(), name="town"))
+    for m, c in cols.items():
+        if m == "town":
+            continue
+        v, bad = _numbers(tt[c])
+        fails += [(r, c, x, "value_not_numeric", "不是数字", "give a number") for r, x in zip(tt.index[bad], tt[c][bad])]
+        neg = v < 0
+        fails += [(r, c, x, "value_negative", "不能为负", "give a value ≥ 0") for r, x in zip(tt.index[neg], v[neg])]
+        out[m] = v
+    if fails:
+        raise InputError(_failures(fails), what="town targets")
+    return out
