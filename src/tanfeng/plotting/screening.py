@@ -1,0 +1,139 @@
+"""The 两高 screening chart: projects by build year and annual 综合能耗, with the step threshold.
+
+* :func:`two_high_scatter` — one point per project (log scale), the threshold line of the rule
+  set (higher before the cut-off year, lower from it), flagged projects coloured by sector,
+  undecidable ones hollow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import PALETTE, new_figure, save, text_kwargs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from ..screening import RuleSet
+
+__all__ = ["two_high_scatter"]
+
+_GREY, _LINE = PALETTE[7], "#333333"
+_SECTOR_COLOURS = tuple(c for i, c in enumerate(PALETTE) if i != 7)
+
+
+def _num(v: float) -> str:
+    return f"{v:,.0f}".replace(",", " ") if float(v).is_integer() else f"{v:,}".replace(",", " ")
+
+
+def two_high_scatter(
+    result: pd.DataFrame,
+    rules: RuleSet | str | None = None,
+    *,
+    date_field: str | None = None,
+    path: str | Path | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Build year against annual tce (log scale) with the rule's step threshold.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The output of `tanfeng.screen_two_high` (``two_high``, ``sector``, ``screened_tce`` and
+        the build-year column).
+    rules : RuleSet or str, optional
+        The rule set whose threshold line is drawn; default: the one recorded in
+        ``result.attrs`` by `screen_two_high`.
+    date_field : str, optional
+        The build year/date column (default: the one `screen_two_high` used).
+    path : str or Path, optional
+        Save a PNG here.
+    title : str, optional
+        Replaces the default title (counts of flagged and undecidable projects).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd, tanfeng
+    >>> from tanfeng.plotting.screening import two_high_scatter
+    >>> r = tanfeng.screen_two_high(pd.DataFrame({"industry_code": ["2614", "3011", "3484"],
+    ...     "built_year": [2019, 2015, 2020], "energy_tce": [1500, 4000, 20000]}))
+    >>> fig = two_high_scatter(r)
+    >>> fig.axes[0].get_yscale()
+    'log'
+    """
+    from ..screening._input import _years
+    from ..screening.rules import RuleSet, _as_ruleset
+
+    meta = result.attrs.get("tanfeng", {})
+    if rules is not None:
+        rs = _as_ruleset(rules) if not isinstance(rules, RuleSet) else rules
+        cutoff, before, since = rs.cutoff_year, rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce
+    elif "cutoff_year" in meta:
+        cutoff = int(meta["cutoff_year"])
+        before, since = (float(x) for x in meta["thresholds_tce"])
+    else:
+        rs = RuleSet.load()
+        cutoff, before, since = rs.cutoff_year, rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce
+    col = date_field or meta.get("date_field") or "built_year"
+    if col not in result.columns or "screened_tce" not in result.columns:
+        raise ValueError("two_high_scatter() takes the result of tanfeng.screen_two_high()")
+
+    years = _years(result[col])[0]
+    energy = result["screened_tce"].to_numpy(dtype=float, na_value=np.nan)
+    flag = result["two_high"].astype("boolean")
+    drawable = ~np.isnan(years) & (energy > 0)
+    is_true = flag.fillna(False).to_numpy(dtype=bool)
+    is_na = flag.isna().to_numpy(dtype=bool)
+    is_false = ~is_true & ~is_na
+
+    fig, ax = new_figure((9.0, 5.5))
+    kw = text_kwargs()
+    m = drawable & is_false
+    ax.scatter(years[m], energy[m], s=14, color=_GREY, alpha=0.5, lw=0, label=f"未列入（{int(m.sum())}）")
+    m = drawable & is_na
+    if m.any():
+        ax.scatter(years[m], energy[m], s=30, facecolors="none", edgecolors="black", lw=0.9,
+                   label=f"无法判断（{int(m.sum())}）")
+    sectors = result["sector"].astype(object).where(pd.Series(is_true, index=result.index))
+    order = sectors[drawable & is_true].value_counts().index.tolist()
+    for i, sec in enumerate(order):
+        m = drawable & is_true & (sectors == sec).to_numpy(dtype=bool)
+        ax.scatter(years[m], energy[m], s=36, color=_SECTOR_COLOURS[i % len(_SECTOR_COLOURS)],
+                   edgecolors="white", lw=0.5, label=f"列入：{sec}（{int(m.sum())}）", zorder=3)
+
+    span = years[~np.isnan(years)]
+    x0 = float(min(span.min(), cutoff - 1)) - 1 if len(span) else cutoff - 5.0
+    x1 = float(max(span.max(), cutoff)) + 1 if len(span) else cutoff + 5.0
+    ax.step([x0, cutoff - 0.5, x1], [before, since, since], where="post", color=_LINE, lw=1.8, zorder=2,
+            label="门槛（达到即列入）")
+    ax.annotate(f"{cutoff}年以前建成：{_num(before)} 吨标准煤", (x0 + 0.2, before), xytext=(0, 4),
+                textcoords="offset points", fontsize=8, color=_LINE, va="bottom", **kw)
+    ax.annotate(f"{cutoff}年以来建成：{_num(since)} 吨标准煤", (cutoff - 0.4, since), xytext=(0, -4),
+                textcoords="offset points", fontsize=8, color=_LINE, va="top", **kw)
+    ax.set_yscale("log")
+    ax.set_xlim(x0, x1)
+    ax.set_xlabel("建成年份", **kw)
+    ax.set_ylabel("年综合能耗（吨标准煤，对数坐标）", **kw)
+    n_true, n_na = int(is_true.sum()), int(is_na.sum())
+    ax.set_title(title or f"“两高”项目筛查：列入 {n_true} 个，无法判断 {n_na} 个（共 {len(result)} 个）", **kw)
+    hidden = int((~drawable).sum())
+    if hidden:
+        ax.text(0.01, 0.01, f"另有 {hidden} 个项目建成年份不详或能耗缺失，未绘出", transform=ax.transAxes,
+                fontsize=8, color=_LINE, va="bottom", **kw)
+    ax.grid(True, which="major", axis="y", color="#dddddd", lw=0.6)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, prop=_prop())
+    return save(fig, path)
+
+
+def _prop() -> Any:
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family=text_kwargs()["fontfamily"], size=8)

@@ -1,0 +1,79 @@
+"""两高 project screening and the 两高一低 watch list, with a reason on every row.
+
+* :func:`screen_two_high` — the 诸暨 plan's project review (二(二)2): a project is a “两高”
+  project when its industry is in a sector preset and its annual 综合能耗 reaches the threshold
+  of its build period (``zhuji-2021``: built 2018 or later ≥ 1 000 tce/yr, before 2018
+  ≥ 5 000 tce/yr; “以上” includes the number). Undecidable rows are NA, never False.
+* :func:`screen_low_efficiency` — the 两高一低 monitoring list (二(二)1): high energy, high
+  emission (CO2) and low benefit (亩均税收).
+* :class:`RuleSet`, :class:`SectorPreset`, :class:`LowEfficiencyRules` — the rules, loaded from
+  ``factors/rules/two_high.toml`` or from your own TOML file or dict, each number with its source.
+
+Modules: :mod:`.rules` (models and loading), :mod:`.two_high`, :mod:`.low_efficiency`, and
+``_input`` (reading the input table, formatting numbers in the reason text).
+
+Examples
+--------
+>>> import pandas as pd, tanfeng
+>>> p = pd.DataFrame({"industry_code": ["C2614", "3484"], "built_year": [2019, 2019],
+...                   "energy_tce": [1000.0, 20000.0]})
+>>> r = tanfeng.screen_two_high(p)
+>>> r["two_high"].tolist()
+[True, False]
+>>> r.loc[0, "reason"]
+'2019年建成，年综合能耗1 000.0吨标准煤，达到1 000吨标准煤门槛（化工，2614）'
+
+Change a rule in one line:
+
+>>> from tanfeng.screening import RuleSet
+>>> mine = RuleSet.load("zhuji-2021").replace(cutoff_year=2019, sectors="mee-2021")
+>>> (mine.cutoff_year, mine.sectors.id)
+(2019, 'mee-2021')
+"""
+
+from __future__ import annotations
+
+from .. import industries
+from ._input import COLUMN_ALIASES
+from .low_efficiency import screen_low_efficiency
+from .rules import YEAR_RANGE, LowEfficiencyRules, RuleSet, SectorCode, SectorPreset, Source
+from .two_high import screen_two_high
+
+__all__ = [
+    "COLUMN_ALIASES",
+    "REASONS",
+    "YEAR_RANGE",
+    "LowEfficiencyRules",
+    "RuleSet",
+    "SectorCode",
+    "SectorPreset",
+    "Source",
+    "screen_low_efficiency",
+    "screen_two_high",
+]
+
+#: Reason codes of the ``reason_code`` column and of `InputError` failures.
+REASONS: dict[str, str] = {
+    "meets_threshold": "in a 两高 sector, energy at or above the threshold of its build period",
+    "below_threshold": "in a 两高 sector, energy below the threshold of its build period",
+    "meets_upper_threshold_year_unknown": "build year unknown, energy at or above the higher threshold",
+    "below_lower_threshold_year_unknown": "build year unknown, energy below the lower threshold",
+    "built_year_missing": "build year unknown and energy between the two thresholds",
+    "energy_missing": "in a 两高 sector, no energy figure",
+    "sector_not_two_high": "industry outside the sector preset",
+    "below_threshold_any_sector": "industry not known precisely, but energy below any applicable threshold",
+    "industry_code_missing": "no industry code",
+    "industry_code_too_coarse": "the code covers both in-scope and out-of-scope classes",
+    **{k: v for k, v in industries.REASONS.items() if k != "industry_code_missing"},
+    "energy_not_numeric": "energy is not a number",
+    "energy_negative": "energy is negative",
+    "built_year_invalid": "build year or date not understood",
+    "built_year_out_of_range": "build year outside 1900–2100",
+    "value_not_numeric": "value is not a number",
+    "value_negative": "value is negative",
+    "land_area_not_positive": "land area is zero or negative",
+    "two_high_one_low": "high energy/emission and low benefit",
+    "benefit_not_low": "亩均税收 above the low-benefit line",
+    "energy_emission_not_high": "neither energy nor emission is high",
+    "data_missing": "a figure needed for the decision is missing",
+}

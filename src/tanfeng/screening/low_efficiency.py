@@ -1,0 +1,190 @@
+"""The 两高一低 watch list: :func:`screen_low_efficiency`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from ..errors import InputError, RuleError
+from ._input import (
+    _S,
+    _cat,
+    _energy_from_records,
+    _Fails,
+    _find_columns,
+    _fmt,
+    _fmt_num,
+    _half_up,
+    _input_error_zh,
+    _missing_column,
+    _read_numeric,
+)
+from .rules import LowEfficiencyRules, _as_low_rules
+
+__all__ = ["screen_low_efficiency"]
+
+
+def screen_low_efficiency(
+    enterprises: pd.DataFrame,
+    rules: LowEfficiencyRules | str | Path = "zhuji-2021",
+    *,
+    energy_threshold_tce: float | None = None,
+    co2_threshold_t: float | None = None,
+    tax_per_mu_threshold: float | None = None,
+    combine: Literal["all", "any_high"] | None = None,
+    records: pd.DataFrame | None = None,
+    on: str | Sequence[str] | None = None,
+    year: int | None = None,
+    region: str | None = "浙江",
+    columns: Mapping[str, str] | None = None,
+    errors: Literal["raise", "report"] = "raise",
+) -> pd.DataFrame:
+    """The 两高一低 watch list: high energy, high emission (CO2), low benefit (亩均税收).
+
+    Parameters
+    ----------
+    enterprises : DataFrame
+        One row per enterprise: ``energy_tce`` and ``co2_t`` (or ``records`` + ``on``, converted
+        with `tanfeng.account`), and ``tax`` (实缴税金, 万元) with ``land_area`` (用地面积, 亩) or
+        ``tax_per_mu`` (万元/亩). Chinese headers are understood (`COLUMN_ALIASES`).
+    rules : LowEfficiencyRules, str or Path
+        ``[low_efficiency.<id>]`` of ``two_high.toml`` (default ``"zhuji-2021"``) or your file.
+    energy_threshold_tce, co2_threshold_t, tax_per_mu_threshold : float, optional
+        Override a threshold of ``rules`` (their defaults and sources: `LowEfficiencyRules`).
+        High = at or above (“以上”); low benefit = at or below (“以下”) with ``inclusive``.
+    combine : {"all", "any_high"}, optional
+        ``"all"``: high energy and high emission and low benefit; ``"any_high"``: (high energy
+        or high emission) and low benefit. Three-valued (Kleene): a missing figure gives NA
+        only when it could change the answer.
+    records, on, year, region, columns, errors
+        As in `screen_two_high`; ``region`` picks the grid factor for electricity CO2.
+
+    Returns
+    -------
+    DataFrame
+        The input rows plus ``energy_tce`` and ``co2_t`` (when computed from records),
+        ``tax_per_mu``, ``high_energy``, ``high_emission``, ``low_benefit``, ``low_efficiency``
+        (boolean with NA), ``reason_code`` and ``reason``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> firms = pd.DataFrame({"企业": ["甲", "乙"], "energy_tce": [1500, 1500], "co2_t": [3900, 3900],
+    ...                       "实缴税金": [40, 120], "用地面积": [10, 10]})
+    >>> r = screen_low_efficiency(firms)
+    >>> r["low_efficiency"].tolist(), r["tax_per_mu"].tolist()
+    ([True, False], [4.0, 12.0])
+    """
+    if errors not in ("raise", "report"):
+        raise ValueError("errors must be 'raise' or 'report'")
+    base = _as_low_rules(rules)
+    changes = {k: v for k, v in {"energy_threshold_tce": energy_threshold_tce, "co2_threshold_t": co2_threshold_t,
+                                 "tax_per_mu_threshold": tax_per_mu_threshold, "combine": combine}.items()
+               if v is not None}
+    try:
+        lr = LowEfficiencyRules.model_validate({**base.model_dump(), **changes}) if changes else base
+    except ValidationError as exc:
+        raise RuleError(f"low-efficiency thresholds: {exc}") from exc
+    cols = _find_columns(enterprises, columns, ["energy_tce", "co2_t", "tax", "land_area", "tax_per_mu"])
+    need = []
+    if records is None:
+        need += [f for f in ("energy_tce", "co2_t") if f not in cols]
+    if "tax_per_mu" not in cols:
+        need += [f for f in ("tax", "land_area") if f not in cols]
+    if need:
+        raise _missing_column(need, "enterprise table")
+    index = enterprises.index
+    fails = _Fails(index)
+    energy = _read_numeric(enterprises, cols.get("energy_tce"), fails, allow_wan=True, zh="能耗")
+    co2 = _read_numeric(enterprises, cols.get("co2_t"), fails, allow_wan=True, zh="二氧化碳排放量")
+    if "tax_per_mu" in cols:
+        tpm = _read_numeric(enterprises, cols["tax_per_mu"], fails, negative_ok=True, zh="亩均税收")
+    else:
+        tax = _read_numeric(enterprises, cols["tax"], fails, negative_ok=True, zh="实缴税金")
+        land = _read_numeric(enterprises, cols["land_area"], fails, zh="用地面积")
+        zero = land == 0
+        fails.add(zero, cols["land_area"], enterprises[cols["land_area"]].to_numpy(dtype=object),
+                  "land_area_not_positive", "用地面积为0，无法计算亩均税收", "核对用地面积")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tpm = np.where(zero, np.nan, tax / land)
+    added: dict[str, np.ndarray] = {}
+    if records is not None:
+        tot = _energy_from_records(records, on, enterprises, year=year, region=region, co2=True, errors=errors)
+        if "energy_tce" not in cols:
+            energy = added["energy_tce"] = tot["tce_calorific"].to_numpy(dtype=float)
+        if "co2_t" not in cols:
+            co2 = added["co2_t"] = tot["co2_t"].to_numpy(dtype=float)
+    failures = fails.frame()
+    if len(failures) and errors == "raise":
+        raise InputError(failures, "enterprise table")
+
+    e = _half_up(energy, lr.precision)
+    c = _half_up(co2, lr.precision)
+    tp = _half_up(tpm, lr.tax_per_mu_precision)
+    with np.errstate(invalid="ignore"):
+        he = _tri(e >= lr.energy_threshold_tce, np.isnan(e) | fails.bad)
+        hc = _tri(c >= lr.co2_threshold_t, np.isnan(c) | fails.bad)
+        lb = _tri(tp <= lr.tax_per_mu_threshold if lr.inclusive else tp < lr.tax_per_mu_threshold,
+                  np.isnan(tp) | fails.bad)
+    high = (he & hc) if lr.combine == "all" else (he | hc)
+    result = high & lb
+    out = enterprises.copy(deep=False)
+    for k, v in added.items():
+        out[k] = v
+    out["tax_per_mu"] = tp
+    out["high_energy"] = pd.Series(he, index=index)
+    out["high_emission"] = pd.Series(hc, index=index)
+    out["low_benefit"] = pd.Series(lb, index=index)
+    out["low_efficiency"] = pd.Series(result, index=index)
+    res = result.to_numpy(dtype=bool, na_value=False)
+    known_false = (~result).to_numpy(dtype=bool, na_value=False)
+    lb_false = (~lb).to_numpy(dtype=bool, na_value=False)
+    rc = np.select([fails.bad, res, known_false & lb_false, known_false],
+                   [fails.first, "two_high_one_low", "benefit_not_low", "energy_emission_not_high"],
+                   default="data_missing").astype(object)
+    out["reason_code"] = pd.Series(rc, index=index, dtype=object)
+    out["reason"] = _low_reasons(lr, rc, e, c, tp, he, hc, lb, fails, index)
+    if errors == "report":
+        out["problem"] = fails.problem_text()
+    out.attrs = dict(enterprises.attrs)
+    out.attrs["tanfeng"] = {"rules": lr.id, "energy_threshold_tce": lr.energy_threshold_tce,
+                            "co2_threshold_t": lr.co2_threshold_t, "tax_per_mu_threshold": lr.tax_per_mu_threshold,
+                            "combine": lr.combine, "inclusive": lr.inclusive, "sources": sorted(lr.sources),
+                            "rows_with_problems": int(fails.bad.sum())}
+    return out
+
+
+def _tri(values: np.ndarray, unknown: np.ndarray) -> pd.arrays.BooleanArray:
+    arr = pd.array(np.asarray(values, dtype=bool), dtype="boolean")
+    arr[unknown] = pd.NA
+    return arr
+
+
+def _low_reasons(lr: LowEfficiencyRules, rc: np.ndarray, e: np.ndarray, c: np.ndarray, tp: np.ndarray,
+                 he: Any, hc: Any, lb: Any, fails: _Fails, index: pd.Index) -> pd.Series:
+    """'年综合能耗…（≥1 000，高耗能）；二氧化碳排放…；亩均税收…。列入/不列入…' for every row."""
+    def part(vals: np.ndarray, flag: Any, label: str, unit: str, dec: int, yes: str, no: str) -> np.ndarray:
+        f = flag.to_numpy(dtype=bool, na_value=False)
+        return np.where(np.isnan(vals), f"{label}缺失",
+                        _cat(label, _fmt(vals, dec), unit, "（", np.where(f, yes, no), "）")).astype(_S)
+
+    e_t, c_t, t_t = (_fmt_num(x) for x in (lr.energy_threshold_tce, lr.co2_threshold_t, lr.tax_per_mu_threshold))
+    low, not_low = ("≤", ">") if lr.inclusive else ("<", "≥")
+    p1 = part(e, he, "年综合能耗", "吨标准煤", lr.precision, f"≥{e_t}，高耗能", f"<{e_t}，非高耗能")
+    p2 = part(c, hc, "二氧化碳排放", "吨", lr.precision, f"≥{c_t}，高排放", f"<{c_t}，非高排放")
+    p3 = part(tp, lb, "亩均税收", "万元/亩", lr.tax_per_mu_precision, f"{low}{t_t}，低效益", f"{not_low}{t_t}，非低效益")
+    rule = "高耗能、高排放且低效益" if lr.combine == "all" else "高耗能或高排放，且低效益"
+    verdict = np.select([rc == "two_high_one_low", rc == "benefit_not_low", rc == "energy_emission_not_high"],
+                        [f"列入“两高一低”监测库（{rule}）", "亩均税收未低于标准，不列入",
+                         "未同时达到高耗能、高排放标准，不列入" if lr.combine == "all" else "能耗、排放均未达高标准，不列入"],
+                        default="缺少判断所需数据，无法判断")
+    text = _cat(p1, "；", p2, "；", p3, "。", verdict)
+    if fails.bad.any():
+        for p, r in fails.first_rows().iterrows():
+            text[p] = _input_error_zh(str(r["reason"]), r["value"], "", str(r["column"]))
+    return pd.Series(text.astype(object), index=index, dtype=object)
