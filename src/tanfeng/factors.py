@@ -192,6 +192,14 @@ class FactorSet:
         self.regions = regions
         self.label = label
         self._by_key = self.rows.groupby(["carrier", "quantity"], sort=False).indices
+        # plain records per (carrier, quantity): selection is pure Python over a handful of rows
+        recs = self.rows.to_dict("records")
+        for r in recs:
+            r["data_year"] = None if _is_na(r["data_year"]) else int(r["data_year"])
+        self._records: dict[tuple[str, str], list[dict[str, Any]]] = {
+            k: [recs[i] for i in idx] for k, idx in self._by_key.items()
+        }
+        self._memo: dict[tuple[Any, ...], tuple[Factor, list[str]]] = {}
         self._source_index = self.sources.set_index("id") if "id" in self.sources else None
 
     # ----------------------------------------------------------------- loading
@@ -376,30 +384,35 @@ class FactorSet:
         """`select` without warnings: returns the factor and the fallback messages."""
         cid = self.carriers.resolve(carrier)
         b = normalize_basis(basis)
-        rows = self.candidates(cid, quantity)
-        rows = rows[rows["variant"] == (variant or "")]
+        memo_key = (cid, quantity, region, year, b, variant or "")
+        hit = self._memo.get(memo_key)
+        if hit is None:
+            hit = self._memo[memo_key] = self._select_uncached(cid, quantity, region, year, b, variant or "")
+        return hit[0], list(hit[1])
+
+    def _select_uncached(self, cid: str, quantity: str, region: str | None, year: int | None, b: str,
+                         variant: str) -> tuple[Factor, list[str]]:
+        rows = [r for r in self._records.get((cid, quantity), []) if r["variant"] == variant]
         request = {"carrier": cid, "quantity": quantity, "region": region, "year": year,
                    "basis": b, "variant": variant}
         if b != "both":
-            exact = rows[rows["basis"] == b]
-            rows = exact if len(exact) else rows[rows["basis"] == "both"]
+            exact = [r for r in rows if r["basis"] == b]
+            rows = exact or [r for r in rows if r["basis"] == "both"]
         else:
-            pref = rows[rows["basis"].isin(["both", "calorific"])]
-            rows = pref if len(pref) else rows
-        if rows.empty:
+            rows = [r for r in rows if r["basis"] in ("both", "calorific")] or rows
+        if not rows:
             raise FactorNotFoundError(self._missing_message(cid, quantity, b, variant), request)
         msgs: list[str] = []
         chain = self.regions.chain(region) if region else ["national"]
-        levels = [rows[rows["region"] == chain[0]], rows[rows["region"] == ""]]
-        levels += [rows[rows["region"] == reg] for reg in chain[1:]]
         names = [chain[0], "", *chain[1:]]
+        levels = [[r for r in rows if r["region"] == reg] for reg in names]
         tried: list[str] = []
-        for level, (reg, r) in enumerate(zip(names, levels)):
-            if r.empty:
+        for level, (reg, lv) in enumerate(zip(names, levels)):
+            if not lv:
                 continue
-            hit, year_msg = _pick_year(r, year)
-            if hit is None:
-                tried.append(f"{reg or 'everywhere'}: years {sorted(int(y) for y in r['data_year'].dropna())}")
+            found, year_msg = _pick_year(lv, year)
+            if found is None:
+                tried.append(f"{reg or 'everywhere'}: years {sorted(r['data_year'] for r in lv if r['data_year'] is not None)}")
                 continue
             if level >= 2:
                 msgs.append(
@@ -409,20 +422,20 @@ class FactorSet:
                 )
             if year_msg:
                 msgs.append(f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; {year_msg}")
-            return self._factor(hit), msgs
+            return self._factor(found), msgs
         # nothing at or before the year anywhere in the chain: the earliest later year, warned
-        for reg, r in zip(names, levels):
-            dated = r[r["data_year"].notna()] if not r.empty else r
-            if dated.empty:
+        for reg, lv in zip(names, levels):
+            dated = [r for r in lv if r["data_year"] is not None]
+            if not dated:
                 continue
-            best = dated.sort_values("data_year").iloc[0].to_dict()
+            best = min(dated, key=lambda r: r["data_year"])
             msgs.append(
                 f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year} or earlier; "
-                f"used the earliest later year {int(best['data_year'])}"
+                f"used the earliest later year {best['data_year']}"
                 + (f" of parent region {reg!r}" if reg not in (chain[0], "") else "")
             )
             return self._factor(best), msgs
-        have = sorted(set(rows["region"]))
+        have = sorted({r["region"] for r in rows})
         raise FactorNotFoundError(
             f"no {quantity} factor for {cid} in region {chain[0]!r} or its parents {chain[1:]}"
             + (f" for data year {year} or earlier" if year is not None else "")
@@ -464,24 +477,20 @@ class FactorSet:
         return df[FACTOR_COLUMNS].merge(src, on="source", how="left")
 
 
-def _pick_year(rows: pd.DataFrame, year: int | None) -> tuple[dict[str, Any] | None, str]:
+def _pick_year(rows: list[dict[str, Any]], year: int | None) -> tuple[dict[str, Any] | None, str]:
     """Row for ``year`` within one region: exact, timeless, else latest not after ``year``."""
-    years = rows["data_year"]
     if year is not None:
-        exact = rows[years == year]
-        if not exact.empty:
-            return exact.iloc[0].to_dict(), ""
-    timeless = rows[years.isna()]
-    if not timeless.empty:
-        return timeless.iloc[0].to_dict(), ""
-    dated = rows[years.notna()]
-    if year is not None:
-        dated = dated[dated["data_year"] <= year]
-    if dated.empty:
+        for r in rows:
+            if r["data_year"] == year:
+                return r, ""
+    for r in rows:
+        if r["data_year"] is None:
+            return r, ""
+    dated = [r for r in rows if r["data_year"] is not None and (year is None or r["data_year"] <= year)]
+    if not dated:
         return None, ""
-    best = dated.sort_values("data_year").iloc[-1].to_dict()
-    used = int(best["data_year"])
-    return best, (f"used {used} (latest available)" if year is not None else "")
+    best = max(dated, key=lambda r: r["data_year"])
+    return best, (f"used {best['data_year']} (latest available)" if year is not None else "")
 
 
 def _is_na(v: Any) -> bool:
