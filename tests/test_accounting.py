@@ -145,7 +145,7 @@ def test_table_mixed_example() -> None:
 
 
 def test_table_both_bases() -> None:
-    with pytest.warns(tanfeng.FactorFallbackWarning, match="earliest later year 2021"):
+    with pytest.warns(tanfeng.FactorFallbackWarning, match=r"used 2021 \(the earliest later year"):
         r = account(mixed_case(), basis="both", year=2020)  # grid factors start in 2021
     # 等价值 2020: 0.3055 kgce/kWh → 2 000万 kWh = 6 110 tce; fuels identical on both bases
     assert r["tce_substitution"].tolist() == pytest.approx([6110.0, 1214.3, 72.855])

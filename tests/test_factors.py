@@ -81,8 +81,23 @@ def test_exact_year_no_warning(fs: FactorSet) -> None:
 
 def test_earlier_than_any_year_uses_earliest_later_with_warning(fs: FactorSet) -> None:
     # national grid factors start with data year 2021 (0.5568, MEE/NBS 2021 notice)
-    with pytest.warns(FactorFallbackWarning, match="earliest later year 2021"):
+    with pytest.warns(FactorFallbackWarning, match=r"used 2021 \(the earliest later year"):
         assert fs.select("electricity", "grid_co2", region="national", year=2020).value == 0.5568
+
+
+def test_own_region_later_year_beats_old_parent(fs: FactorSet) -> None:
+    # 浙江 2020: 浙江's first factor (2021: 0.5422), not 华东's 2012 value 0.7035
+    with pytest.warns(FactorFallbackWarning, match="used 2021"):
+        assert fs.select("electricity", "grid_co2", region="浙江", year=2020).value == 0.5422
+
+
+def test_parent_nearest_year_when_province_has_none(fs: FactorSet) -> None:
+    # 河南 has no provincial factor; 华中 has 2021/2022, national has 2023 (0.5306): nearest year wins
+    with pytest.warns(FactorFallbackWarning, match="parent region 'national'"):
+        assert fs.select("electricity", "grid_co2", region="河南", year=2023).value == 0.5306
+    # for 2022 the regional value (华中 0.5395) is as near as national and more specific
+    with pytest.warns(FactorFallbackWarning, match="parent region '华中'"):
+        assert fs.select("electricity", "grid_co2", region="河南", year=2022).value == 0.5395
 
 
 def test_not_found_names_what_exists(fs: FactorSet) -> None:

@@ -350,13 +350,12 @@ class FactorSet:
 
         1. Rows of the carrier, quantity and variant (default: the unnamed variant).
         2. Basis: exact basis, else a ``both`` row.
-        3. Region: exact; else a row for everywhere (empty region); else the parent region
-           (浙江 -> 华东 -> national), with a `FactorFallbackWarning`.
-        4. Year: exact data year; else a timeless row; else the latest data year not after
-           ``year`` (warning naming the year used); ``year=None`` takes the latest.
-        5. Nothing at or before ``year`` in the region or its parents: the earliest later year
-           (warning) — e.g. 2020 data with the first national factor, 2021.
-        6. Else `FactorNotFoundError`, which lists what exists.
+        3. Region and year: the nearest data year among the region, rows that apply everywhere
+           and its parents (浙江 -> 华东 -> national); ties go to the most specific region, then
+           to the earlier year. Any other region or year than the one asked raises a
+           `FactorFallbackWarning` naming what was used. ``year=None`` takes the latest row of
+           the most specific region that has any.
+        4. Else `FactorNotFoundError`, which lists what exists.
 
         Examples
         --------
@@ -402,39 +401,43 @@ class FactorSet:
             rows = [r for r in rows if r["basis"] in ("both", "calorific")] or rows
         if not rows:
             raise FactorNotFoundError(self._missing_message(cid, quantity, b, variant), request)
-        msgs: list[str] = []
         chain = self.regions.chain(region) if region else ["national"]
-        names = [chain[0], "", *chain[1:]]
-        levels = [[r for r in rows if r["region"] == reg] for reg in names]
-        tried: list[str] = []
-        for level, (reg, lv) in enumerate(zip(names, levels)):
-            if not lv:
-                continue
-            found, year_msg = _pick_year(lv, year)
-            if found is None:
-                tried.append(f"{reg or 'everywhere'}: years {sorted(r['data_year'] for r in lv if r['data_year'] is not None)}")
-                continue
-            if level >= 2:
-                msgs.append(
-                    f"no {quantity} factor for {cid} in region {chain[0]!r}"
-                    + (f" for data year {year}" if year is not None else "")
-                    + f"; used parent region {reg!r}"
-                )
-            if year_msg:
-                msgs.append(f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; {year_msg}")
-            return self._factor(found), msgs
-        # nothing at or before the year anywhere in the chain: the earliest later year, warned
-        for reg, lv in zip(names, levels):
-            dated = [r for r in lv if r["data_year"] is not None]
-            if not dated:
-                continue
-            best = min(dated, key=lambda r: r["data_year"])
-            msgs.append(
-                f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year} or earlier; "
-                f"used the earliest later year {best['data_year']}"
-                + (f" of parent region {reg!r}" if reg not in (chain[0], "") else "")
-            )
-            return self._factor(best), msgs
+        own = [r for r in rows if r["region"] == chain[0]]
+        everywhere = [r for r in rows if r["region"] == ""]
+        parents = [(reg, [r for r in rows if r["region"] == reg]) for reg in chain[1:]]
+        ylabel = f" for data year {year}" if year is not None else ""
+
+        def parent_msg(reg: str) -> str:
+            return f"no {quantity} factor for {cid} in region {chain[0]!r}{ylabel}; used parent region {reg!r}"
+
+        def year_msg(reg: str, used: int, later: bool) -> str:
+            how = "the earliest later year" if later else "the latest earlier year"
+            return (f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; "
+                    f"used {used} ({how} available)")
+
+        levels = [(chain[0], own), ("", everywhere), *parents]
+        if year is None:  # no year asked: the most specific region that has rows, its latest row
+            for level, (reg, lv) in enumerate(levels):
+                found, _ = _pick_year(lv, None)
+                if found is not None:
+                    return self._factor(found), ([parent_msg(reg)] if level >= 2 else [])
+        else:
+            # the nearest data year; ties go to the most specific region, then the earlier year
+            best_key, best = None, None
+            for level, (reg, lv) in enumerate(levels):
+                for r in lv:
+                    dy = r["data_year"]
+                    key = (0 if dy is None else abs(dy - year), level, 0 if dy is None or dy <= year else 1)
+                    if best_key is None or key < best_key:
+                        best_key, best = key, (reg, level, r)
+            if best is not None:
+                reg, level, r = best
+                msgs = [parent_msg(reg)] if level >= 2 else []
+                if r["data_year"] is not None and r["data_year"] != year:
+                    msgs.append(year_msg(reg, r["data_year"], r["data_year"] > year))
+                return self._factor(r), msgs
+        tried = [f"{reg or 'everywhere'}: years {sorted(r['data_year'] for r in lv if r['data_year'] is not None)}"
+                 for reg, lv in [(chain[0], own), ("", everywhere), *parents] if lv]
         have = sorted({r["region"] for r in rows})
         raise FactorNotFoundError(
             f"no {quantity} factor for {cid} in region {chain[0]!r} or its parents {chain[1:]}"
