@@ -1,0 +1,143 @@
+"""The swap chart: required against provided retirement, per source, with the ratio line.
+
+* :func:`swap_bars` — one panel per line (capacity) and one for energy: a grey bar of what must
+  be retired (新建 × 置换比例), a bar stacked from each counted or chosen source, a dashed line
+  at the requirement (the ratio line) and a dotted one at the new capacity itself (1:1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import PALETTE, new_figure, save, text_kwargs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["swap_bars"]
+
+_GREY, _LINE = PALETTE[7], "#333333"
+_SOURCE_COLOURS = tuple(c for i, c in enumerate(PALETTE) if i != 7)
+#: Lines drawn at most (one panel each); more lines are an error, not a cramped chart.
+MAX_LINES = 6
+
+
+def _num(v: float) -> str:
+    return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+
+
+def _stack(ax: Axes, x: float, parts: pd.Series, colours: dict[str, str], width: float) -> None:
+    bottom = 0.0
+    for sid, v in parts.items():
+        ax.bar(x, v, width, bottom=bottom, color=colours[str(sid)], edgecolor="white", linewidth=0.6)
+        bottom += float(v)
+
+
+def _panel(ax: Axes, title: str, unit: str, required: float, base: float, base_label: str,
+           ratio_label: str, parts: pd.Series, colours: dict[str, str]) -> None:
+    tk = text_kwargs()
+    ax.bar(0, required, 0.6, color=_GREY, alpha=0.45, label="需退出/替代")
+    _stack(ax, 1, parts, colours, 0.6)
+    provided = float(parts.sum())
+    ax.axhline(required, color=_LINE, linestyle="--", linewidth=1.2)
+    box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0}
+    ax.text(-0.55, required, f"{ratio_label}：{_num(required)}", va="bottom", ha="left", fontsize=8,
+            bbox=box, **tk)
+    if base > 0 and abs(base - required) > 1e-9 * max(required, 1.0):
+        ax.axhline(base, color=_LINE, linestyle=":", linewidth=1.0)
+        ax.text(-0.55, base, f"{base_label}：{_num(base)}", va="bottom", ha="left", fontsize=8, bbox=box, **tk)
+    ax.text(1, provided, _num(provided), va="bottom", ha="center", fontsize=9, **tk)
+    ax.set_xticks([0, 1], ["需退出", "已落实"], **tk)
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_ylim(0, max(required, provided, base, 1e-9) * 1.18)
+    ax.set_ylabel(unit, **tk)
+    ax.set_title(title, **tk)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _grouped(values: pd.Series, keep: list[str], other_label: str) -> pd.Series:
+    v = values[values.index.isin(keep)]
+    rest = float(values[~values.index.isin(keep)].sum())
+    if rest > 0:
+        v = pd.concat([v, pd.Series({other_label: rest})])
+    return v
+
+
+def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int = 10,
+              title: str | None = None) -> Figure:
+    """Required against provided capacity (per line) and energy, stacked by source.
+
+    Parameters
+    ----------
+    result : SwapCheck or SwapPlan
+        From :func:`tanfeng.swap.check` or :func:`tanfeng.swap.plan`.
+    path : str or Path, optional
+        Save a PNG here.
+    max_sources : int, default 10
+        Sources drawn one by one (the largest); the others are one segment "其他 N 个".
+    title : str, optional
+        Replaces the default title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from tanfeng.swap import check
+    >>> from tanfeng.plotting.swap import swap_bars
+    >>> r = check({"id": "P", "sector": "钢铁", "product": "粗钢", "new_capacity": 100,
+    ...            "capacity_unit": "万吨/年", "province": "浙江", "city": "绍兴"},
+    ...           pd.DataFrame({"source_id": ["甲", "乙"], "product": "粗钢", "capacity": [90, 50],
+    ...                         "capacity_unit": "万吨/年", "closed_on": "2023-01-01"}), on="2023-05-01")
+    >>> fig = swap_bars(r)
+    >>> len(fig.axes)
+    1
+    """
+    lines = list(result.lines)
+    if len(lines) > MAX_LINES:
+        raise ValueError(f"swap_bars draws at most {MAX_LINES} lines; this project has {len(lines)}")
+    alloc = result.allocations
+    with_energy = result.new_tce is not None
+    n = len(lines) + int(with_energy)
+    fig, ax0 = new_figure((3.6 * n + 2.2, 4.8))
+    ax0.remove()
+    axes = fig.subplots(1, n, squeeze=False)[0]
+
+    totals = (alloc.groupby("source_id", sort=False)["capacity_line"].sum()
+              if len(alloc) else pd.Series(dtype=float))
+    keep = [str(s) for s in totals.sort_values(ascending=False).index[:max_sources]]
+    other = f"其他 {max(len(totals) - len(keep), 0)} 个来源"
+    colours = {sid: _SOURCE_COLOURS[i % len(_SOURCE_COLOURS)] for i, sid in enumerate(keep)}
+    colours[other] = _GREY
+
+    for ax, ln in zip(axes, lines):
+        a = alloc[alloc["line"] == ln.line]
+        parts = _grouped(a.groupby("source_id", sort=False)["capacity_line"].sum().rename(index=str), keep, other)
+        name = ln.product if ln.line == ln.product else f"{ln.line}（{ln.product}）"
+        _panel(ax, f"产能置换：{name}", ln.capacity_unit, ln.required_capacity, ln.new_capacity,
+               "建设规模", f"置换比例 {ln.retire_per_new:g}:1 要求", parts, colours)
+    if with_energy:
+        parts = _grouped(alloc.groupby("source_id", sort=False)["energy_tce"].sum().rename(index=str), keep, other)
+        _panel(axes[-1], "能耗等量减量替代", "吨标准煤（tce）", float(result.required_tce or 0.0),
+               float(result.new_tce or 0.0), "新增能耗", f"替代比例 {result.energy_ratio_required:g}:1 要求",
+               parts, colours)
+
+    import matplotlib.patches as mpatches
+
+    used = [s for s in [*keep, other] if s in colours and (s != other or len(totals) > len(keep))]
+    handles = [mpatches.Patch(color=_GREY, alpha=0.45, label="需退出/替代")]
+    handles += [mpatches.Patch(color=colours[s], label=s) for s in used]
+    fig.legend(handles=handles, loc="outside right upper", fontsize=8, prop={"family": text_kwargs()["fontfamily"]})
+    status = "通过" if result.ok else "不通过"
+    fig.suptitle(title or f"{result.project_id} 产能置换与能耗替代（{result.on}，{status}）", **text_kwargs())
+    if not len(alloc):
+        for ax in axes:
+            ax.text(1, 0, "无可计入来源", ha="center", va="bottom", color=PALETTE[1], **text_kwargs())
+
+    return save(fig, path)

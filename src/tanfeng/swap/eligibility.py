@@ -1,0 +1,342 @@
+"""Which source may serve which line, at which ratio, and how much of it is still free.
+
+:func:`evaluate` is the step `check` and `plan` share: it looks up each line's rule (raising
+`RuleError` when the rule is suspended on the date), pairs every source with the lines of its
+product, and marks each pair eligible or not, with reason codes and Chinese findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._resources import normalize_name
+from ..errors import InputError, RuleError
+from .models import Finding, Line, Project, Severity
+from .rules import RatioDecision, RuleSet
+from .sources import capacity_factor
+
+__all__ = ["Evaluation", "LineInfo", "evaluate"]
+
+#: Relative tolerance when comparing amounts (so 149.99999999 still meets 150).
+TOL = 1e-9
+#: Line index and name of energy-only sources (能耗替代来源): they serve no capacity line.
+ENERGY_LINE, ENERGY_LINE_ID = -2, "能耗替代"
+
+
+@dataclass
+class LineInfo:
+    """A line with its rule: region type, base ratio (退出:建设) and required retirement."""
+
+    line: Line
+    region_type: str
+    key_region_document: str | None
+    ratio: float
+    rule_ids: tuple[str, ...]
+    decision: RatioDecision | None
+    excluded: dict[str, Any]
+    split_allowed: bool
+
+    @property
+    def required(self) -> float:
+        return self.line.new_capacity * self.ratio
+
+
+@dataclass
+class Evaluation:
+    """Everything `check` and `plan` need after the rules are applied."""
+
+    project: Project
+    on: dt.date
+    sector: str
+    province: str
+    lines: list[LineInfo]
+    table: pd.DataFrame
+    pairs: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+def _conditions(rules: RuleSet, names: tuple[str, ...], what: str) -> tuple[str, ...]:
+    out, bad = [], []
+    for n in names:
+        c = rules.resolve_condition(n)
+        (out.append(c) if c else bad.append(n))
+    if bad:
+        raise RuleError(f"unknown condition(s) {bad} for {what}; known: {sorted(rules.conditions)}")
+    return tuple(out)
+
+
+def _line_infos(project: Project, rules: RuleSet, sector: str, province: str, on: dt.date,
+                retire_per_new: float | None, key_region_basis: str | None,
+                draft_exclusions: bool, findings: list[Finding]) -> list[LineInfo]:
+    infos = []
+    project_conds = _conditions(rules, project.conditions, f"project {project.id}")
+    for ln in project.lines:
+        conds = (*project_conds, *_conditions(rules, ln.conditions, f"line {ln.id}"))
+        doc = None
+        region = ln.region_type or project.region_type
+        if region is None:
+            region, row = rules.region_type(province, project.city, project.county, on=on, basis=key_region_basis)
+            doc = row.document if row else None
+        if retire_per_new is not None:
+            rules.check_suspension(sector, ln.product, province, on, region, conds)
+            infos.append(LineInfo(ln, region, doc, float(retire_per_new), ("retire_per_new",), None, {}, True))
+            continue
+        dec = rules.ratio(sector, ln.product, province, region, on, conds)
+        for w in dec.warnings:
+            findings.append(Finding(code="rule_warning", severity="warning", message=w, line=ln.id))
+        excluded = rules.excluded_kinds(dec.base.document, ln.product, draft=draft_exclusions)
+        infos.append(LineInfo(ln, region, doc, dec.ratio, dec.rule_ids, dec, excluded,
+                              dec.base.split_allowed != "no"))
+    return infos
+
+
+def _pairs_of(table: pd.DataFrame, lines: list[LineInfo], one_line_per_row: bool) -> pd.DataFrame:
+    """(position, line index) for every source and every line it could serve; line -1 if none."""
+    norm = {v: normalize_name(v) for v in pd.unique(pd.concat([table["product"], table["line"]]).dropna())}
+    key = table["product"].map(norm).fillna("").to_numpy()
+    wanted = table["line"].map(norm).fillna("").to_numpy()
+    by_product = pd.DataFrame({"key": [normalize_name(li.line.product) for li in lines],
+                               "line": np.arange(len(lines)),
+                               "line_key": [normalize_name(li.line.id) for li in lines]})
+    energy_only = table["energy_only"].to_numpy(dtype=bool)
+    left = pd.DataFrame({"pos": np.arange(len(table)), "key": key, "wanted": wanted})[~energy_only]
+    m = left.merge(by_product, on="key", how="left", sort=False)
+    m = m[(m["wanted"] == "") | (m["wanted"] == m["line_key"]) | m["line"].isna()]
+    if one_line_per_row:
+        counts = m.groupby("pos")["line"].transform("count").to_numpy()
+        amb = np.unique(m["pos"].to_numpy()[counts > 1])
+        if amb.size:
+            rows = [(table.index[p], "line", None, "line_ambiguous",
+                     f"产品 {table['product'].iloc[p]} 对应多条产线", "add a line column naming the line")
+                    for p in amb]
+            raise InputError(pd.DataFrame(rows, columns=["row", "column", "value", "reason", "message", "suggestion"]),
+                             what="sources table")
+    out = pd.DataFrame({"pos": m["pos"].to_numpy(dtype=int),
+                        "line": m["line"].fillna(-1).to_numpy(dtype=int)})
+    missing = np.setdiff1d(np.flatnonzero(~energy_only), out["pos"].to_numpy())  # named a line it cannot serve
+    extra = [pd.DataFrame({"pos": missing, "line": -1}),
+             pd.DataFrame({"pos": np.flatnonzero(energy_only), "line": ENERGY_LINE})]
+    out = pd.concat([out, *[e for e in extra if len(e)]], ignore_index=True)
+    return out.sort_values(["pos", "line"], kind="stable").reset_index(drop=True)
+
+
+def evaluate(project: Project, table: pd.DataFrame, *, rules: RuleSet, on: dt.date, ledger: Any,
+             retire_per_new: float | None, days_per_year: float | None, key_region_basis: str | None,
+             require_closed: bool, draft_exclusions: bool, mode: str) -> Evaluation:
+    """Apply the rules to every (source, line) pair; ``mode`` is ``"check"`` or ``"plan"``."""
+    from ..regions import default_regions
+
+    sector = rules.resolve_sector(project.sector)
+    province = default_regions().resolve(project.province)
+    findings: list[Finding] = []
+    lines = _line_infos(project, rules, sector, province, on, retire_per_new, key_region_basis,
+                        draft_exclusions, findings)
+    check = mode == "check"
+    sev: Severity = "error" if check else "info"
+    pairs = _pairs_of(table, lines, one_line_per_row=check)
+    t = table.iloc[pairs["pos"].to_numpy()].reset_index(drop=True)
+    li = pairs["line"].to_numpy()
+    n = len(pairs)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+
+    def add(mask: np.ndarray, code: str, severity: Severity, message: Any) -> None:
+        for j in np.flatnonzero(mask):
+            if severity == "error" or (severity == "info" and not check and code in _PLAN_EXCLUDES):
+                reasons[j].append(code)
+            line_id = lines[li[j]].line.id if li[j] >= 0 else (ENERGY_LINE_ID if li[j] == ENERGY_LINE else None)
+            findings.append(Finding(code=code, severity=severity, message=message(j),
+                                    source_id=t["source_id"].iloc[j], line=line_id))
+
+    sid = t["source_id"]
+    # product and sector
+    products = "、".join(dict.fromkeys(x.line.product for x in lines))
+    add(li == -1, "wrong_product", sev,
+        lambda j: f"来源 {sid.iloc[j]} 的产品为「{t['product'].iloc[j]}」，不是本项目产线的产品（{products}），不能用于置换。")
+    sectors = t["sector"].map(lambda v: _sector_or_none(rules, v))
+    add(np.asarray(t["sector"].notna() & (sectors != sector)) & (li != ENERGY_LINE), "wrong_sector", sev,
+        lambda j: f"来源 {sid.iloc[j]} 属于「{t['sector'].iloc[j]}」行业，本项目为{sector}行业。")
+
+    # units: source unit -> the line's unit
+    factor = np.full(n, np.nan)
+    for (u, k), idx in pd.Series(range(n)).groupby([t["capacity_unit"], li]).groups.items():
+        if k >= 0:
+            f = capacity_factor(u, lines[k].line.capacity_unit, days_per_year)
+            factor[np.asarray(idx)] = np.nan if f is None else f
+    mismatch = (li >= 0) & np.isnan(factor)
+    add(mismatch, "unit_mismatch", sev,
+        lambda j: f"来源 {sid.iloc[j]} 的产能单位「{t['capacity_unit'].iloc[j]}」与产线单位"
+                  f"「{lines[li[j]].line.capacity_unit}」的计量期间不同（年/日），未给出换算依据"
+                  "（days_per_year），不予换算。")
+
+    # closure
+    closed = pd.to_datetime(t["closed_on"])
+    on_ts = pd.Timestamp(on)
+    if require_closed:
+        add(closed.isna().to_numpy(), "closed_date_missing", sev,
+            lambda j: f"来源 {sid.iloc[j]} 未填拆除到位时间，无法确认已于 {on} 前退出。")
+        add((closed > on_ts).to_numpy(), "not_closed", sev,
+            lambda j: f"来源 {sid.iloc[j]} 的拆除到位时间 {closed.iloc[j].date()} 晚于核查日期 {on}，尚未退出。")
+
+    # ledger and duplicates: what is still free of each source
+    cap = t["capacity"].to_numpy(dtype=float)
+    energy = t["energy_tce"].to_numpy(dtype=float)
+    used_cap, used_en, used_by = _ledger_use(ledger, project.id, t)
+    avail_cap = np.maximum(cap - used_cap, 0.0)
+    avail_en = np.where(np.isnan(energy), np.nan, np.maximum(energy - used_en, 0.0))
+    share = t["share"].to_numpy(dtype=float)
+    claim_cap = np.where(np.isnan(share), avail_cap, share * cap)
+    claim_en = np.where(np.isnan(share), avail_en, share * energy)
+    tol_cap = TOL * np.maximum(cap, 1.0)
+    tol_en = TOL * np.maximum(np.nan_to_num(energy), 1.0)
+    held = (used_cap > 0) | (used_en > 0)
+    nothing_left = held & (avail_cap <= tol_cap) & ~(np.nan_to_num(avail_en) > tol_en)
+    over = ~np.isnan(share) & ((claim_cap > avail_cap + tol_cap) | (np.nan_to_num(claim_en) > np.nan_to_num(avail_en) + tol_en))
+    add(nothing_left | over, "already_allocated", sev,
+        lambda j: f"来源 {sid.iloc[j]} 已被项目 {used_by[j]} 使用（台账），剩余产能 {_fmt(float(avail_cap[j]))} "
+                  f"{t['capacity_unit'].iloc[j]}、能耗 {_fmt(float(np.nan_to_num(avail_en[j])))} tce，不能重复计算。")
+    partly = held & ~(nothing_left | over)
+    add(partly, "partly_allocated", "info",
+        lambda j: f"来源 {sid.iloc[j]} 部分已被项目 {used_by[j]} 使用，本项目按剩余产能 {_fmt(float(claim_cap[j]))}、"
+                  f"能耗 {_fmt(float(np.nan_to_num(claim_en[j])))} tce 计。")
+    if check:
+        dup = pd.Series(sid).duplicated(keep="first").to_numpy() & (li != -1)
+        add(dup, "duplicate_source", "error", lambda j: f"来源 {sid.iloc[j]} 在方案中重复列出，只计一次。")
+
+    # ineligible kinds (per the line's rule document)
+    kinds = t["kinds"].to_numpy()
+    bad_kind = np.array([li[j] >= 0 and any(k in lines[li[j]].excluded for k in kinds[j]) for j in range(n)], dtype=bool) \
+        if any(len(k) for k in kinds) else np.zeros(n, dtype=bool)
+
+    def kind_msg(j: int) -> str:
+        ex = [lines[li[j]].excluded[k] for k in kinds[j] if k in lines[li[j]].excluded]
+        return (f"来源 {sid.iloc[j]} 属于「{'、'.join(e.name_zh for e in ex)}」，依据{ex[0].source}"
+                "不得用于置换。")
+    add(bad_kind, "ineligible_kind", sev, kind_msg)
+
+    # ratio per pair: the line's conditions + the source's + cross-province
+    ratio = np.array([lines[k].ratio if k >= 0 else np.nan for k in li])
+    rule_ids: list[tuple[str, ...]] = [lines[k].rule_ids if k >= 0 else () for k in li]
+    cross = t["province"].notna().to_numpy() & (t["province"] != province).to_numpy()
+    if retire_per_new is None:
+        keys = [tuple(sorted({*(t["conditions"].iloc[j]), *(("cross_province",) if cross[j] else ())}))
+                if li[j] >= 0 else () for j in range(n)] if (cross.any() or t["conditions"].map(len).any()) else [()] * n
+        for (k, key), idx in pd.Series(range(n)).groupby([li, pd.Series(keys, dtype=object)]).groups.items():
+            if k < 0 or not key:
+                continue
+            base = lines[k]
+            lconds = base.decision.applied if base.decision else ()
+            dec = rules.ratio(sector, base.line.product, province, base.region_type, on,
+                              {*(r.condition for r in lconds), *key})
+            ix = np.asarray(idx)
+            ratio[ix] = dec.ratio
+            for j in ix:
+                rule_ids[j] = dec.rule_ids
+            for w in dec.warnings:
+                if w not in {f.message for f in findings}:
+                    findings.append(Finding(code="rule_warning", severity="warning", message=w, line=base.line.id))
+    add(cross & (li >= 0), "cross_province", "info",
+        lambda j: f"来源 {sid.iloc[j]} 位于{t['province'].iloc[j]}，属跨省置换，按 {ratio[j]:g}:1 计。")
+    no_energy = np.isnan(energy) & (li >= 0) & (project.new_tce is not None)
+    add(no_energy, "energy_missing", "warning", lambda j: f"来源 {sid.iloc[j]} 未填腾出能耗，能耗按 0 计。")
+
+    if project.new_tce is None:
+        add(li == ENERGY_LINE, "energy_source_unused", "warning",
+            lambda j: f"来源 {sid.iloc[j]} 只提供腾出能耗，但项目未给出新增能耗（new_tce），未计入。")
+    base_ratio = np.array([lines[k].ratio if k >= 0 else np.nan for k in li])
+    cap_line = np.nan_to_num(claim_cap * factor)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(ratio > 0, cap_line * base_ratio / ratio, cap_line)
+    split = np.array([lines[k].split_allowed if k >= 0 else k == ENERGY_LINE for k in li]) \
+        & t["divisible"].to_numpy(dtype=bool)
+    out = pd.DataFrame({
+        "pos": pairs["pos"].to_numpy(), "row": table.index[pairs["pos"].to_numpy()],
+        "source_id": sid.to_numpy(), "line": li,
+        "line_id": [lines[k].line.id if k >= 0 else (ENERGY_LINE_ID if k == ENERGY_LINE else None) for k in li],
+        "product": t["product"].to_numpy(), "retire_per_new": ratio,
+        "rule_ids": [",".join(r) for r in rule_ids],
+        "capacity": np.nan_to_num(claim_cap), "capacity_unit": t["capacity_unit"].to_numpy(),
+        "capacity_line": cap_line, "cover": np.nan_to_num(cover),
+        "energy_tce": np.nan_to_num(claim_en), "source_capacity": cap,
+        "source_energy_tce": np.nan_to_num(energy), "price": t["price"].to_numpy(dtype=float),
+        "divisible": split, "eligible": [not r for r in reasons], "reasons": [",".join(r) for r in reasons],
+    })
+    if not check:
+        findings = _aggregate(findings)
+    return Evaluation(project, on, sector, province, lines, table, out, findings)
+
+
+#: Short Chinese descriptions used when many candidates share a finding.
+REASON_ZH = {
+    "wrong_product": "产品与产线不符", "wrong_sector": "行业不符", "unit_mismatch": "产能单位的计量期间不同",
+    "closed_date_missing": "未填拆除到位时间", "not_closed": "尚未拆除到位", "already_allocated": "已被其他项目使用",
+    "partly_allocated": "部分已被其他项目使用", "ineligible_kind": "属于不得置换的情形",
+    "cross_province": "属跨省置换", "energy_missing": "未填腾出能耗（按 0 计）",
+    "energy_source_unused": "只提供能耗但项目未给出新增能耗",
+}
+#: In ``plan`` mode, more findings than this with one code become a single finding.
+AGGREGATE_OVER = 10
+
+
+def _aggregate(findings: list[Finding]) -> list[Finding]:
+    """One finding per code for codes with many candidates (the sources table keeps each)."""
+    by: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.source_id is not None:
+            by.setdefault(f.code, []).append(f)
+    out = [f for f in findings if f.source_id is None or len(by[f.code]) <= AGGREGATE_OVER]
+    for code, fs in by.items():
+        if len(fs) > AGGREGATE_OVER:
+            ids = "、".join(str(f.source_id) for f in fs[:5])
+            tail = "，未参与优化；各来源的原因见 sources 表的 reasons 列" if code in _PLAN_EXCLUDES else ""
+            out.append(Finding(code=code, severity=fs[0].severity, message=(
+                f"{len(fs)} 个候选来源{REASON_ZH.get(code, code)}（如 {ids}）{tail}。")))
+    return out
+
+
+#: In ``plan`` mode these info findings still exclude a candidate from the optimisation.
+_PLAN_EXCLUDES = {"wrong_product", "wrong_sector", "unit_mismatch", "closed_date_missing", "not_closed",
+                  "already_allocated", "ineligible_kind"}
+
+
+def _sector_or_none(rules: RuleSet, name: Any) -> str | None:
+    if not name:
+        return None
+    try:
+        return rules.resolve_sector(str(name))
+    except RuleError:
+        return str(name)
+
+
+def _ledger_use(ledger: Any, project_id: str, t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Capacity (in each row's unit) and energy other projects hold of each source."""
+    n = len(t)
+    if ledger is None:
+        return np.zeros(n), np.zeros(n), [""] * n
+    used = ledger.used(exclude_project=project_id)
+    if used.empty:
+        return np.zeros(n), np.zeros(n), [""] * n
+    used = used.rename(columns={"capacity_unit": "capacity_unit_ledger"})
+    m = t[["source_id", "capacity_unit"]].join(used, on="source_id")
+    cap = np.zeros(n)
+    for (u_row, u_led), idx in m.dropna(subset=["capacity_unit_ledger"]).groupby(
+            ["capacity_unit", "capacity_unit_ledger"]).groups.items():
+        if not u_row or not u_led:  # energy-only sources hold no capacity
+            continue
+        f = capacity_factor(u_led, u_row)
+        if f is None:
+            raise RuleError(f"the ledger holds source capacity in {u_led!r}, the table in {u_row!r}: "
+                            "use the same period (年/日) in both.")
+        pos = np.asarray(idx, dtype=int)
+        cap[pos] = m["capacity"].to_numpy(dtype=float)[pos] * f
+    en = np.nan_to_num(m["energy_tce"].to_numpy(dtype=float))
+    by = m["projects"].fillna("").astype(str).tolist()
+    return cap, en, by

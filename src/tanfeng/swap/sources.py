@@ -1,0 +1,359 @@
+"""Retired sources (退出产能) as a table: headers, validation, capacity units, energy.
+
+A sources (or candidates) table has one row per retired source. Columns (Chinese headers
+understood, see `SOURCE_COLUMNS`): ``source_id``, ``product``, ``capacity``, ``capacity_unit``
+(required); ``energy_tce`` (freed energy, 腾出用能), ``closed_on`` (拆除到位时间), ``province``,
+``kinds`` (ineligible kinds that apply, e.g. ``已享受奖补|落后产能``), ``conditions`` (e.g.
+``merger``), ``price`` (万元, for ``min_cost``), ``divisible``, ``share``, ``line``, ``sector``.
+
+Capacity units are ``<mass>/<period>``: 万吨/年, 吨/日, t/d, 万t/a … A day-based capacity (熟料
+吨/日) and a year-based one (钢 万吨/年) are not converted without a stated basis
+(``days_per_year``): tanfeng refuses to guess operating days.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._resources import normalize_name
+from ..errors import InputError, UnitError
+from .rules import RuleSet
+
+__all__ = ["REASONS", "SOURCE_COLUMNS", "capacity_factor", "parse_capacity_unit", "read_sources"]
+
+#: Headers understood for each column of a sources table.
+SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "source_id": ("source_id", "来源编号", "退出项目编号", "编号", "序号", "退出项目", "id"),
+    "product": ("product", "产品", "产品类别", "产能类别", "产能类型"),
+    "sector": ("sector", "行业"),
+    "capacity": ("capacity", "换算产能", "退出产能", "产能", "置换产能"),
+    "capacity_unit": ("capacity_unit", "产能单位", "计量单位", "单位"),
+    "energy_tce": ("energy_tce", "腾出用能", "腾出能耗", "可替代能耗", "退出能耗", "综合能耗", "能耗"),
+    "closed_on": ("closed_on", "拆除到位时间", "拆除日期", "关停日期", "关停时间", "退出日期"),
+    "province": ("province", "省份", "省", "所在省份"),
+    "kinds": ("kinds", "不得置换情形", "情形", "标记"),
+    "conditions": ("conditions", "置换条件", "条件"),
+    "price": ("price", "价格", "价格（万元）", "成本", "费用"),
+    "divisible": ("divisible", "可拆分"),
+    "share": ("share", "使用比例", "份额"),
+    "line": ("line", "产线", "用于产线"),
+    "role": ("role", "来源类型", "用途", "置换类型"),
+}
+
+#: ``role`` values of a source that frees energy only (能耗替代来源, e.g. a closed firm of any
+#: sector); every other source offers capacity and its energy.
+ENERGY_ONLY = {"energy", "energy_only", "能耗", "能耗替代", "用能", "腾出用能", "仅能耗", "能耗替代来源"}
+_BOTH = {"", "both", "capacity", "产能", "产能置换", "产能+能耗", "产能和能耗"}
+
+#: Reason codes of `InputError` failures for a sources table.
+REASONS: dict[str, str] = {
+    "column_missing": "a required column is missing",
+    "source_id_missing": "source id is empty",
+    "duplicate_source_id": "the same source id appears twice",
+    "product_missing": "product is empty",
+    "capacity_missing": "capacity is empty",
+    "capacity_not_numeric": "capacity is not a number",
+    "capacity_negative": "capacity is negative",
+    "unit_missing": "capacity unit is empty",
+    "unit_unknown": "capacity unit not understood",
+    "energy_not_numeric": "energy_tce is not a number",
+    "energy_negative": "energy_tce is negative",
+    "energy_twice": "energy given both in the table and as records",
+    "date_invalid": "closed_on is not a date",
+    "region_unknown": "province not known",
+    "kind_unknown": "kind not in swap_exclusions.csv",
+    "condition_unknown": "condition not in capacity_swap.csv",
+    "price_missing": "price is empty (needed by min_cost)",
+    "price_invalid": "price is not a non-negative number",
+    "share_invalid": "share is not in (0, 1]",
+    "divisible_invalid": "divisible is not yes/no",
+    "source_unknown": "energy record for a source id not in the table",
+    "role_invalid": "role is neither capacity nor energy",
+    "energy_required": "an energy-only source needs energy_tce",
+}
+
+_PERIODS = {"年": "year", "a": "year", "yr": "year", "year": "year", "y": "year",
+            "日": "day", "天": "day", "d": "day", "day": "day"}
+
+
+@functools.lru_cache(maxsize=256)
+def parse_capacity_unit(text: str) -> tuple[float, str]:
+    """``(tonnes per unit, period)`` of a capacity unit: ``"万吨/年"`` -> ``(10000.0, "year")``.
+
+    The period is ``"year"``, ``"day"`` or ``""`` (none given). Raises `UnitError`.
+
+    Examples
+    --------
+    >>> parse_capacity_unit("万吨/年"), parse_capacity_unit("t/d")
+    ((10000.0, 'year'), (1.0, 'day'))
+    """
+    from ..units import unit_factor
+
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    mass, _, period = s.replace("每", "/").partition("/")
+    if period and period.lower() not in _PERIODS:
+        raise UnitError(str(text), "capacity period must be 年 (a, year) or 日 (天, d)",
+                        suggestions=["万吨/年", "吨/日"])
+    try:
+        factor = unit_factor(mass, "t")
+    except UnitError as exc:
+        raise UnitError(str(text), "capacity must be a mass per period", suggestions=["万吨/年", "吨/日"]) from exc
+    return factor, _PERIODS.get(period.lower(), "")
+
+
+def capacity_factor(src: str, dst: str, days_per_year: float | None = None) -> float | None:
+    """Number converting capacity in ``src`` to ``dst``; None when the periods differ and no
+    ``days_per_year`` is stated (or one side has no period)."""
+    fs, ps = parse_capacity_unit(src)
+    fd, pd_ = parse_capacity_unit(dst)
+    factor = fs / fd
+    if ps == pd_:
+        return factor
+    if days_per_year is None or "" in (ps, pd_):
+        return None
+    return factor * (days_per_year if (ps, pd_) == ("day", "year") else 1.0 / days_per_year)
+
+
+def _find(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, str]:
+    found: dict[str, str] = {}
+    norm = {normalize_name(str(c)): c for c in df.columns}
+    for std, aliases in SOURCE_COLUMNS.items():
+        if columns and std in columns:
+            found[std] = columns[std]
+            continue
+        for a in aliases:
+            if normalize_name(a) in norm:
+                found[std] = norm[normalize_name(a)]
+                break
+    return found
+
+
+def _blank_mask(s: pd.Series) -> pd.Series:
+    """True where a cell is empty (NaN, None, NaT or blank text)."""
+    blank = s.isna()
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        blank |= s.str.strip().eq("").fillna(False).astype(bool)
+    return blank
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip()) \
+        or v is pd.NaT
+
+
+def _codes(value: Any, resolve: Any) -> tuple[tuple[str, ...], list[str]]:
+    """Codes of a ``|``-separated cell and the names that did not resolve."""
+    if _blank(value):
+        return (), []
+    items = value if isinstance(value, list | tuple | set) else \
+        str(value).replace("，", "|").replace(",", "|").replace("、", "|").replace(";", "|").split("|")
+    codes, bad = [], []
+    for it in (str(x).strip() for x in items):
+        if not it:
+            continue
+        c = resolve(it)
+        (codes.append(c) if c else bad.append(it))
+    return tuple(dict.fromkeys(codes)), bad
+
+
+def read_sources(table: pd.DataFrame, rules: RuleSet, *, columns: Mapping[str, str] | None = None,
+                 energy_records: pd.DataFrame | None = None, account_kwargs: Mapping[str, Any] | None = None,
+                 need_price: bool = False, unique_ids: bool = False, what: str = "sources table") -> pd.DataFrame:
+    """The table in standard columns (same index and order), or one `InputError` for every bad row."""
+    from ..regions import default_regions
+
+    if not isinstance(table, pd.DataFrame):
+        table = pd.DataFrame(table)
+    cols = _find(table, columns)
+    fails: list[tuple[Any, str, Any, str, str, str]] = []
+
+    def fail(row: Any, col: str, value: Any, reason: str, msg: str, sugg: str = "") -> None:
+        fails.append((row, col, value, reason, msg, sugg))
+
+    n = len(table)
+    idx = table.index
+    out = pd.DataFrame(index=idx)
+
+    def get(key: str) -> pd.Series:
+        if key in cols:
+            return table[cols[key]]
+        return pd.Series([None] * n, index=idx, dtype=object)
+
+    def flag(mask: Any, key: str, reason: str, message: Any, sugg: str = "") -> None:
+        """Record a failure for every row where ``mask``; ``message(value)`` makes the text."""
+        m = np.asarray(mask, dtype=bool)
+        if not m.any():
+            return
+        raw = get(key)
+        for r, v in zip(idx[m], raw[m]):
+            fail(r, cols.get(key, key), v, reason, message(v), sugg)
+
+    def text(key: str) -> pd.Series:
+        if key not in cols:
+            return pd.Series([None] * n, index=idx, dtype=object)
+        raw = get(key)
+        blank = _blank_mask(raw)
+        if pd.api.types.is_float_dtype(raw.dtype) and (raw.dropna() % 1 == 0).all():
+            raw = raw.astype("Int64")  # ids typed as 1.0 in Excel mean "1"
+        return raw.astype(str).str.strip().astype(object).where(~blank, None)
+
+    roles = text("role").map(lambda v: "" if v is None else normalize_name(v))
+    energy_only = roles.isin(ENERGY_ONLY).to_numpy()
+    flag(~roles.isin(ENERGY_ONLY | _BOTH), "role", "role_invalid", lambda v: f"来源类型 {v!r} 无法识别",
+         "产能 (capacity and energy) or 能耗 (energy only)")
+    cap_rows = ~energy_only
+    for req in ("product", "capacity", "capacity_unit"):
+        if req not in cols and cap_rows.any():
+            fail(None, req, None, "column_missing", f"no column for {req}",
+                 "headers understood: " + "、".join(SOURCE_COLUMNS[req]))
+    if need_price and "price" not in cols:
+        fail(None, "price", None, "column_missing", "objective='min_cost' needs a price column (万元)",
+             "headers understood: " + "、".join(SOURCE_COLUMNS["price"]))
+    if fails:
+        raise InputError(_frame(fails), what=what)
+    out["energy_only"] = energy_only
+
+    if "source_id" in cols:
+        out["source_id"] = text("source_id")
+    else:
+        out["source_id"] = pd.Series([str(i) for i in idx], index=idx, dtype=object)
+    flag(out["source_id"].isna(), "source_id", "source_id_missing", lambda v: "来源编号为空", "give every source an id")
+    if unique_ids:
+        dup = out["source_id"].duplicated(keep="first") & out["source_id"].notna()
+        flag(dup, "source_id", "duplicate_source_id", lambda v: f"来源 {v} 重复出现", "one row per source")
+
+    out["product"] = text("product")
+    flag(out["product"].isna() & cap_rows, "product", "product_missing", lambda v: "产品为空", "e.g. 粗钢, 水泥熟料, 平板玻璃")
+    out["sector"] = text("sector")
+
+    raw = get("capacity")
+    blank = _blank_mask(raw)
+    cap = pd.to_numeric(raw, errors="coerce").astype(float)
+    flag(blank & cap_rows, "capacity", "capacity_missing", lambda v: "产能为空")
+    flag(~blank & cap.isna(), "capacity", "capacity_not_numeric", lambda v: f"产能 {v!r} 不是数字",
+         "a number; put the unit in capacity_unit")
+    flag(cap < 0, "capacity", "capacity_negative", lambda v: "产能为负数")
+    out["capacity"] = cap.where(cap_rows | cap.notna(), 0.0)
+
+    units = text("capacity_unit")
+    flag(units.isna() & cap_rows, "capacity_unit", "unit_missing", lambda v: "产能单位为空", "e.g. 万吨/年, 吨/日")
+    bad_units: dict[str, str] = {}
+    for u in units.dropna().unique():
+        try:
+            parse_capacity_unit(u)
+        except UnitError as exc:
+            bad_units[u] = str(exc)
+    flag(units.isin(list(bad_units)), "capacity_unit", "unit_unknown", lambda v: bad_units[str(v).strip()],
+         "e.g. 万吨/年, 吨/日")
+    out["capacity_unit"] = units.where(units.notna() | cap_rows, "")
+
+    raw = get("energy_tce")
+    energy = pd.to_numeric(raw, errors="coerce").astype(float)
+    flag(~_blank_mask(raw) & energy.isna(), "energy_tce", "energy_not_numeric", lambda v: f"能耗 {v!r} 不是数字",
+         "tce as a number")
+    flag(energy < 0, "energy_tce", "energy_negative", lambda v: "能耗为负数")
+    out["energy_tce"] = energy
+    if energy_records is None:
+        flag(energy_only & energy.isna(), "energy_tce", "energy_required", lambda v: "能耗替代来源未填腾出能耗",
+             "tce freed by the closure")
+
+    raw = get("closed_on")
+    closed = pd.to_datetime(raw, errors="coerce")
+    flag(~_blank_mask(raw) & closed.isna(), "closed_on", "date_invalid", lambda v: f"拆除日期 {v!r} 无法识别",
+         "YYYY-MM-DD")
+    out["closed_on"] = closed
+
+    regions = default_regions()
+    provs = text("province")
+    known: dict[str, str | None] = {}
+    for v in provs.dropna().unique():
+        try:
+            known[v] = regions.resolve(v)
+        except KeyError:
+            known[v] = None
+    resolved = provs.map(known).astype(object).where(provs.notna(), None)
+    flag(provs.notna() & resolved.isna(), "province", "region_unknown", lambda v: f"省份 {v!r} 无法识别", "e.g. 浙江")
+    out["province"] = resolved.where(resolved.notna(), None)
+
+    for key, resolve, reason, vocab in (
+            ("kinds", rules.resolve_kind, "kind_unknown", sorted({e.name_zh for e in rules.exclusions})),
+            ("conditions", rules.resolve_condition, "condition_unknown", sorted(rules.conditions))):
+        if key not in cols:
+            out[key] = [()] * n
+            continue
+        raw = text(key)
+        parsed = {v: _codes(v, resolve) for v in raw.dropna().unique()}
+        codes = {v: c for v, (c, _) in parsed.items()}
+        bad = raw.map(lambda v, p=parsed: v is not None and bool(p[v][1])).to_numpy(dtype=bool)
+        for r, v in zip(idx[bad], raw[bad]):
+            for b in parsed[v][1]:
+                fail(r, cols[key], b, reason, f"{b!r} 不在规则表中", "known: " + "、".join(vocab[:12]))
+        out[key] = raw.map(lambda v, c=codes: () if v is None else c[v])
+
+    raw = get("price")
+    blank = _blank_mask(raw)
+    price = pd.to_numeric(raw, errors="coerce").astype(float)
+    if need_price:
+        flag(blank, "price", "price_missing", lambda v: "价格为空", "万元")
+    flag(~blank & (price.isna() | (price < 0)), "price", "price_invalid", lambda v: f"价格 {v!r} 无效", "万元, >= 0")
+    out["price"] = price
+
+    raw = get("share")
+    share = pd.to_numeric(raw, errors="coerce").astype(float)
+    flag(~_blank_mask(raw) & ~((share > 0) & (share <= 1)), "share", "share_invalid",
+         lambda v: f"使用比例 {v!r} 不在 (0, 1] 内", "e.g. 0.5")
+    out["share"] = share
+
+    yes = {"true", "1", "1.0", "yes", "y", "是", "可", "可拆分"}
+    no = {"false", "0", "0.0", "no", "n", "否", "不可", "不可拆分", ""}
+    if "divisible" in cols:
+        div = text("divisible").map(lambda v: "" if v is None else normalize_name(v))
+        flag(~div.isin(yes | no), "divisible", "divisible_invalid", lambda v: f"可拆分 {v!r} 无法识别", "是 / 否")
+        out["divisible"] = div.isin(yes).to_numpy()
+    else:
+        out["divisible"] = False
+    out["line"] = text("line")
+
+    if energy_records is not None:
+        _energy_from_records(out, energy_records, account_kwargs or {}, fail)
+        missing = energy_only & out["energy_tce"].isna().to_numpy()
+        for r, v in zip(idx[missing], out["source_id"][missing]):
+            fail(r, "energy_tce", v, "energy_required", "能耗替代来源没有腾出能耗（表中和能源记录中都没有）", "")
+    if fails:
+        raise InputError(_frame(fails), what=what)
+    return out
+
+
+def _energy_from_records(out: pd.DataFrame, records: pd.DataFrame, kwargs: Mapping[str, Any], fail: Any) -> None:
+    """Freed energy per source from energy records (``source_id`` + carrier, quantity, unit)."""
+    from ..accounting import account
+
+    rec = records
+    id_col = next((c for c in rec.columns if normalize_name(str(c)) in
+                   {normalize_name(a) for a in SOURCE_COLUMNS["source_id"]}), None)
+    if id_col is None:
+        fail(None, "source_id", None, "column_missing", "energy_records need a source_id column", "")
+        return
+    res = account(rec, co2=False, **{"basis": "当量值", **kwargs})
+    tce = res.groupby(rec[id_col].astype(str), sort=False)["tce"].sum(min_count=1)
+    known = set(out["source_id"].dropna())
+    for sid in tce.index:
+        if sid not in known:
+            fail(None, id_col, sid, "source_unknown", f"能源记录中的来源 {sid} 不在来源表中", "")
+    has = out["source_id"].isin(tce.index)
+    both = has & out["energy_tce"].notna()
+    for r, sid in zip(out.index[both], out["source_id"][both]):
+        fail(r, "energy_tce", sid, "energy_twice", f"来源 {sid} 的能耗既在表中又在能源记录中", "keep one")
+    out.loc[has, "energy_tce"] = out.loc[has, "source_id"].map(tce).astype(float)
+
+
+def _frame(rows: list[tuple[Any, str, Any, str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["row", "column", "value", "reason", "message", "suggestion"])
+
