@@ -140,6 +140,7 @@ def test_table_mixed_example() -> None:
     assert r["co2_t"].iloc[2] == pytest.approx(co2_fuel(50, 42.652, 20.2, 0.98))
     assert list(r.index) == [10, 11, 12]
     assert r["scope"].tolist() == [2, 1, 1]
+    assert r["carrier_id"].tolist() == ["electricity", "natural_gas", "diesel"]
     assert r["tce_factor"].iloc[0] == "gbt2589-2020-a2-electricity"
     assert r.attrs["tanfeng"]["factor_set"] == FactorSet.default().version
 

@@ -186,7 +186,8 @@ def test_swap_candidates(sample) -> None:  # type: ignore[no-untyped-def]
     assert len(s) >= 40 and s["source_id"].is_unique
     assert (s["capacity"] > 0).all() and (s["energy_tce"] > 0).all()
     assert s["closed_date"].max() <= pd.Timestamp("2023-12-31")
-    assert {"关停退出", "落后产能"} <= set(s["kind"])
+    assert {"关停退出", "兼并重组"} <= set(s["exit_mode"])
+    assert {"落后产能", ""} <= set(s["kinds"])
     assert (s["product"] == "铸件").any()
 
 

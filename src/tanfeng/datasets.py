@@ -151,6 +151,7 @@ _PRODUCTS: dict[str, tuple[str, str, float]] = {
 }
 #: Kinds of closed capacity; the last three are ineligible for swaps (issue 6 list, synthetic shares).
 _SOURCE_KINDS = (("关停退出", 0.6), ("兼并重组", 0.15), ("落后产能", 0.1), ("已享受奖补", 0.08), ("僵尸企业", 0.07))
+_EXIT_MODES = ("关停退出", "兼并重组")
 
 
 @dataclass
@@ -284,8 +285,10 @@ def zhuji_sample(seed: int = 0, *, n_enterprises: int = 1500) -> ZhujiSample:
           enterprises' own land (the sample holds ~2 万亩 in all) and stays well short of the
           plan's 1 万亩 — a gap the progress charts show.
         * ``swap_candidates`` — closed capacity that could offset new projects: ``product``,
-          ``capacity``, ``capacity_unit``, ``energy_tce``, ``closed_date``, ``kind`` (关停退出,
-          兼并重组 …; 落后产能 / 已享受奖补 / 僵尸企业 are not eligible), ``price`` (万元).
+          ``capacity``, ``capacity_unit``, ``energy_tce``, ``closed_date``, ``exit_mode``
+          (关停退出 / 兼并重组), ``kinds`` (不得置换情形: 落后产能 / 已享受奖补 / 僵尸企业, else
+          empty), ``conditions`` (兼并重组 for merged capacity), ``price`` (万元) — the columns
+          :func:`tanfeng.swap.check` and :func:`tanfeng.swap.plan` read.
         * ``economy`` — 规上 industrial value added by year (current and 2020 prices), its
           comparable growth, the deflator and 规上 energy use (tce, 当量值).
 
@@ -605,12 +608,16 @@ def _swap_candidates(rng: np.random.Generator, ent: pd.DataFrame, act: pd.DataFr
     frame.loc[tonnes, "capacity_unit"] = "吨/年"
     kinds = np.array([k for k, _ in _SOURCE_KINDS], dtype=object)
     p = np.array([w for _, w in _SOURCE_KINDS])
-    frame["kind"] = kinds[rng.choice(len(kinds), size=len(frame), p=p / p.sum())]
+    kind = kinds[rng.choice(len(kinds), size=len(frame), p=p / p.sum())]
+    # how the capacity left (关停退出 / 兼并重组) and, apart, why it may not count (不得置换情形)
+    frame["exit_mode"] = np.where(np.isin(kind, list(_EXIT_MODES)), kind, "关停退出")
+    frame["kinds"] = np.where(np.isin(kind, list(_EXIT_MODES)), "", kind)
+    frame["conditions"] = np.where(kind == "兼并重组", "兼并重组", "")
     frame["price"] = np.round(frame["energy_tce"].to_numpy(dtype=float) * rng.uniform(0.2, 0.5, len(frame)), 1)
     frame = frame.sort_values("closed_date", kind="stable").reset_index(drop=True)
     frame.insert(0, "source_id", [f"S{i + 1:03d}" for i in range(len(frame))])
     return frame[["source_id", "enterprise", "credit_code", "town", "industry_code", "sector", "product", "capacity",
-                  "capacity_unit", "energy_tce", "closed_date", "kind", "price"]]
+                  "capacity_unit", "energy_tce", "closed_date", "exit_mode", "kinds", "conditions", "price"]]
 
 
 def _economy(rng: np.random.Generator, ent: pd.DataFrame, tce_by_year: dict[int, np.ndarray],

@@ -167,6 +167,7 @@ def _coerce(rows: pd.DataFrame) -> pd.DataFrame:
     for col in ("id", "carrier", "quantity", "unit", "basis", "region", "variant", "source",
                 "table", "confidence", "note", "valid_from", "valid_to"):
         df[col] = df[col].fillna("").astype(str).str.strip()
+    df.loc[df["basis"] == "", "basis"] = "both"  # an unstated basis: the value holds on both
     return df.reset_index(drop=True)
 
 
@@ -266,14 +267,15 @@ class FactorSet:
             if col not in new.columns:
                 new[col] = ""
         new = new.astype({c: object for c in new.columns})
+        for col in ("basis", "region", "id", "variant"):
+            new[col] = ["" if _blank(v) else str(v).strip() for v in new[col]]
         new["carrier"] = [self.carriers.resolve(str(c)) for c in new["carrier"]]
-        new["basis"] = [normalize_basis(b) if str(b).strip() else "both" for b in new["basis"]]
-        new["region"] = [self.regions.resolve(r) if str(r).strip() else "" for r in new["region"]]
-        if (new["id"].astype(str).str.strip() == "").any():
-            new["id"] = [
-                i if str(i).strip() else f"override-{r['carrier']}-{r['quantity']}-{r['basis']}-{r['region']}-{r['data_year']}"
-                for i, r in zip(new["id"], new.to_dict("records"))
-            ]
+        new["basis"] = [normalize_basis(b) if b else "both" for b in new["basis"]]
+        new["region"] = [self.regions.resolve(r) if r else "" for r in new["region"]]
+        new["id"] = [
+            i or f"override-{r['carrier']}-{r['quantity']}-{r['basis']}-{r['region']}-{r['data_year']}"
+            for i, r in zip(new["id"], new.to_dict("records"))
+        ]
         new["file"] = "override"
         new = _coerce(new)
         key = ["carrier", "quantity", "basis", "region", "data_year", "variant"]

@@ -69,7 +69,7 @@ def account(
     -------
     DataFrame
         The input rows (same order and index) plus ``tce``, ``tce_excl_feedstock``, ``co2_t``,
-        ``scope``, ``tce_factor``, ``co2_factor``, ``confidence`` (and ``problem`` when
+        ``scope``, ``carrier_id`` (canonical carrier), ``tce_factor``, ``co2_factor``, ``confidence`` (and ``problem`` when
         ``errors="report"``). ``.attrs["tanfeng"]`` records the factor-set version, the
         arguments and any fallback used.
 
@@ -359,6 +359,11 @@ def account(
     scope_k[nk] = 0
     srow = scope_k[kb]
     new["scope"] = pd.arrays.IntegerArray(srow, srow == 0)
+    # the canonical carrier id (电 / 外购电力 / 网购电量 -> electricity), for totals by carrier
+    cat_ids = sorted({c for c in cids if c is not None})
+    pos = {c: i for i, c in enumerate(cat_ids)}
+    cid_code = np.array([pos[c] if c is not None else -1 for c in cids] + [-1], dtype=np.int32)
+    new["carrier_id"] = pd.Categorical.from_codes(cid_code[ccodes], categories=cat_ids)
     new["tce_factor"] = _cat_from_codes(tce_ids[main], kb, ncv_rows & ~bad_row, "measured-ncv")
     new["co2_factor"] = _cat_from_codes(co2_ids, kb, None, "")
     ranks_k = ranks.astype(np.int8)

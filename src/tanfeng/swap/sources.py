@@ -36,7 +36,7 @@ SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
     "capacity": ("capacity", "换算产能", "退出产能", "产能", "置换产能"),
     "capacity_unit": ("capacity_unit", "产能单位", "计量单位", "单位"),
     "energy_tce": ("energy_tce", "腾出用能", "腾出能耗", "可替代能耗", "退出能耗", "综合能耗", "能耗"),
-    "closed_on": ("closed_on", "拆除到位时间", "拆除日期", "关停日期", "关停时间", "退出日期"),
+    "closed_on": ("closed_on", "closed_date", "拆除到位时间", "拆除日期", "关停日期", "关停时间", "退出日期"),
     "province": ("province", "省份", "省", "所在省份"),
     "kinds": ("kinds", "不得置换情形", "情形", "标记"),
     "conditions": ("conditions", "置换条件", "条件"),
