@@ -32,6 +32,8 @@ Examples
 
 from __future__ import annotations
 
+from .._rules import Confidence as Confidence
+
 # Names outside ``__all__`` were public (or imported by tests and plotting) before the module
 # became a package; the ``X as X`` form keeps them importable from here.
 from .classes import _largest_remainder as _largest_remainder
@@ -39,7 +41,6 @@ from .fields import FIELD_UNITS, FIELDS, INDICATORS, REASONS
 from .fields import FIELD_ZH as FIELD_ZH
 from .fields import GROUP_ZH as GROUP_ZH
 from .fields import MAY_BE_NEGATIVE as MAY_BE_NEGATIVE
-from .fields import Confidence as Confidence
 from .fields import Group as Group
 from .fields import IndicatorDef as IndicatorDef
 from .inputs import _map_columns as _map_columns

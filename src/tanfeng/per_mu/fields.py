@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-Confidence = Literal["verified", "secondary", "unverified"]
 Group = Literal["above_scale", "below_scale"]
 GROUP_ZH = {"above_scale": "规上", "below_scale": "规下"}
 

@@ -15,25 +15,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .._resources import data_dir
+from .._rules import Source, read_toml
 from ..errors import RuleError
 from ..factors import normalize_basis
-from .fields import FIELD_UNITS, INDICATORS, Confidence, Group, _factor
+from .fields import FIELD_UNITS, INDICATORS, Group, _factor
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Model):
-    """The document a scheme or class rule comes from."""
-
-    title: str
-    number: str = ""
-    issuer: str = ""
-    date: str = ""
-    url: str = ""
-    confidence: Confidence = "unverified"
-    note: str = ""
 
 
 class Indicator(_Model):
@@ -217,12 +206,7 @@ def _rules_dir() -> Path:
 
 @functools.lru_cache(maxsize=64)
 def _read_toml(path: str, mtime: float) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    return read_toml(path)
 
 
 def _load(obj: Any, model: type[BaseModel], what: str) -> Any:

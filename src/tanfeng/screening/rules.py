@@ -7,7 +7,6 @@ may ``extends`` a shipped one (see the comments at the top of that file).
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -17,29 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .. import industries
 from .._resources import data_dir, normalize_name
+from .._rules import Confidence, Source, read_toml
 from ..errors import RuleError
 
 __all__ = ["YEAR_RANGE", "Confidence", "LowEfficiencyRules", "RuleSet", "SectorCode", "SectorPreset", "Source"]
 
-Confidence = Literal["verified", "secondary", "unverified"]
-
 #: Plausible build years.
 YEAR_RANGE = (1900, 2100)
-
-
-class Source(BaseModel):
-    """A document a rule rests on."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    title: str
-    number: str = ""
-    issuer: str = ""
-    date: str = ""
-    url: str = ""
-    confidence: Confidence = "unverified"
-    note: str = ""
 
 
 class SectorCode(BaseModel):
@@ -268,15 +251,7 @@ class LowEfficiencyRules(BaseModel):
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{path}: not valid TOML: {exc}") from exc
+    return read_toml(path)
 
 
 _SHIPPED: dict[str, Any] = {}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from .._rules import read_toml
 from ..errors import InputError, RuleError
 from ._common import _TARGET_OF, MEASURES, _failures
 
@@ -156,16 +156,11 @@ class Plan(BaseModel):
 
         Raises `RuleError` naming the file and every invalid field.
         """
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover
-            import tomli as tomllib
         p = Path(path)
+        data = read_toml(p)  # a syntax error is a RuleError naming the file
         try:
-            with p.open("rb") as fh:
-                data = tomllib.load(fh)
             return cls.model_validate(data)
-        except (ValidationError, tomllib.TOMLDecodeError) as exc:
+        except ValidationError as exc:
             raise RuleError(f"plan file {p}: {exc}") from exc
 
     @property
