@@ -186,9 +186,14 @@ def account(
         years[:] = int(year)
     if "year" in cols:
         # years are small integers: offset codes instead of hashing (-1 = no year)
-        lo = int(years[years >= 0].min()) if (years >= 0).any() else 0
-        ycodes = np.where(years >= 0, years - lo + 1, 0)
-        yuniq = np.array([-1, *range(lo, int(years.max()) + 1)] if (years >= 0).any() else [-1])
+        lo, hi = (int(years.min()), int(years.max())) if n else (0, -1)
+        if lo < 0:  # some rows without a year
+            has_year = years >= 0
+            lo = int(years[has_year].min()) if has_year.any() else 0
+            ycodes = np.where(has_year, years - lo + 1, 0)
+        else:
+            ycodes = years - (lo - 1)
+        yuniq = np.array([-1, *range(lo, hi + 1)])
     else:
         ycodes, yuniq = np.zeros(n, dtype=np.int64), np.array([years[0] if n else -1])
 
@@ -222,7 +227,7 @@ def account(
                  REASONS["use_unknown"], "use 'energy' (燃料动力) or 'feedstock' (原料用能)")
         bad_row |= uval == "?"
         feed = uval == "feedstock"
-    sign = np.ones(n)
+    sign: np.ndarray | float = 1.0
     if "flow" in cols:
         fc, fu = _codes(records[cols["flow"]])
         fmap = np.array([_FLOW.get(unicodedata.normalize("NFKC", str(x)).strip().lower(), np.nan) for x in fu] + [1.0])
@@ -239,8 +244,10 @@ def account(
     nc, nu, ny, nr = max(len(cuniq), 1), max(len(uuniq), 1), max(len(yuniq), 1), len(rid_of_code)
     size = nc * nu * ny * nr
     kt = np.int32 if size < 2**31 else np.int64
-    safe_c = np.maximum(ccodes, 0).astype(kt, copy=False)
-    safe_u = np.maximum(ucodes, 0).astype(kt, copy=False)
+    safe_c = ccodes.astype(kt)
+    np.maximum(safe_c, 0, out=safe_c)
+    safe_u = ucodes.astype(kt)
+    np.maximum(safe_u, 0, out=safe_u)
     kcode = safe_c * kt(nu) + safe_u
     if ny > 1:
         kcode = kcode * kt(ny) + ycodes.astype(kt, copy=False)
@@ -363,12 +370,13 @@ def account(
     cat_ids = sorted({c for c in cids if c is not None})
     pos = {c: i for i, c in enumerate(cat_ids)}
     cid_code = np.array([pos[c] if c is not None else -1 for c in cids] + [-1], dtype=np.int32)
-    new["carrier_id"] = pd.Categorical.from_codes(cid_code[ccodes], categories=cat_ids)
+    new["carrier_id"] = pd.Categorical.from_codes(cid_code[ccodes], categories=cat_ids, validate=False)
     new["tce_factor"] = _cat_from_codes(tce_ids[main], kb, ncv_rows & ~bad_row, "measured-ncv")
     new["co2_factor"] = _cat_from_codes(co2_ids, kb, None, "")
     ranks_k = ranks.astype(np.int8)
     ranks_k[nk] = -1
-    new["confidence"] = pd.Categorical.from_codes(ranks_k[kb], categories=["verified", "secondary", "unverified"])
+    new["confidence"] = pd.Categorical.from_codes(ranks_k[kb], categories=["verified", "secondary", "unverified"],
+                                                  validate=False)
     added = pd.DataFrame(new, index=index, copy=False)
     out = pd.concat([records.drop(columns=[c for c in new if c in records.columns]), added], axis=1)
     if errors == "report":
@@ -394,7 +402,7 @@ def _cat_from_codes(ids: np.ndarray, kb: np.ndarray, special: np.ndarray | None,
     codes = code_of_key[kb]
     if special is not None and special.any():
         codes[special] = pos[special_name]
-    return pd.Categorical.from_codes(codes, categories=cats)
+    return pd.Categorical.from_codes(codes, categories=cats, validate=False)
 
 
 def _measured_ncv(col: pd.Series, colname: str, ccodes: np.ndarray, cids: np.ndarray, ucodes: np.ndarray,
