@@ -70,13 +70,7 @@ _SUBMODULES = {
     "plans", "per_mu", "plotting", "io", "datasets", "testing", "errors", "cli", "industries",
 }
 
-def _available(module: str) -> bool:
-    from importlib.util import find_spec
-
-    return find_spec(f"{__name__}.{module}") is not None
-
-
-__all__ = sorted([*(n for n, (m, _) in _LAZY.items() if _available(m)), "ureg", "__version__"])
+__all__ = sorted([*_LAZY, "ureg", "__version__"])
 
 
 def __getattr__(name: str) -> Any:

@@ -30,7 +30,14 @@ __all__ = ["Carrier", "CarrierVocabulary", "default_vocabulary", "resolve", "tab
 
 
 class Carrier(BaseModel):
-    """One energy carrier (能源品种) of ``carriers.csv``."""
+    """One energy carrier (能源品种) of ``carriers.csv``.
+
+    Examples
+    --------
+    >>> c = default_vocabulary().get("外购电力")
+    >>> c.id, c.measure, c.scope
+    ('electricity', 'electricity', 2)
+    """
 
     model_config = ConfigDict(frozen=True)
 

@@ -103,7 +103,14 @@ def normalize_basis(basis: str) -> str:
 
 
 class Factor(BaseModel):
-    """One factor row with its provenance."""
+    """One factor row with its provenance.
+
+    Examples
+    --------
+    >>> f = FactorSet.default().select("电力", "tce_coefficient", basis="当量值")
+    >>> f.to_quantity(), f.confidence
+    (<Quantity(0.1229, 'kgce / kilowatt_hour')>, 'secondary')
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -176,6 +183,14 @@ class FactorSet:
 
     Use :meth:`default` for the shipped data, :meth:`from_dir` for a folder of the same shape,
     and :meth:`override` to replace or add rows (e.g. a provincial 等价值 for electricity).
+
+    Examples
+    --------
+    >>> fs = FactorSet.default()
+    >>> fs.select("天然气", "tce_coefficient").value        # GB/T 2589 气田天然气
+    1.2143
+    >>> fs.validate() is fs
+    True
     """
 
     def __init__(

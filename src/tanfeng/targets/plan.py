@@ -29,6 +29,13 @@ Period = Literal["cumulative", "per_year", "level", "average_annual", "change_vs
 class Indicator(BaseModel):
     """One target of a plan (a row of its 指标体系).
 
+    Examples
+    --------
+    >>> from tanfeng.plans import ZHUJI_2023
+    >>> i = next(i for i in ZHUJI_2023.indicators if i.name_zh == "腾出用能")
+    >>> i.target, i.unit
+    (8.0, '万吨标准煤')
+
     ``target`` is in ``unit``: a unit tanfeng parses where the quantity is physical (万亩,
     万吨标准煤, 万吨二氧化碳, 万元/亩), else a count word (家, 个, 项) or ``%``.
     ``direction``: ``at_least`` (达到…以上), ``at_most`` (不超过), ``decline_by`` (下降…%以上).
