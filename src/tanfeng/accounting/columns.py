@@ -101,10 +101,12 @@ def _quantities(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         codes = np.where(codes < 0, len(uniques), codes)
         vals, reasons = uvals[codes], ureason[codes]
     with np.errstate(invalid="ignore"):
-        ok = reasons == 0
-        reasons[ok & np.isnan(vals)] = _QCODE["quantity_missing"]
-        reasons[ok & np.isinf(vals)] = _QCODE["quantity_infinite"]
-        reasons[ok & (vals < 0)] = _QCODE["quantity_negative"]
+        # one pass decides whether anything is wrong (NaN, inf and negatives all fail 0 <= v < inf)
+        if not bool(np.all((vals >= 0) & (vals < np.inf))):
+            ok = reasons == 0
+            reasons[ok & np.isnan(vals)] = _QCODE["quantity_missing"]
+            reasons[ok & np.isinf(vals)] = _QCODE["quantity_infinite"]
+            reasons[ok & (vals < 0)] = _QCODE["quantity_negative"]
     return vals, reasons
 
 

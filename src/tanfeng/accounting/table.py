@@ -169,7 +169,10 @@ def account(
         with np.errstate(invalid="ignore"):
             yinvalid = (given & (np.isnan(ynum) | (ynum != np.round(ynum))) if ynum.dtype.kind == "f"
                         else np.zeros(n, dtype=bool))
-            yrange = given & ~yinvalid & ((ynum < YEAR_RANGE[0]) | (ynum > YEAR_RANGE[1]))
+            if ynum.dtype.kind == "f" or not n or ynum.min() < YEAR_RANGE[0] or ynum.max() > YEAR_RANGE[1]:
+                yrange = given & ~yinvalid & ((ynum < YEAR_RANGE[0]) | (ynum > YEAR_RANGE[1]))
+            else:  # whole integers, all within range: two reductions, no masks
+                yrange = np.zeros(n, dtype=bool)
         add_fail(yinvalid, cols["year"], yraw, "year_invalid", REASONS["year_invalid"],
                  "write the year as a number such as 2022")
         add_fail(yrange, cols["year"], yraw, "year_out_of_range",
