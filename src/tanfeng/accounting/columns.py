@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._resources import find_columns
 from ..errors import (
     InputError,
 )
@@ -20,19 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _find_columns(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, str]:
     """Map standard names (carrier, quantity, …) to the frame's own column names."""
-    found: dict[str, str] = {}
-    lookup = {unicodedata.normalize("NFKC", str(c)).strip().lower(): c for c in df.columns}
-    for std, aliases in COLUMN_ALIASES.items():
-        if columns and std in columns:
-            if columns[std] not in df.columns:
-                raise KeyError(f"columns={{{std!r}: {columns[std]!r}}}: no such column in the table")
-            found[std] = columns[std]
-            continue
-        for a in aliases:
-            c = lookup.get(a.lower())
-            if c is not None:
-                found[std] = c
-                break
+    found = find_columns(df.columns, COLUMN_ALIASES, columns)
     missing = [c for c in ("carrier", "quantity", "unit") if c not in found]
     if missing:
         raise InputError(

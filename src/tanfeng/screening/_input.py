@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._resources import normalize_name
+from .._resources import find_columns
 from ..errors import InputError, TanfengWarning
 from .rules import YEAR_RANGE
 
@@ -45,22 +45,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def _find_columns(df: pd.DataFrame, columns: Mapping[str, str] | None, fields: Sequence[str]) -> dict[str, str]:
-    lookup: dict[str, Any] = {}
-    for c in df.columns:
-        lookup.setdefault(normalize_name(str(c)), c)
-    found: dict[str, str] = {}
-    for f in fields:
-        if columns and f in columns:
-            if columns[f] not in df.columns:
-                raise KeyError(f"columns={{{f!r}: {columns[f]!r}}}: no such column in the table")
-            found[f] = columns[f]
-            continue
-        for a in COLUMN_ALIASES.get(f, (f,)):
-            c = lookup.get(normalize_name(a))
-            if c is not None:
-                found[f] = c
-                break
-    return found
+    return find_columns(df.columns, {f: COLUMN_ALIASES.get(f, (f,)) for f in fields}, columns)
 
 
 def _missing_column(fields: Sequence[str], what: str) -> InputError:

@@ -8,7 +8,6 @@ every bad row collected into one `InputError` (or kept with a ``problem`` text).
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._resources import normalize_name
+from .._resources import find_columns, normalize_name
 from ..errors import InputError, TanfengWarning
 from ._common import MEASURES, _failures
 
@@ -59,27 +58,9 @@ DEFAULT_BASIS = "当量值"
 DEFAULT_REGION = "浙江"
 
 
-def _header_key(h: Any) -> str:
-    return normalize_name(re.sub(r"[（(\[【][^）)\]】]*[）)\]】]\s*$", "", str(h)))
-
-
 def _find(df: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]],
           columns: Mapping[str, str] | None) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for c in df.columns:
-        lookup.setdefault(normalize_name(str(c)), c)
-        lookup.setdefault(_header_key(c), c)
-    found = {}
-    for std, names in aliases.items():
-        if columns and std in columns:
-            if columns[std] not in df.columns:
-                raise KeyError(f"columns={{{std!r}: {columns[std]!r}}}: no such column")
-            found[std] = columns[std]
-            continue
-        c = next((lookup[k] for k in map(normalize_name, names) if k in lookup), None)
-        if c is not None:
-            found[std] = c
-    return found
+    return find_columns(df.columns, aliases, columns, strip_remark=True)
 
 
 _FOLD = r"[\s()（）\[\]【】{}「」〔〕《》—·:：'\"“”]"
