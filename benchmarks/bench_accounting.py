@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 SPELLINGS: list[tuple[str, list[str], list[str]]] = [
     # carrier spellings, unit spellings
@@ -65,13 +65,6 @@ def make_records(n: int, seed: int = 0) -> pd.DataFrame:
     })
 
 
-def _best(fn: Any, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 CANONICAL = {"mass": "t", "volume": "m3", "electricity": "kWh", "heat": "kWh"}  # energy units all scale to kWh
@@ -133,7 +126,7 @@ def run(n: int, repeat: int = 3) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     coef, scale = _pandas_baseline_maps(df)
-    t_pandas = _best(lambda: df["quantity"] * df["carrier"].map(coef) * df["unit"].map(scale), repeat)
+    t_pandas = best_of(lambda: df["quantity"] * df["carrier"].map(coef) * df["unit"].map(scale), repeat)
 
     # numpy limit: precomputed codes and a factor matrix, gather + multiply
     c_codes = cat["carrier"].cat.codes.to_numpy()
@@ -141,10 +134,10 @@ def run(n: int, repeat: int = 3) -> list[dict[str, Any]]:
     mat = np.array([[coef[c] * scale.get(u, np.nan) for u in cat["unit"].cat.categories]
                     for c in cat["carrier"].cat.categories])
     q = df["quantity"].to_numpy()
-    t_numpy = _best(lambda: q * mat[c_codes, u_codes], repeat)
+    t_numpy = best_of(lambda: q * mat[c_codes, u_codes], repeat)
 
-    t_str = _best(lambda: tanfeng.account(df), repeat)
-    t_cat = _best(lambda: tanfeng.account(cat), repeat)
+    t_str = best_of(lambda: tanfeng.account(df), repeat)
+    t_cat = best_of(lambda: tanfeng.account(cat), repeat)
     r_str = tanfeng.account(df)
     r_cat = tanfeng.account(cat)
     same = np.allclose(r_str["tce"].to_numpy(), r_cat["tce"].to_numpy())
@@ -161,7 +154,7 @@ def run(n: int, repeat: int = 3) -> list[dict[str, Any]]:
         for c, qq, u in zip(sample["carrier"], sample["quantity"], sample["unit"], strict=True):
             (Q(qq, u) * facts[c]).to("tce")
 
-    t_pint = _best(per_row, 1) * n / len(sample)
+    t_pint = best_of(per_row, 1) * n / len(sample)
 
     def row(name: str, secs: float, base: float, base_name: str) -> dict[str, Any]:
         return {"benchmark": name, "n": n, "seconds": secs, "baseline": base_name, "ratio": secs / base}

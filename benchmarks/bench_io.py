@@ -14,23 +14,13 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
-
-def _time(fn: Callable[[], Any], repeat: int = 1) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+from _timing import best_of
 
 
 def _wide_csv(path: Path, n: int, seed: int = 0) -> Path:
@@ -60,25 +50,25 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
     tmp = Path(tempfile.mkdtemp())
     for n in ([2_000] if quick else [2_000, 50_000]):
         path = _wide_csv(tmp / f"wide{n}.csv", n)
-        ours = _time(lambda p=path: read_records(p))  # type: ignore[misc]
+        ours = best_of(lambda p=path: read_records(p))  # type: ignore[misc]
 
         def baseline(p: Path = path) -> pd.DataFrame:
             d = pd.read_csv(p, encoding="gbk")
             return d.melt(id_vars=["企业名称", "所属乡镇", "年份", "月份"], var_name="carrier", value_name="quantity")
 
-        base = _time(baseline)
+        base = best_of(baseline)
         rows.append({"benchmark": "read_records wide GBK csv", "n": n, "seconds": ours, "baseline": base,
                      "ratio": ours / base})
     sample = zhuji_sample(0)
     for n in ([2_000] if quick else [2_000, 20_000]):
         df = sample.energy.head(n)
-        ours = _time(lambda d=df: write_report_xlsx(tmp / "ours.xlsx", {"能源消费": d}))  # type: ignore[misc]
-        base = _time(lambda d=df: d.to_excel(tmp / "pandas.xlsx", engine="openpyxl"))  # type: ignore[misc]
+        ours = best_of(lambda d=df: write_report_xlsx(tmp / "ours.xlsx", {"能源消费": d}))  # type: ignore[misc]
+        base = best_of(lambda d=df: d.to_excel(tmp / "pandas.xlsx", engine="openpyxl"))  # type: ignore[misc]
         rows.append({"benchmark": "write_report_xlsx", "n": n, "seconds": ours, "baseline": base, "ratio": ours / base})
-    ours = _time(lambda: zhuji_sample(1), repeat=3)
+    ours = best_of(lambda: zhuji_sample(1), repeat=3)
     m = len(sample.energy)
     rng = np.random.default_rng(0)
-    base = _time(lambda: pd.DataFrame({"a": rng.integers(0, 1500, m), "b": rng.random(m), "c": rng.random(m)}), 3)
+    base = best_of(lambda: pd.DataFrame({"a": rng.integers(0, 1500, m), "b": rng.random(m), "c": rng.random(m)}), 3)
     rows.append({"benchmark": "zhuji_sample (warm)", "n": m, "seconds": ours, "baseline": base, "ratio": ours / base})
     print(f"{'benchmark':<28} {'n':>8} {'seconds':>9} {'baseline':>9} {'ratio':>7}")
     for r in rows:

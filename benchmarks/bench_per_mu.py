@@ -15,12 +15,11 @@ class shares. Reported in one run:
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 
 def make_firms(n: int, seed: int = 0) -> pd.DataFrame:
@@ -50,13 +49,6 @@ def make_firms(n: int, seed: int = 0) -> pd.DataFrame:
     })
 
 
-def _best(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def numpy_baseline(a: dict[str, np.ndarray]) -> np.ndarray:
@@ -84,8 +76,8 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
               "rd": firms["R&D经费支出"].to_numpy(), "revenue": firms["主营业务收入"].to_numpy(),
               "electricity": firms["用电量"].to_numpy()}
     evaluate(firms.head(100), classes="tiantai-2022-classes")  # warm up: scheme file, unit registry
-    t_eval = _best(lambda: evaluate(firms, classes="tiantai-2022-classes"), repeat)
-    t_np = _best(lambda: numpy_baseline(arrays), repeat)
+    t_eval = best_of(lambda: evaluate(firms, classes="tiantai-2022-classes"), repeat)
+    t_np = best_of(lambda: numpy_baseline(arrays), repeat)
     ours = evaluate(firms, classes="tiantai-2022-classes")["score"].to_numpy()
     assert np.allclose(ours, numpy_baseline(arrays)), "evaluate() and the baseline disagree"
 
@@ -99,8 +91,8 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
             out.append(v[17] == (31 - sum(x * w for x, w in zip(v, weights)) % 31) % 31)
         return out
 
-    t_code = _best(lambda: validate(codes), repeat)
-    t_loop = _best(loop, max(1, repeat // 2))
+    t_code = best_of(lambda: validate(codes), repeat)
+    t_loop = best_of(loop, max(1, repeat // 2))
     rows = [
         {"benchmark": "evaluate_per_mu (黄岩 2022 + 天台 classes)", "n": n, "seconds": t_eval,
          "baseline": t_np, "ratio": t_eval / t_np},

@@ -17,11 +17,11 @@ build years 2000–2023 (2 % missing), lognormal annual energy. Reported in one 
 from __future__ import annotations
 
 import sys
-import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 
 def make_projects(n: int, seed: int = 0) -> pd.DataFrame:
@@ -39,13 +39,6 @@ def make_projects(n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({"industry_code": codes, "built_year": years, "energy_tce": rng.lognormal(6.5, 1.5, n)})
 
 
-def _best(fn: Any, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def _in_scope_classes() -> np.ndarray:
@@ -93,16 +86,16 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
     years = df["built_year"].to_numpy()
     energy = df["energy_tce"].to_numpy()
 
-    t_base = _best(lambda: numpy_baseline(code4, years, energy, in_scope), repeat + 2)
-    t_full = _best(lambda: screening.screen_two_high(df), repeat)
+    t_base = best_of(lambda: numpy_baseline(code4, years, energy, in_scope), repeat + 2)
+    t_full = best_of(lambda: screening.screen_two_high(df), repeat)
     real = two_high._two_high_reasons
     two_high._two_high_reasons = lambda *a, **k: pd.Series("", index=a[-1])  # type: ignore[assignment]
     try:
-        t_noreason = _best(lambda: screening.screen_two_high(df), repeat)
+        t_noreason = best_of(lambda: screening.screen_two_high(df), repeat)
     finally:
         two_high._two_high_reasons = real  # type: ignore[assignment]
     scope_set = {str(c) for c in in_scope.tolist()}
-    t_loop = _best(lambda: loop_baseline(df, scope_set), 1)
+    t_loop = best_of(lambda: loop_baseline(df, scope_set), 1)
 
     # the full result agrees with the numpy flag wherever the year is known
     full = screening.screen_two_high(df)

@@ -10,12 +10,11 @@ Run: python benchmarks/bench_targets.py [--quick]
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 
 def _actions(n: int, seed: int = 0) -> pd.DataFrame:
@@ -36,13 +35,6 @@ def _actions(n: int, seed: int = 0) -> pd.DataFrame:
     })
 
 
-def _best(f: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main(quick: bool = False) -> list[dict[str, Any]]:
@@ -66,7 +58,7 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
             t.progress("2022-06-30")
             return t.by_town(as_of="2022-06-30")
 
-        b, o = _best(baseline, repeat), _best(ours, repeat)
+        b, o = best_of(baseline, repeat), best_of(ours, repeat)
         rows.append({"benchmark": "Tracker + progress + by_town", "n": n, "seconds": o, "baseline": b,
                      "ratio": o / b})
     print(f"{'benchmark':32} {'n':>8} {'seconds':>9} {'baseline':>9} {'ratio':>7}")
