@@ -108,7 +108,7 @@ def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str
     ax.barh(np.arange(len(value)), value.fillna(0).to_numpy(),
             color=[_BAD if bool(x) else PALETTE[0] for x in low])
     for yi, v in enumerate(value):
-        ax.text(0 if math.isnan(v) else v, yi, " —" if math.isnan(v) else f" {v:.4g}", va="center", fontsize=8, **kw)
+        ax.text(0 if math.isnan(v) else v, yi, " —" if math.isnan(v) else f" {v:,.0f}" if abs(v) >= 1000 else f" {v:.4g}", va="center", fontsize=8, **kw)
     ax.set_yticks(np.arange(len(value)), list(value.index), **kw)
     ax.set_xlabel(label, **kw)
     ax.set_title(title or "镇乡（街道）排名（红色：排名靠后）", **kw)
