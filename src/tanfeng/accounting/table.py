@@ -113,12 +113,14 @@ def account(
     qcol = records[cols["quantity"]]
     qty, qreason = _quantities(qcol)
     qraw = qcol
+    any_qbad = bool(qreason.any())
     for r in ("quantity_missing", "quantity_negative", "quantity_infinite", "quantity_not_numeric", "quantity_with_unit"):
         sugg = {"quantity_negative": "consumption is positive; mark 外供 rows with flow='output'",
                 "quantity_with_unit": "put the unit in the unit column and the number alone here",
                 "quantity_not_numeric": "write a plain number (1,200 / １２００ / 12万 are understood)",
                 "quantity_missing": "fill in the quantity (0 if nothing was used)"}.get(r, "")
-        add_fail(qreason == _QCODE[r], cols["quantity"], qraw, r, REASONS[r], sugg)
+        if any_qbad:
+            add_fail(qreason == _QCODE[r], cols["quantity"], qraw, r, REASONS[r], sugg)
     bad_row = qreason != 0
 
     # --- carriers
@@ -142,7 +144,10 @@ def account(
             blank_carrier |= ccodes == i
     add_fail(blank_carrier, cols["carrier"], craw, "carrier_missing", REASONS["carrier_missing"],
              "fill in the energy carrier (能源品种)")
-    carrier_ok = np.append(cok, False)[ccodes]  # code -1 (missing) reads the trailing False
+    if cok.all() and (n == 0 or ccodes.min() >= 0):
+        carrier_ok = np.ones(n, dtype=bool)  # every name known, none missing: no gather needed
+    else:
+        carrier_ok = np.append(cok, False)[ccodes]  # code -1 (missing) reads the trailing False
     bad_row |= ~carrier_ok
 
     # --- units
@@ -157,48 +162,20 @@ def account(
     bad_row |= ublank
 
     # --- optional columns: year, region, use, flow
-    years = np.full(n, -1, dtype=np.int64)
-    if "year" in cols:
-        yraw = records[cols["year"]]
-        if pd.api.types.is_integer_dtype(yraw.dtype) and not isinstance(yraw.dtype, pd.api.extensions.ExtensionDtype):
-            ynum = yraw.to_numpy()  # plain integers: nothing to parse
-            given = np.ones(n, dtype=bool)
-        else:
-            ynum = pd.to_numeric(yraw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            given = ~pd.isna(yraw).to_numpy()
-        with np.errstate(invalid="ignore"):
-            yinvalid = (given & (np.isnan(ynum) | (ynum != np.round(ynum))) if ynum.dtype.kind == "f"
-                        else np.zeros(n, dtype=bool))
-            if ynum.dtype.kind == "f" or not n or ynum.min() < YEAR_RANGE[0] or ynum.max() > YEAR_RANGE[1]:
-                yrange = given & ~yinvalid & ((ynum < YEAR_RANGE[0]) | (ynum > YEAR_RANGE[1]))
-            else:  # whole integers, all within range: two reductions, no masks
-                yrange = np.zeros(n, dtype=bool)
-        add_fail(yinvalid, cols["year"], yraw, "year_invalid", REASONS["year_invalid"],
-                 "write the year as a number such as 2022")
-        add_fail(yrange, cols["year"], yraw, "year_out_of_range",
-                 f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", "check the year column")
-        bad_row |= yinvalid | yrange
-        okyear = given & ~yinvalid & ~yrange
-        if okyear.all():
-            years = ynum.astype(np.int64)
-        else:
-            years[okyear] = ynum[okyear].astype(np.int64)
-        if year is not None:
-            years[~given] = int(year)
-    elif year is not None:
-        years[:] = int(year)
-    if "year" in cols:
-        # years are small integers: offset codes instead of hashing (-1 = no year)
-        lo, hi = (int(years.min()), int(years.max())) if n else (0, -1)
-        if lo < 0:  # some rows without a year
-            has_year = years >= 0
-            lo = int(years[has_year].min()) if has_year.any() else 0
-            ycodes = np.where(has_year, years - lo + 1, 0)
-        else:
-            ycodes = years - (lo - 1)
-        yuniq = np.array([-1, *range(lo, hi + 1)])
+    years = _years(records, cols, year, n, add_fail)
+    if years is None:
+        ycodes, yuniq = np.zeros(n, dtype=np.int32), np.array([-1 if year is None else int(year)])
     else:
-        ycodes, yuniq = np.zeros(n, dtype=np.int64), np.array([years[0] if n else -1])
+        bad_row |= years == _BAD_YEAR if (years < 0).any() else False
+        # years are small integers: offset codes instead of hashing (0 = no year)
+        has_year = years >= 0
+        all_years = bool(has_year.all())
+        lo = int(years.min()) if all_years and n else (int(years[has_year].min()) if has_year.any() else 0)
+        hi = int(years.max()) if n else -1
+        ycodes = np.subtract(years, lo - 1, out=np.empty(n, dtype=np.int32), casting="unsafe")
+        if not all_years:
+            ycodes[~has_year] = 0
+        yuniq = np.array([-1, *range(lo, hi + 1)])
 
     default_region = fs.regions.resolve(region) if region else "national"
     if "region" in cols:
@@ -216,7 +193,8 @@ def account(
         rid_of_code = np.array([*rids, default_region], dtype=object)
         rcodes = np.where(rcodes < 0, len(runiq), rcodes) if (rcodes < 0).any() else rcodes
         rvalid = np.array([r is not None for r in rid_of_code])
-        bad_row |= ~rvalid[rcodes]
+        if not rvalid.all():
+            bad_row |= ~rvalid[rcodes]
     else:
         rid_of_code = np.array([default_region], dtype=object)
         rcodes = np.zeros(n, dtype=np.int64)
@@ -251,11 +229,15 @@ def account(
     np.maximum(safe_c, 0, out=safe_c)
     safe_u = ucodes.astype(kt)
     np.maximum(safe_u, 0, out=safe_u)
-    kcode = safe_c * kt(nu) + safe_u
+    kcode = safe_c  # built in place: ((c * nu + u) * ny + y) * nr + r
+    kcode *= kt(nu)
+    kcode += safe_u
     if ny > 1:
-        kcode = kcode * kt(ny) + ycodes.astype(kt, copy=False)
+        kcode *= kt(ny)
+        kcode += ycodes
     if nr > 1:
-        kcode = kcode * kt(nr) + rcodes.astype(kt, copy=False)
+        kcode *= kt(nr)
+        kcode += rcodes
     usable = carrier_ok & ~ublank
     dense = size <= 4_000_000
     if not usable.any():
@@ -317,7 +299,8 @@ def account(
         co2_ids[j] = k.co2_id if co2 else None
         ranks[j] = k.rank
     kk = np.where(kidx < 0, nk, kidx) if not usable.all() else kidx
-    bad_row |= key_bad[kk] | (kidx < 0)
+    if key_bad.any() or not usable.all():
+        bad_row |= key_bad[kk] | (kidx < 0)
     key_secondary = np.isin(category, ["electricity", "heat"])
 
     # --- feedstock on secondary energy
@@ -329,7 +312,7 @@ def account(
 
     # --- values
     qv = qty * sign if "flow" in cols else qty
-    out_tce = {bb: qv * tce_mult[bb][kk] for bb in bases}
+    out_tce = {bb: _gather_times(tce_mult[bb], kk, qv) for bb in bases}
 
     # --- measured NCV (per row)
     ncv_rows = np.zeros(n, dtype=bool)
@@ -340,7 +323,7 @@ def account(
         for bb in bases:
             out_tce[bb] = np.where(ncv_rows, ncv_tce, out_tce[bb])
         bad_row |= ncv_bad
-    co2_vals = qv * co2_mult[kk]
+    co2_vals = _gather_times(co2_mult, kk, qv)
     if "ncv" in cols:
         co2_vals = np.where(ncv_rows, ncv_co2, co2_vals)
     if feed.any():
@@ -360,7 +343,9 @@ def account(
     new: dict[str, Any] = {}
     tce = blank_bad(out_tce[main])
     new["tce"] = tce
-    new["tce_excl_feedstock"] = np.where(feed, 0.0, tce) if feed.any() else tce.copy()
+    # without feedstock rows both columns hold the same numbers: share one array (pandas'
+    # copy-on-write keeps them independent if either is later changed)
+    new["tce_excl_feedstock"] = np.where(feed, 0.0, tce) if feed.any() else tce
     if b == "both":
         new["tce_calorific"] = blank_bad(out_tce["calorific"])
         new["tce_substitution"] = blank_bad(out_tce["substitution"])
@@ -368,13 +353,14 @@ def account(
     scope_k = scopes.copy()
     scope_k[nk] = 0
     srow = scope_k[kb]
-    new["scope"] = pd.arrays.IntegerArray(srow, srow == 0)
+    new["scope"] = pd.arrays.IntegerArray(srow, (srow == 0) if any_bad or not usable.all() else np.zeros(n, dtype=bool))
     # the canonical carrier id (电 / 外购电力 / 网购电量 -> electricity), for totals by carrier
     cat_ids = sorted({c for c in cids if c is not None})
     pos = {c: i for i, c in enumerate(cat_ids)}
     cid_code = np.array([pos[c] if c is not None else -1 for c in cids] + [-1], dtype=np.int32)
     new["carrier_id"] = pd.Categorical.from_codes(cid_code[ccodes], categories=cat_ids, validate=False)
-    new["tce_factor"] = _cat_from_codes(tce_ids[main], kb, ncv_rows & ~bad_row, "measured-ncv")
+    new["tce_factor"] = _cat_from_codes(tce_ids[main], kb, (ncv_rows & ~bad_row) if "ncv" in cols else None,
+                                        "measured-ncv")
     new["co2_factor"] = _cat_from_codes(co2_ids, kb, None, "")
     ranks_k = ranks.astype(np.int8)
     ranks_k[nk] = -1
@@ -393,6 +379,45 @@ def account(
         "errors": errors, "co2": co2, "rows_with_problems": int(bad_row.sum()), "fallbacks": fb,
         "columns": cols,
     }
+    return out
+
+
+_BAD_YEAR = -2  # marks a row whose year failed a check (already reported)
+
+
+def _years(records: pd.DataFrame, cols: Mapping[str, str], year: int | None, n: int,
+           add_fail: Callable[..., None]) -> np.ndarray | None:
+    """Data year per row (-1: none given, `_BAD_YEAR`: reported as invalid), or None when the
+    table has no year column (then ``year`` applies to every row)."""
+    if "year" not in cols:
+        return None
+    yraw = records[cols["year"]]
+    if pd.api.types.is_integer_dtype(yraw.dtype) and not isinstance(yraw.dtype, pd.api.extensions.ExtensionDtype):
+        ynum = yraw.to_numpy()
+        if n == 0 or (ynum.min() >= YEAR_RANGE[0] and ynum.max() <= YEAR_RANGE[1]):
+            return ynum  # whole numbers, all plausible: two reductions, no masks
+        given = np.ones(n, dtype=bool)
+    else:
+        ynum = pd.to_numeric(yraw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        given = ~pd.isna(yraw).to_numpy()
+    with np.errstate(invalid="ignore"):
+        yinvalid = given & (np.isnan(ynum) | (ynum != np.round(ynum))) if ynum.dtype.kind == "f" else np.zeros(n, bool)
+        yrange = given & ~yinvalid & ((ynum < YEAR_RANGE[0]) | (ynum > YEAR_RANGE[1]))
+    add_fail(yinvalid, cols["year"], yraw, "year_invalid", REASONS["year_invalid"],
+             "write the year as a number such as 2022")
+    add_fail(yrange, cols["year"], yraw, "year_out_of_range",
+             f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", "check the year column")
+    years = np.full(n, -1 if year is None else int(year), dtype=np.int64)
+    ok = given & ~yinvalid & ~yrange
+    years[ok] = ynum[ok].astype(np.int64)
+    years[yinvalid | yrange] = _BAD_YEAR
+    return years
+
+
+def _gather_times(per_key: np.ndarray, kk: np.ndarray, qv: np.ndarray) -> np.ndarray:
+    """``per_key[kk] * qv`` with one temporary instead of two."""
+    out = per_key[kk]
+    out *= qv
     return out
 
 
