@@ -117,7 +117,25 @@ def test_scalar_errors() -> None:
     with pytest.raises(InputError, match="quantity_negative"):
         to_tce(-5, "t", "原煤")
     with pytest.raises(FactorNotFoundError):
-        to_tce(1, "t", "烟煤")  # GB/T 2589 has no 烟煤 row; no silent proxy
+        to_tce(1, "t", "烟煤", basis="等价值", factors=_without_bituminous_ncv())
+
+
+def _without_bituminous_ncv() -> FactorSet:
+    fs = FactorSet.default()
+    keep = ~((fs.rows["carrier"] == "bituminous_coal") & (fs.rows["quantity"] == "ncv"))
+    return FactorSet(fs.rows[keep], fs.sources, fs.carriers, fs.regions)
+
+
+def test_fuel_without_coefficient_converts_by_cited_ncv_with_warning() -> None:
+    # GB/T 2589 has no 烟煤 row; 表C.1 gives NCV 19.570 GJ/t: 1 000 t × 19.570 / 29.3076 = 667.74 tce
+    with pytest.warns(tanfeng.FactorFallbackWarning, match="低位发热量"):
+        assert to_tce(1000, "t", "烟煤").m == pytest.approx(1000 * 19.570 / 29.3076)
+
+
+def test_no_factor_at_all_is_reported() -> None:
+    df = pd.DataFrame({"carrier": ["烟煤", "原煤"], "quantity": [1, 1], "unit": ["t", "t"]})
+    with pytest.raises(InputError, match="tce_factor_missing"):
+        account(df, factors=_without_bituminous_ncv(), co2=False)
 
 
 # ------------------------------------------------------------------- tables
@@ -251,7 +269,6 @@ BAD_ROWS = [
     ("原煤", 1, "t", {"ncv": "-22 GJ/t"}, "ncv_not_positive"),
     ("电力", 1, "MWh", {"ncv": "22 GJ/t"}, "ncv_not_fuel"),
     ("原煤", 1, "t", {"ncv": "22000 GJ/t"}, "ncv_implausible"),
-    ("烟煤", 1, "t", {}, "tce_factor_missing"),
     ("煤矸石", 1, "t", {}, "co2_factor_missing"),
 ]
 

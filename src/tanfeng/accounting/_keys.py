@@ -84,9 +84,15 @@ def _resolve_key(
                     # GB/T 2589 gives 热力/蒸汽 等价值 only as "按供热煤耗计算": without a
                     # supplied factor the 当量值 factor is used, and named in tce_factor.
                     f, msgs = fs._select(carrier_id, "tce_coefficient", year=year, basis="calorific")
+                elif carrier.category not in ("electricity", "heat") and fs.candidates(carrier_id, "ncv").shape[0]:
+                    # a fuel GB/T 2589 gives no coefficient for (烟煤, 无烟煤, 石油焦 …): convert by its
+                    # cited 低位发热量 as GB/T 2589 converts any fuel of known NCV (m × Q / 29 307.6 kJ)
+                    f, msgs = fs._select(carrier_id, "ncv", year=year)
+                    msgs = [*msgs, f"no GB/T 2589 折标准煤系数 for {carrier.name_zh} ({carrier_id}); converted by its "
+                                   f"低位发热量 {f.value:g} {f.unit} ({f.id}): tce = quantity × NCV / 29.3076 GJ"]
                 else:
                     k.errors.append(("carrier", "tce_factor_missing", str(exc),
-                                     "pass factor= or add the factor with FactorSet.override"))
+                                     "pass factor= or ncv=, or add the factor with FactorSet.override"))
                     return k
             coef, fid, rank = f.to_quantity(), f.id, _CONF_RANK.get(f.confidence, 2)
             k.warnings.extend(msgs)
