@@ -144,13 +144,9 @@ def run_demo(
 
     say("生成合成样本数据 (zhuji_sample)")
     s = zhuji_sample(seed)
-    catcher = warnings.catch_warnings(record=True)
-    caught = catcher.__enter__()
-    warnings.simplefilter("always")
-    try:
+    with warnings.catch_warnings(record=True) as caught:  # shown in the report, not on the console
+        warnings.simplefilter("always")
         return _run(s, out, charts_dir, charts, md, fs, text, say, as_of, t0, caught)
-    finally:
-        catcher.__exit__(None, None, None)
 
 
 def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str], fs: Any, text: dict[str, str],
