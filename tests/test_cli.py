@@ -77,3 +77,12 @@ def test_factors_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["factors", "validate"]) == 0
     assert main(["factors", "show", "gbt2589-2008-a1-raw-coal"]) == 0
     assert "0.7143" in capsys.readouterr().out
+
+
+def test_lang_before_or_after_the_command() -> None:
+    from tanfeng.cli import build_parser
+
+    p = build_parser()
+    assert p.parse_args(["demo", "--lang", "en"]).lang == "en"
+    assert p.parse_args(["--lang", "en", "demo"]).lang == "en"
+    assert p.parse_args(["demo"]).lang == "zh"

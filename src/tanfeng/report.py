@@ -133,7 +133,8 @@ def run_demo(
     from .factors import FactorSet
 
     t0 = time.perf_counter()
-    text = _TEXT["en" if lang == "en" else "zh"]
+    lang = "en" if lang == "en" else "zh"  # headings and charts in the same language
+    text = _TEXT[lang]
     say = progress or (lambda _m: None)
     out = Path(out_dir)
     charts_dir = out / "charts"
@@ -146,11 +147,12 @@ def run_demo(
     s = zhuji_sample(seed)
     with warnings.catch_warnings(record=True) as caught:  # shown in the report, not on the console
         warnings.simplefilter("always")
-        return _run(s, out, charts_dir, charts, md, fs, text, say, as_of, t0, caught)
+        return _run(s, out, charts_dir, charts, md, fs, text, say, as_of, t0, caught, lang)
 
 
 def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str], fs: Any, text: dict[str, str],
-         say: Callable[[str], None], as_of: str, t0: float, caught: list[warnings.WarningMessage]) -> DemoReport:
+         say: Callable[[str], None], as_of: str, t0: float, caught: list[warnings.WarningMessage],
+         lang: str = "zh") -> DemoReport:
     from . import __version__
     from .accounting import account, summarize
     from .io import write_report_xlsx
@@ -184,7 +186,7 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     flagged = scr[scr["two_high"].fillna(False).astype(bool)]
     undecided = scr[scr["two_high"].isna()]
     charts.append(charts_dir / "two_high.png")
-    scr_plot.two_high_scatter(scr, path=charts[-1])
+    scr_plot.two_high_scatter(scr, path=charts[-1], lang=lang)
     md += [f"## {text['two_high']}", "",
            f"筛查项目 {len(scr)} 个：列入“两高” {len(flagged)} 个，无法判定 {len(undecided)} 个（原因见表）。", "",
            _md_table(flagged[["project", "town", "industry_code", "built_year", "energy_tce", "reason"]], max_rows=12), "",
@@ -201,9 +203,9 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     tracker = Tracker(ZHUJI_2023, s.actions, energy=acted)
     prog = tracker.progress(as_of=as_of)
     towns = tracker.by_town(as_of=as_of)
-    for name, fn in (("progress.png", lambda p: tgt_plot.progress_bars(prog, path=p)),
-                     ("towns.png", lambda p: tgt_plot.town_ranking(towns, path=p)),
-                     ("timeline.png", lambda p: tgt_plot.progress_timeline(tracker, as_of=as_of, path=p))):
+    for name, fn in (("progress.png", lambda p: tgt_plot.progress_bars(prog, path=p, lang=lang)),
+                     ("towns.png", lambda p: tgt_plot.town_ranking(towns, path=p, lang=lang)),
+                     ("timeline.png", lambda p: tgt_plot.progress_timeline(tracker, as_of=as_of, path=p, lang=lang))):
         charts.append(charts_dir / name)
         fn(charts[-1])
     econ = s.economy.set_index("year")
@@ -225,8 +227,8 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     pm = evaluate(s.enterprises.drop(columns=["energy_tce"]), "huangyan-2022", classes="tiantai-2022-classes",
                   energy_records=e2022, on="enterprise", year=2022, errors="report")
     low_tax = low_tax_per_mu(s.enterprises)
-    for name, fn in (("per_mu_towns.png", lambda p: pm_plot.class_by_town(pm, path=p)),
-                     ("per_mu_scatter.png", lambda p: pm_plot.tax_vs_energy(pm, path=p))):
+    for name, fn in (("per_mu_towns.png", lambda p: pm_plot.class_by_town(pm, path=p, lang=lang)),
+                     ("per_mu_scatter.png", lambda p: pm_plot.tax_vs_energy(pm, path=p, lang=lang))):
         charts.append(charts_dir / name)
         fn(charts[-1])
     class_counts = pm["class"].value_counts().sort_index()
@@ -246,7 +248,7 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
                "county": "诸暨", "new_tce": round(float(cands["energy_tce"].sum()) * 0.4, 1)}
     swap_plan = plan_swap(project, cands, on="2023-06-30")
     charts.append(charts_dir / "swap.png")
-    swap_plot.swap_bars(swap_plan, path=charts[-1])
+    swap_plot.swap_bars(swap_plan, path=charts[-1], lang=lang)
     md += [f"## {text['swap']}", "", "```", str(swap_plan), "```", "", "![置换](charts/swap.png)", ""]
 
     # ---------------------------------------------------------------- factors and files

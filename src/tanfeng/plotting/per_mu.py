@@ -23,6 +23,45 @@ __all__ = ["class_by_town", "class_colours", "tax_vs_energy"]
 #: Label for firms without a class (not evaluated, no class rule, or a data problem).
 UNCLASSIFIED = "未分级"
 
+#: Chart text per language; data values (town names, class names such as "A 优先发展类") stay.
+_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "unclassified": UNCLASSIFIED,
+        "no_town": "（未填镇乡）",
+        "share_axis": "占比（%）",
+        "count_axis": "企业数（家）",
+        "town_axis": "镇乡（街道）",
+        "town_title": "各镇乡（街道）亩均评价分类",
+        "class": "类别",
+        "class_count": "{label}（{n}家）",
+        "benchmark": "基准值",
+        "x_axis": "单位能耗增加值（万元/吨标准煤）",
+        "y_axis": "亩均税收（万元/亩）",
+        "scatter_title": "亩均税收与单位能耗增加值",
+    },
+    "en": {
+        "unclassified": "unclassified",
+        "no_town": "(no town)",
+        "share_axis": "Share of firms (%)",
+        "count_axis": "Firms",
+        "town_axis": "Town",
+        "town_title": "Per-mu evaluation classes by town",
+        "class": "Class",
+        "class_count": "{label} ({n})",
+        "benchmark": "Benchmark",
+        "x_axis": "Value added per tce (10,000 yuan/tce)",
+        "y_axis": "Tax per mu (10,000 yuan/mu)",
+        "scatter_title": "Tax per mu against value added per tce",
+    },
+}
+
+
+def _labels(lang: str) -> dict[str, str]:
+    try:
+        return _LABELS[lang]
+    except (KeyError, TypeError):
+        raise ValueError(f"lang={lang!r}: use one of {sorted(_LABELS)}") from None
+
 
 def class_colours(classes: list[str]) -> dict[str, str]:
     """Best class green, then blue, orange, red …; unclassified grey."""
@@ -32,8 +71,9 @@ def class_colours(classes: list[str]) -> dict[str, str]:
     return out
 
 
-def _classes(result: pd.DataFrame) -> tuple[np.ndarray, list[str], dict[str, str]]:
-    """Legend label per row ("A 优先发展类"), labels in class order, colour per label."""
+def _classes(result: pd.DataFrame, unclassified: str = UNCLASSIFIED) -> tuple[np.ndarray, list[str], dict[str, str]]:
+    """Legend label per row ("A 优先发展类"), labels in class order, colour per label; rows
+    without a class get ``unclassified``."""
     if "class" not in result.columns:
         raise ValueError("class_by_town / tax_vs_energy take the result of tanfeng.per_mu.evaluate()")
     col = result["class"]
@@ -44,11 +84,11 @@ def _classes(result: pd.DataFrame) -> tuple[np.ndarray, list[str], dict[str, str
         pairs = pd.DataFrame({"c": col.astype(object), "n": result["class_name"].astype(object)}).dropna()
         names = pairs.drop_duplicates("c").set_index("c")["n"].astype(str).to_dict()
     label_of = {i: f"{i} {names[i]}" if names.get(i) else i for i in ids}
-    labels = col.astype(object).map(label_of).fillna(UNCLASSIFIED).to_numpy(dtype=object)
+    labels = col.astype(object).map(label_of).fillna(unclassified).to_numpy(dtype=object)
     present = set(labels)
-    order = [label_of[i] for i in ids if label_of[i] in present] + [UNCLASSIFIED] * (UNCLASSIFIED in present)
+    order = [label_of[i] for i in ids if label_of[i] in present] + [unclassified] * (unclassified in present)
     by_id = class_colours(ids)
-    colours = {label_of[i]: by_id[i] for i in ids} | {UNCLASSIFIED: by_id[UNCLASSIFIED]}
+    colours = {label_of[i]: by_id[i] for i in ids} | {unclassified: by_id[UNCLASSIFIED]}
     return labels, order, colours
 
 
@@ -71,8 +111,9 @@ def class_by_town(
     *,
     town: str | None = None,
     share: bool = False,
-    title: str = "各镇乡（街道）亩均评价分类",
+    title: str | None = None,
     path: str | Path | None = None,
+    lang: str = "zh",
 ) -> Figure:
     """Stacked horizontal bars: firms of each class per 镇乡（街道）.
 
@@ -84,8 +125,12 @@ def class_by_town(
         The town column (default: found from 所属乡镇 / 镇乡 / town).
     share : bool
         Show each town's shares (%) instead of counts.
+    title : str, optional
+        Replaces the default title (各镇乡（街道）亩均评价分类).
     path : str or Path, optional
         Save a PNG there.
+    lang : {"zh", "en"}, default "zh"
+        Language of the title, axis labels and legend title (town and class names stay).
 
     Examples
     --------
@@ -95,9 +140,10 @@ def class_by_town(
     >>> class_by_town(r).axes[0].get_xlabel()
     '企业数（家）'
     """
-    labels, order, colours = _classes(result)
+    lab = _labels(lang)
+    labels, order, colours = _classes(result, lab["unclassified"])
     tcol = _town_column(result, town)
-    towns = result[tcol].astype(object).where(result[tcol].notna(), "（未填镇乡）").astype(str)
+    towns = result[tcol].astype(object).where(result[tcol].notna(), lab["no_town"]).astype(str)
     table = pd.crosstab(towns, labels).reindex(columns=order, fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values(kind="stable").index]
     if share:
@@ -108,10 +154,10 @@ def class_by_town(
         ax.barh(table.index, table[c].to_numpy(), left=left, color=colours[c], label=c)
         left += table[c].to_numpy()
     kw = text_kwargs()
-    ax.set_xlabel("占比（%）" if share else "企业数（家）", **kw)
-    ax.set_ylabel("镇乡（街道）", **kw)
-    ax.set_title(title, **kw)
-    ax.legend(title="类别", loc="upper left", bbox_to_anchor=(1.01, 1.0), prop={"family": kw["fontfamily"]})
+    ax.set_xlabel(lab["share_axis"] if share else lab["count_axis"], **kw)
+    ax.set_ylabel(lab["town_axis"], **kw)
+    ax.set_title(lab["town_title"] if title is None else title, **kw)
+    ax.legend(title=lab["class"], loc="upper left", bbox_to_anchor=(1.01, 1.0), prop={"family": kw["fontfamily"]})
     return save(fig, path)
 
 
@@ -120,8 +166,9 @@ def tax_vs_energy(
     *,
     group: str | None = "above_scale",
     log: bool = True,
-    title: str = "亩均税收与单位能耗增加值",
+    title: str | None = None,
     path: str | Path | None = None,
+    lang: str = "zh",
 ) -> Figure:
     """Scatter of 亩均税收 (万元/亩) against 单位能耗增加值 (万元/tce), coloured by class.
 
@@ -135,8 +182,12 @@ def tax_vs_energy(
     log : bool
         Logarithmic axes (亩均 values spread over orders of magnitude); the tax axis turns
         symmetric-log when a firm has negative tax (退税).
+    title : str, optional
+        Replaces the default title (亩均税收与单位能耗增加值).
     path : str or Path, optional
         Save a PNG there.
+    lang : {"zh", "en"}, default "zh"
+        Language of the title, axis labels and legend (class names stay).
 
     Examples
     --------
@@ -146,35 +197,35 @@ def tax_vs_energy(
     >>> tax_vs_energy(r).axes[0].get_ylabel()
     '亩均税收（万元/亩）'
     """
+    lab = _labels(lang)
     for c in ("tax_per_mu", "value_added_per_tce", "class"):
         if c not in result.columns:
             raise ValueError(f"tax_vs_energy needs the column {c!r} (the result of evaluate())")
-    labels, order, colours = _classes(result)
+    labels, order, colours = _classes(result, lab["unclassified"])
     x = result["value_added_per_tce"].to_numpy(dtype=float)
     y = result["tax_per_mu"].to_numpy(dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
     if group is not None and "group" in result.columns:
         ok &= (result["group"].astype(object) == group).to_numpy()
     fig, ax = new_figure()
-    lab = labels
     for c in order:
-        m = ok & (lab == c)
+        m = ok & (labels == c)
         if m.any():
             ax.scatter(x[m], y[m], s=14, alpha=0.7, color=colours[c],
-                       label=f"{c}（{int(m.sum())}家）", edgecolors="none")
+                       label=lab["class_count"].format(label=c, n=int(m.sum())), edgecolors="none")
     bench: dict[str, Any] = result.attrs.get("tanfeng", {}).get("benchmarks", {}).get(group or "above_scale", {})
     if "value_added_per_tce" in bench:
         ax.axvline(bench["value_added_per_tce"], color=PALETTE[7], ls="--", lw=1)
     if "tax_per_mu" in bench:
-        ax.axhline(bench["tax_per_mu"], color=PALETTE[7], ls="--", lw=1, label="基准值")
+        ax.axhline(bench["tax_per_mu"], color=PALETTE[7], ls="--", lw=1, label=lab["benchmark"])
     if log and ok.any():
         if (x[ok] > 0).all():
             ax.set_xscale("log")
         ax.set_yscale("log" if (y[ok] > 0).all() else "symlog")
     kw = text_kwargs()
-    ax.set_xlabel("单位能耗增加值（万元/吨标准煤）", **kw)
-    ax.set_ylabel("亩均税收（万元/亩）", **kw)
-    ax.set_title(title, **kw)
+    ax.set_xlabel(lab["x_axis"], **kw)
+    ax.set_ylabel(lab["y_axis"], **kw)
+    ax.set_title(lab["scatter_title"] if title is None else title, **kw)
     if ok.any():
-        ax.legend(title="类别", prop={"family": kw["fontfamily"]})
+        ax.legend(title=lab["class"], prop={"family": kw["fontfamily"]})
     return save(fig, path)

@@ -25,6 +25,41 @@ __all__ = ["two_high_scatter"]
 _GREY, _LINE = PALETTE[7], "#333333"
 _SECTOR_COLOURS = tuple(c for i, c in enumerate(PALETTE) if i != 7)
 
+#: Chart text per language; data values (sector names) are drawn as they are.
+_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "not_flagged": "未列入（{n}）",
+        "undecidable": "无法判断（{n}）",
+        "flagged": "列入：{sector}（{n}）",
+        "threshold": "门槛（达到即列入）",
+        "before": "{year}年以前建成：{tce} 吨标准煤",
+        "since": "{year}年以来建成：{tce} 吨标准煤",
+        "xlabel": "建成年份",
+        "ylabel": "年综合能耗（吨标准煤，对数坐标）",
+        "title": "“两高”项目筛查：列入 {n_true} 个，无法判断 {n_na} 个（共 {n} 个）",
+        "hidden": "另有 {n} 个项目建成年份不详或能耗缺失，未绘出",
+    },
+    "en": {
+        "not_flagged": "Not flagged ({n})",
+        "undecidable": "Undecidable ({n})",
+        "flagged": "Flagged: {sector} ({n})",
+        "threshold": "Threshold (flagged at or above)",
+        "before": "Built before {year}: {tce} tce",
+        "since": "Built {year} or later: {tce} tce",
+        "xlabel": "Year built",
+        "ylabel": "Annual energy use (tce, log scale)",
+        "title": "High-energy, high-emission projects: {n_true} flagged, {n_na} undecidable (of {n})",
+        "hidden": "{n} more projects without build year or energy use are not drawn",
+    },
+}
+
+
+def _labels(lang: str) -> dict[str, str]:
+    try:
+        return _LABELS[lang]
+    except (KeyError, TypeError):
+        raise ValueError(f"lang={lang!r}: use one of {sorted(_LABELS)}") from None
+
 
 def _num(v: float) -> str:
     return f"{v:,.0f}".replace(",", " ") if float(v).is_integer() else f"{v:,}".replace(",", " ")
@@ -37,6 +72,7 @@ def two_high_scatter(
     date_field: str | None = None,
     path: str | Path | None = None,
     title: str | None = None,
+    lang: str = "zh",
 ) -> Figure:
     """Build year against annual tce (log scale) with the rule's step threshold.
 
@@ -54,6 +90,8 @@ def two_high_scatter(
         Save a PNG here.
     title : str, optional
         Replaces the default title (counts of flagged and undecidable projects).
+    lang : {"zh", "en"}, default "zh"
+        Language of the title, axis labels, legend and notes (sector names stay as they are).
 
     Returns
     -------
@@ -72,6 +110,7 @@ def two_high_scatter(
     from ..screening._input import _years
     from ..screening.rules import RuleSet, _as_ruleset
 
+    lab = _labels(lang)
     meta = result.attrs.get("tanfeng", {})
     if rules is not None:
         rs = _as_ruleset(rules) if not isinstance(rules, RuleSet) else rules
@@ -97,36 +136,36 @@ def two_high_scatter(
     fig, ax = new_figure((9.0, 5.5))
     kw = text_kwargs()
     m = drawable & is_false
-    ax.scatter(years[m], energy[m], s=14, color=_GREY, alpha=0.5, lw=0, label=f"未列入（{int(m.sum())}）")
+    ax.scatter(years[m], energy[m], s=14, color=_GREY, alpha=0.5, lw=0, label=lab["not_flagged"].format(n=int(m.sum())))
     m = drawable & is_na
     if m.any():
         ax.scatter(years[m], energy[m], s=30, facecolors="none", edgecolors="black", lw=0.9,
-                   label=f"无法判断（{int(m.sum())}）")
+                   label=lab["undecidable"].format(n=int(m.sum())))
     sectors = result["sector"].astype(object).where(pd.Series(is_true, index=result.index))
     order = sectors[drawable & is_true].value_counts().index.tolist()
     for i, sec in enumerate(order):
         m = drawable & is_true & (sectors == sec).to_numpy(dtype=bool)
         ax.scatter(years[m], energy[m], s=36, color=_SECTOR_COLOURS[i % len(_SECTOR_COLOURS)],
-                   edgecolors="white", lw=0.5, label=f"列入：{sec}（{int(m.sum())}）", zorder=3)
+                   edgecolors="white", lw=0.5, label=lab["flagged"].format(sector=sec, n=int(m.sum())), zorder=3)
 
     span = years[~np.isnan(years)]
     x0 = float(min(span.min(), cutoff - 1)) - 1 if len(span) else cutoff - 5.0
     x1 = float(max(span.max(), cutoff)) + 1 if len(span) else cutoff + 5.0
     ax.step([x0, cutoff - 0.5, x1], [before, since, since], where="post", color=_LINE, lw=1.8, zorder=2,
-            label="门槛（达到即列入）")
-    ax.annotate(f"{cutoff}年以前建成：{_num(before)} 吨标准煤", (x0 + 0.2, before), xytext=(0, 4),
+            label=lab["threshold"])
+    ax.annotate(lab["before"].format(year=cutoff, tce=_num(before)), (x0 + 0.2, before), xytext=(0, 4),
                 textcoords="offset points", fontsize=8, color=_LINE, va="bottom", **kw)
-    ax.annotate(f"{cutoff}年以来建成：{_num(since)} 吨标准煤", (cutoff - 0.4, since), xytext=(0, -4),
+    ax.annotate(lab["since"].format(year=cutoff, tce=_num(since)), (cutoff - 0.4, since), xytext=(0, -4),
                 textcoords="offset points", fontsize=8, color=_LINE, va="top", **kw)
     ax.set_yscale("log")
     ax.set_xlim(x0, x1)
-    ax.set_xlabel("建成年份", **kw)
-    ax.set_ylabel("年综合能耗（吨标准煤，对数坐标）", **kw)
+    ax.set_xlabel(lab["xlabel"], **kw)
+    ax.set_ylabel(lab["ylabel"], **kw)
     n_true, n_na = int(is_true.sum()), int(is_na.sum())
-    ax.set_title(title or f"“两高”项目筛查：列入 {n_true} 个，无法判断 {n_na} 个（共 {len(result)} 个）", **kw)
+    ax.set_title(title or lab["title"].format(n_true=n_true, n_na=n_na, n=len(result)), **kw)
     hidden = int((~drawable).sum())
     if hidden:
-        ax.text(0.01, 0.01, f"另有 {hidden} 个项目建成年份不详或能耗缺失，未绘出", transform=ax.transAxes,
+        ax.text(0.01, 0.01, lab["hidden"].format(n=hidden), transform=ax.transAxes,
                 fontsize=8, color=_LINE, va="bottom", **kw)
     ax.grid(True, which="major", axis="y", color="#dddddd", lw=0.6)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, prop=_prop())

@@ -25,6 +25,55 @@ _SOURCE_COLOURS = tuple(c for i, c in enumerate(PALETTE) if i != 7)
 #: Lines drawn at most (one panel each); more lines are an error, not a cramped chart.
 MAX_LINES = 6
 
+#: Chart text per language; data values (project, product, source names, units) stay as given.
+_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "required": "需退出/替代",
+        "line_value": "{label}：{value}",
+        "tick_required": "需退出",
+        "tick_provided": "已落实",
+        "line_title": "产能置换：{name}",
+        "line_name": "{line}（{product}）",
+        "base_capacity": "建设规模",
+        "ratio_capacity": "置换比例 {ratio:g}:1 要求",
+        "energy_title": "能耗等量减量替代",
+        "energy_unit": "吨标准煤（tce）",
+        "base_energy": "新增能耗",
+        "ratio_energy": "替代比例 {ratio:g}:1 要求",
+        "other": "其他 {n} 个来源",
+        "ok": "通过",
+        "not_ok": "不通过",
+        "title": "{project} 产能置换与能耗替代（{on}，{status}）",
+        "no_source": "无可计入来源",
+    },
+    "en": {
+        "required": "To retire / offset",
+        "line_value": "{label}: {value}",
+        "tick_required": "Required",
+        "tick_provided": "Secured",
+        "line_title": "Capacity swap: {name}",
+        "line_name": "{line} ({product})",
+        "base_capacity": "New capacity",
+        "ratio_capacity": "Required at {ratio:g}:1",
+        "energy_title": "Energy use offset",
+        "energy_unit": "tce",
+        "base_energy": "New energy use",
+        "ratio_energy": "Required at {ratio:g}:1",
+        "other": "{n} other sources",
+        "ok": "passes",
+        "not_ok": "fails",
+        "title": "{project}: capacity swap and energy offset ({on}, {status})",
+        "no_source": "No countable source",
+    },
+}
+
+
+def _labels(lang: str) -> dict[str, str]:
+    try:
+        return _LABELS[lang]
+    except (KeyError, TypeError):
+        raise ValueError(f"lang={lang!r}: use one of {sorted(_LABELS)}") from None
+
 
 def _num(v: float) -> str:
     return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
@@ -38,20 +87,21 @@ def _stack(ax: Axes, x: float, parts: pd.Series, colours: dict[str, str], width:
 
 
 def _panel(ax: Axes, title: str, unit: str, required: float, base: float, base_label: str,
-           ratio_label: str, parts: pd.Series, colours: dict[str, str]) -> None:
+           ratio_label: str, parts: pd.Series, colours: dict[str, str], lab: dict[str, str]) -> None:
     tk = text_kwargs()
-    ax.bar(0, required, 0.6, color=_GREY, alpha=0.45, label="需退出/替代")
+    ax.bar(0, required, 0.6, color=_GREY, alpha=0.45, label=lab["required"])
     _stack(ax, 1, parts, colours, 0.6)
     provided = float(parts.sum())
     ax.axhline(required, color=_LINE, linestyle="--", linewidth=1.2)
     box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0}
-    ax.text(-0.55, required, f"{ratio_label}：{_num(required)}", va="bottom", ha="left", fontsize=8,
+    ax.text(-0.55, required, lab["line_value"].format(label=ratio_label, value=_num(required)), va="bottom", ha="left", fontsize=8,
             bbox=box, **tk)
     if base > 0 and abs(base - required) > 1e-9 * max(required, 1.0):
         ax.axhline(base, color=_LINE, linestyle=":", linewidth=1.0)
-        ax.text(-0.55, base, f"{base_label}：{_num(base)}", va="bottom", ha="left", fontsize=8, bbox=box, **tk)
+        ax.text(-0.55, base, lab["line_value"].format(label=base_label, value=_num(base)), va="bottom", ha="left",
+                fontsize=8, bbox=box, **tk)
     ax.text(1, provided, _num(provided), va="bottom", ha="center", fontsize=9, **tk)
-    ax.set_xticks([0, 1], ["需退出", "已落实"], **tk)
+    ax.set_xticks([0, 1], [lab["tick_required"], lab["tick_provided"]], **tk)
     ax.set_xlim(-0.6, 1.6)
     ax.set_ylim(0, max(required, provided, base, 1e-9) * 1.18)
     ax.set_ylabel(unit, **tk)
@@ -68,7 +118,7 @@ def _grouped(values: pd.Series, keep: list[str], other_label: str) -> pd.Series:
 
 
 def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int = 10,
-              title: str | None = None) -> Figure:
+              title: str | None = None, lang: str = "zh") -> Figure:
     """Required against provided capacity (per line) and energy, stacked by source.
 
     Parameters
@@ -81,6 +131,8 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
         Sources drawn one by one (the largest); the others are one segment "其他 N 个".
     title : str, optional
         Replaces the default title.
+    lang : {"zh", "en"}, default "zh"
+        Language of the titles, labels and legend (project, product and source names stay).
 
     Returns
     -------
@@ -99,6 +151,7 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
     >>> len(fig.axes)
     1
     """
+    lab = _labels(lang)
     lines = list(result.lines)
     if len(lines) > MAX_LINES:
         raise ValueError(f"swap_bars draws at most {MAX_LINES} lines; this project has {len(lines)}")
@@ -112,32 +165,32 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
     totals = (alloc.groupby("source_id", sort=False)["capacity_line"].sum()
               if len(alloc) else pd.Series(dtype=float))
     keep = [str(s) for s in totals.sort_values(ascending=False).index[:max_sources]]
-    other = f"其他 {max(len(totals) - len(keep), 0)} 个来源"
+    other = lab["other"].format(n=max(len(totals) - len(keep), 0))
     colours = {sid: _SOURCE_COLOURS[i % len(_SOURCE_COLOURS)] for i, sid in enumerate(keep)}
     colours[other] = _GREY
 
     for ax, ln in zip(axes, lines):
         a = alloc[alloc["line"] == ln.line]
         parts = _grouped(a.groupby("source_id", sort=False)["capacity_line"].sum().rename(index=str), keep, other)
-        name = ln.product if ln.line == ln.product else f"{ln.line}（{ln.product}）"
-        _panel(ax, f"产能置换：{name}", ln.capacity_unit, ln.required_capacity, ln.new_capacity,
-               "建设规模", f"置换比例 {ln.retire_per_new:g}:1 要求", parts, colours)
+        name = ln.product if ln.line == ln.product else lab["line_name"].format(line=ln.line, product=ln.product)
+        _panel(ax, lab["line_title"].format(name=name), ln.capacity_unit, ln.required_capacity, ln.new_capacity,
+               lab["base_capacity"], lab["ratio_capacity"].format(ratio=ln.retire_per_new), parts, colours, lab)
     if with_energy:
         parts = _grouped(alloc.groupby("source_id", sort=False)["energy_tce"].sum().rename(index=str), keep, other)
-        _panel(axes[-1], "能耗等量减量替代", "吨标准煤（tce）", float(result.required_tce or 0.0),
-               float(result.new_tce or 0.0), "新增能耗", f"替代比例 {result.energy_ratio_required:g}:1 要求",
-               parts, colours)
+        _panel(axes[-1], lab["energy_title"], lab["energy_unit"], float(result.required_tce or 0.0),
+               float(result.new_tce or 0.0), lab["base_energy"],
+               lab["ratio_energy"].format(ratio=result.energy_ratio_required), parts, colours, lab)
 
     import matplotlib.patches as mpatches
 
     used = [s for s in [*keep, other] if s in colours and (s != other or len(totals) > len(keep))]
-    handles = [mpatches.Patch(color=_GREY, alpha=0.45, label="需退出/替代")]
+    handles = [mpatches.Patch(color=_GREY, alpha=0.45, label=lab["required"])]
     handles += [mpatches.Patch(color=colours[s], label=s) for s in used]
     fig.legend(handles=handles, loc="outside right upper", fontsize=8, prop={"family": text_kwargs()["fontfamily"]})
-    status = "通过" if result.ok else "不通过"
-    fig.suptitle(title or f"{result.project_id} 产能置换与能耗替代（{result.on}，{status}）", **text_kwargs())
+    status = lab["ok"] if result.ok else lab["not_ok"]
+    fig.suptitle(title or lab["title"].format(project=result.project_id, on=result.on, status=status), **text_kwargs())
     if not len(alloc):
         for ax in axes:
-            ax.text(1, 0, "无可计入来源", ha="center", va="bottom", color=PALETTE[1], **text_kwargs())
+            ax.text(1, 0, lab["no_source"], ha="center", va="bottom", color=PALETTE[1], **text_kwargs())
 
     return save(fig, path)

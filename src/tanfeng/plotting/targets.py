@@ -26,21 +26,110 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["progress_bars", "progress_timeline", "town_ranking"]
 
 _UNIT_ZH = {"tce": "吨标准煤", "tCO2": "吨二氧化碳", "亩": "亩", "家": "家"}
+_UNIT_EN = {"tce": "tce", "tCO2": "t CO2", "亩": "mu", "家": "firms"}
 _GOOD, _BAD, _PACE, _GREY = PALETTE[2], PALETTE[1], "#333333", PALETTE[7]
 
+#: Chart text per language; data values (town names) are drawn as they are.
+_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "no_data": "无数据",
+        "share_axis": "完成比例（%）",
+        "bars_title": "目标完成进度（截至 {as_of}）",
+        "pace": "按期均衡进度",
+        "ahead": "达到或快于进度",
+        "behind": "慢于进度",
+        "score_axis": "综合得分（各目标完成率均值，%）",
+        "measure_share_axis": "{name} 完成率（%）",
+        "measure_axis": "{name}（{unit}）",
+        "ranking_title": "镇乡（街道）排名（红色：排名靠后）",
+        "cumulative": "累计完成",
+        "target": "目标 {value}",
+        "deadline": " 截止日",
+        "forecast": "预测（{method}）",
+        "method_linear": "平均进度",
+        "method_recent": "近期进度",
+        "method_ols": "趋势拟合",
+        "timeline_title": "{name} 累计进度与预测：{verdict}",
+    },
+    "en": {
+        "no_data": "no data",
+        "share_axis": "Share of target achieved (%)",
+        "bars_title": "Progress toward the targets (as of {as_of})",
+        "pace": "Even pace to the deadline",
+        "ahead": "At or ahead of pace",
+        "behind": "Behind pace",
+        "score_axis": "Score (mean share of targets achieved, %)",
+        "measure_share_axis": "{name}: share of target achieved (%)",
+        "measure_axis": "{name} ({unit})",
+        "ranking_title": "Towns ranked (red: lowest)",
+        "cumulative": "Cumulative achieved",
+        "target": "Target {value}",
+        "deadline": " deadline",
+        "forecast": "Forecast ({method})",
+        "method_linear": "average pace",
+        "method_recent": "recent pace",
+        "method_ols": "trend fit",
+        "timeline_title": "{name}: cumulative progress and forecast, {verdict}",
+    },
+}
 
-def _fmt(value: float, unit: str) -> str:
-    """``40000, "tce"`` -> ``"4 万吨标准煤"``."""
+#: English names of the measures a Tracker counts (`tanfeng.targets.MEASURES` holds the Chinese).
+_MEASURE_EN = {
+    "energy_freed_tce": "Energy use freed",
+    "co2_reduced_t": "CO2 avoided (firms' own energy mix)",
+    "co2_reduced_planning_t": "CO2 avoided (planning ratio)",
+    "phase_out": "Backward-capacity firms closed",
+    "upgrade": "Low-efficiency firms upgraded",
+    "land_freed_mu": "Land freed",
+}
+
+
+def _labels(lang: str) -> dict[str, str]:
+    try:
+        return _LABELS[lang]
+    except (KeyError, TypeError):
+        raise ValueError(f"lang={lang!r}: use one of {sorted(_LABELS)}") from None
+
+
+def _unit(unit: str, lang: str) -> str:
+    return (_UNIT_EN if lang == "en" else _UNIT_ZH).get(unit, unit)
+
+
+def _measure(measure: Any, name_zh: Any, lang: str) -> str:
+    """The measure's label: the Chinese name as given, or its English name (else as given)."""
+    return _MEASURE_EN.get(str(measure), str(name_zh)) if lang == "en" else str(name_zh)
+
+
+def _fmt(value: float, unit: str, lang: str = "zh") -> str:
+    """``40000, "tce"`` -> ``"4 万吨标准煤"`` (``"40,000 tce"`` in English)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    name = _UNIT_ZH.get(unit, unit)
+    name = _unit(unit, lang)
+    if lang == "en":
+        return f"{value:,.0f} {name}" if abs(value) >= 1e4 or unit == "家" else f"{value:.4g} {name}"
     if abs(value) >= 1e4:
         return f"{value / 1e4:.4g} 万{name}"
     return f"{value:.4g} {name}" if unit not in ("家",) else f"{value:.0f} {name}"
 
 
+def _verdict_en(r: pd.Series, as_of: Any) -> str:
+    """English of the forecast's ``verdict`` (the same cases as `Tracker.forecast`)."""
+    from ..targets._common import _add_months, _to_date
+
+    if math.isnan(r["target"]) or math.isnan(r["achieved"]):
+        return "no target" if math.isnan(r["target"]) else "no data"
+    if r["achieved"] >= r["target"]:
+        return f"reached on {_to_date(r['reach_date'])}" if pd.notna(r["reach_date"]) else "reached"
+    if r["rate"] > 0:
+        if pd.notna(r["reach_date"]):
+            return f"reached by {_to_date(r['reach_date'])} at this pace"
+        when = _add_months(_to_date(as_of), (r["target"] - r["achieved"]) / r["rate"])
+        return f"not reached by the deadline at this pace (expected {when})"
+    return "not reached at this pace (no progress)"
+
+
 def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: str | Path | None = None,
-                  title: str | None = None) -> Figure:
+                  title: str | None = None, lang: str = "zh") -> Figure:
     """Headline progress: one bar per target (share achieved), the deadline pace marked.
 
     Parameters
@@ -51,10 +140,13 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
         Used with a Tracker.
     path : str or Path, optional
         Save a PNG here.
+    lang : {"zh", "en"}, default "zh"
+        Language of the title, labels and legend.
 
     The black tick on each bar is where an even pace from the plan's start would be on
     ``as_of`` (months elapsed / months to the deadline); green bars are at or ahead of it.
     """
+    lab = _labels(lang)
     p = progress if isinstance(progress, pd.DataFrame) else progress.progress(as_of)
     p = p[p["target"].notna()]
     fig, ax = new_figure((8.0, 0.7 * len(p) + 1.8))
@@ -68,39 +160,42 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
     ax.axvline(100, color=_GREY, ls="--", lw=1)
     right = max(110.0, float(np.nanmax(share)) * 1.3 if len(share) else 110.0)
     for yi, (_, r), s in zip(y, p.iterrows(), share):
-        txt = (f"{s:.1f}%  {_fmt(r['achieved'], r['unit'])} / {_fmt(r['target'], r['unit'])}"
-               if pd.notna(r["achieved"]) else f"无数据 / {_fmt(r['target'], r['unit'])}")
+        txt = (f"{s:.1f}%  {_fmt(r['achieved'], r['unit'], lang)} / {_fmt(r['target'], r['unit'], lang)}"
+               if pd.notna(r["achieved"]) else f"{lab['no_data']} / {_fmt(r['target'], r['unit'], lang)}")
         ax.text(min(max(s, 0), right) + 1, yi, txt, va="center", fontsize=9, **kw)
-    ax.set_yticks(y, list(p["name_zh"]), **kw)
+    ax.set_yticks(y, [_measure(m, n, lang) for m, n in zip(p.index, p["name_zh"])], **kw)
     ax.set_xlim(0, right * 1.45)
-    ax.set_xlabel("完成比例（%）", **kw)
+    ax.set_xlabel(lab["share_axis"], **kw)
     as_of_txt = str(p["as_of"].iloc[0]) if len(p) else ""
-    ax.set_title(title or f"目标完成进度（截至 {as_of_txt}）", **kw)
+    ax.set_title(title or lab["bars_title"].format(as_of=as_of_txt), **kw)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Line2D([], [], color=_PACE, lw=2.5, label="按期均衡进度"),
-               Patch(color=_GOOD, label="达到或快于进度"), Patch(color=_BAD, label="慢于进度")]
+    handles = [Line2D([], [], color=_PACE, lw=2.5, label=lab["pace"]),
+               Patch(color=_GOOD, label=lab["ahead"]), Patch(color=_BAD, label=lab["behind"])]
     ax.legend(handles=handles, loc="lower right", prop={"family": kw["fontfamily"], "size": 8})
     return save(fig, path)
 
 
 def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str | Path | None = None,
-                 title: str | None = None) -> Figure:
+                 title: str | None = None, lang: str = "zh") -> Figure:
     """Towns ranked: by ``score`` when :meth:`Tracker.by_town` had town targets, else by the
-    achieved value of ``measure`` (default 腾出用能). Towns marked ``lowest`` are red."""
+    achieved value of ``measure`` (default 腾出用能). Towns marked ``lowest`` are red.
+    ``lang`` ("zh" or "en") sets the language of the title and axis label; town names stay."""
+    lab = _labels(lang)
     kw = text_kwargs()
     if measure is None and "score" in by_town.columns:
         t = by_town.drop_duplicates("town").set_index("town")
-        value, label = t["score"] * 100, "综合得分（各目标完成率均值，%）"
+        value, label = t["score"] * 100, lab["score_axis"]
         low = t["lowest"]
     else:
         m = measure or "energy_freed_tce"
         t = by_town[by_town["measure"] == m].set_index("town")
+        name = _measure(m, t["name_zh"].iloc[0], lang)
         if "share" in t and t["share"].notna().any():
-            value, label = t["share"] * 100, f"{t['name_zh'].iloc[0]} 完成率（%）"
+            value, label = t["share"] * 100, lab["measure_share_axis"].format(name=name)
         else:
-            value, label = t["achieved"], f"{t['name_zh'].iloc[0]}（{_UNIT_ZH.get(t['unit'].iloc[0], t['unit'].iloc[0])}）"
+            value, label = t["achieved"], lab["measure_axis"].format(name=name, unit=_unit(t["unit"].iloc[0], lang))
         low = t["lowest"] if "lowest" in t else pd.Series(False, index=t.index)
     order = value.fillna(-np.inf).sort_values(ascending=True, kind="stable").index
     value, low = value.reindex(order), low.reindex(order).fillna(False)
@@ -111,39 +206,45 @@ def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str
         ax.text(0 if math.isnan(v) else v, yi, " —" if math.isnan(v) else f" {v:,.0f}" if abs(v) >= 1000 else f" {v:.4g}", va="center", fontsize=8, **kw)
     ax.set_yticks(np.arange(len(value)), list(value.index), **kw)
     ax.set_xlabel(label, **kw)
-    ax.set_title(title or "镇乡（街道）排名（红色：排名靠后）", **kw)
+    ax.set_title(title or lab["ranking_title"], **kw)
     return save(fig, path)
 
 
 def progress_timeline(tracker: Tracker, measure: str = "energy_freed_tce", *, as_of: Any = None,
-                      method: str = "linear", path: str | Path | None = None, title: str | None = None) -> Figure:
-    """Cumulative achieved per month with the target line, the deadline and the forecast."""
+                      method: str = "linear", path: str | Path | None = None, title: str | None = None,
+                      lang: str = "zh") -> Figure:
+    """Cumulative achieved per month with the target line, the deadline and the forecast.
+    ``lang`` ("zh" or "en") sets the language of the title, labels and legend."""
     from ..targets import MEASURES
 
+    lab = _labels(lang)
     kw = text_kwargs()
     tl = tracker.timeline("M", as_of)
     fc = tracker.forecast(method, as_of)  # type: ignore[arg-type]
     prog = tracker.progress(as_of)
-    name, unit = MEASURES[measure]
+    name_zh, unit = MEASURES[measure]
+    name = _measure(measure, name_zh, lang)
     r, pr = fc.loc[measure], prog.loc[measure]
-    scale, uname = (1e4, "万" + _UNIT_ZH.get(unit, unit)) if max(r["target"], r["achieved"]) >= 1e4 else (1.0, _UNIT_ZH.get(unit, unit))
+    big = ("10,000 " if lang == "en" else "万") + _unit(unit, lang)
+    scale, uname = (1e4, big) if max(r["target"], r["achieved"]) >= 1e4 else (1.0, _unit(unit, lang))
     fig, ax = new_figure((9.0, 5.0))
     x0 = pd.Timestamp(tracker.plan.start)
-    ax.step([x0, *tl.index], [0.0, *(tl[measure] / scale)], where="post", color=PALETTE[0], lw=2, label="累计完成")
+    ax.step([x0, *tl.index], [0.0, *(tl[measure] / scale)], where="post", color=PALETTE[0], lw=2, label=lab["cumulative"])
     deadline = pd.Timestamp(pr["deadline"])
     if not math.isnan(r["target"]):
-        ax.axhline(r["target"] / scale, color=_BAD, ls="--", lw=1.2, label=f"目标 {_fmt(r['target'], unit)}")
-        ax.plot([x0, deadline], [0, r["target"] / scale], color=_GREY, lw=1, ls=":", label="按期均衡进度")
+        ax.axhline(r["target"] / scale, color=_BAD, ls="--", lw=1.2, label=lab["target"].format(value=_fmt(r["target"], unit, lang)))
+        ax.plot([x0, deadline], [0, r["target"] / scale], color=_GREY, lw=1, ls=":", label=lab["pace"])
     ax.axvline(deadline, color=_GREY, lw=1)
-    ax.text(deadline, ax.get_ylim()[1] * 0.02, " 截止日", **kw, fontsize=8, color=_GREY)
+    ax.text(deadline, ax.get_ylim()[1] * 0.02, lab["deadline"], **kw, fontsize=8, color=_GREY)
     if not math.isnan(r["projected_at_deadline"]):
         asof = pd.Timestamp(pr["as_of"])
         ax.plot([asof, deadline], [r["achieved"] / scale, r["projected_at_deadline"] / scale], color=PALETTE[3],
-                ls="--", lw=1.8, label=f"预测（{ {'linear': '平均进度', 'recent': '近期进度', 'ols': '趋势拟合'}.get(method, method)}）")
+                ls="--", lw=1.8, label=lab["forecast"].format(method=lab.get(f"method_{method}", method)))
         if pd.notna(r["reach_date"]):
             ax.plot([r["reach_date"]], [r["target"] / scale], "o", color=PALETTE[3])
-    ax.set_ylabel(f"{name}（{uname}）", **kw)
-    ax.set_title(title or f"{name} 累计进度与预测：{r['verdict']}", **kw)
+    ax.set_ylabel(lab["measure_axis"].format(name=name, unit=uname), **kw)
+    verdict = _verdict_en(r, pr["as_of"]) if lang == "en" else r["verdict"]
+    ax.set_title(title or lab["timeline_title"].format(name=name, verdict=verdict), **kw)
     ax.legend(loc="upper left", prop={"family": kw["fontfamily"], "size": 8})
     fig.autofmt_xdate()
     return save(fig, path)
