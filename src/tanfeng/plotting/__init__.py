@@ -20,7 +20,7 @@ from ..errors import TanfengError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["CJK_FONTS", "PALETTE", "cjk_font", "finish", "new_figure", "save", "text_kwargs"]
+__all__ = ["CJK_FONTS", "PALETTE", "cjk_font", "finish", "labels_for", "new_figure", "save", "text_kwargs"]
 
 #: Font families tried in order; the first installed one is used.
 CJK_FONTS = (
@@ -32,6 +32,14 @@ CJK_FONTS = (
 #: Colours used across charts (matplotlib's tab10, in a fixed order).
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
+
+
+def labels_for(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
+    """A chart module's labels in ``lang``; an unknown language raises ValueError naming the choices."""
+    try:
+        return table[lang]
+    except (KeyError, TypeError):
+        raise ValueError(f"lang={lang!r}: use one of {sorted(table)}") from None
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import PALETTE, new_figure, save, text_kwargs
+from . import PALETTE, labels_for, new_figure, save, text_kwargs
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -57,10 +57,7 @@ _LABELS: dict[str, dict[str, str]] = {
 
 
 def _labels(lang: str) -> dict[str, str]:
-    try:
-        return _LABELS[lang]
-    except (KeyError, TypeError):
-        raise ValueError(f"lang={lang!r}: use one of {sorted(_LABELS)}") from None
+    return labels_for(_LABELS, lang)
 
 
 def class_colours(classes: list[str]) -> dict[str, str]:
