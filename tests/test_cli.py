@@ -86,3 +86,15 @@ def test_lang_before_or_after_the_command() -> None:
     assert p.parse_args(["demo", "--lang", "en"]).lang == "en"
     assert p.parse_args(["--lang", "en", "demo"]).lang == "en"
     assert p.parse_args(["demo"]).lang == "zh"
+
+
+def test_every_registered_command_is_a_module_with_help() -> None:
+    """``tanfeng.cli.COMMANDS`` lists one module per command; each adds its subparser with help."""
+    import argparse
+
+    from tanfeng.cli import COMMANDS, build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(sub.choices) == list(COMMANDS)
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    assert all(helps[name] for name in COMMANDS)

@@ -1,0 +1,7 @@
+"""``python -m tanfeng.cli``: the same as the ``tanfeng`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,57 @@
+"""``tanfeng factors list | show ID | validate PATH``: inspect or validate the factor database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ._common import pandas_wide
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``factors`` command."""
+    f = sub.add_parser("factors", parents=[common], help="inspect or validate the factor database")
+    f.add_argument("action", choices=["list", "show", "validate"])
+    f.add_argument("target", nargs="?", help="factor id (show) or folder (validate)")
+    f.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """List, show or validate factors."""
+    from ..factors import FactorSet
+
+    if args.action == "validate":
+        return _validate(args)
+    table = FactorSet.default().table()
+    if args.action == "list":
+        cols = ["id", "carrier", "quantity", "value", "unit", "basis", "region", "data_year", "confidence"]
+        with pandas_wide():
+            print(table[cols].to_string(index=False))
+        return 0
+    if not args.target:
+        print("tanfeng factors show needs a factor id", file=sys.stderr)
+        return 2
+    row = table[table["id"] == args.target]
+    if row.empty:
+        import difflib
+
+        close = difflib.get_close_matches(args.target, table["id"].tolist(), 5, 0.4)
+        print(f"no factor {args.target!r}" + (f"; did you mean {', '.join(close)}?" if close else ""), file=sys.stderr)
+        return 1
+    for k, v in row.iloc[0].items():
+        print(f"{k:>14}: {v}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from ..factors import FactorSet
+
+    fs = FactorSet.from_dir(args.target) if args.target else FactorSet.default()
+    problems = fs.check()
+    if len(problems):
+        for r in problems.itertuples(index=False):
+            print(f"[{r.check}] {r.id}: {r.message}")
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"OK: {fs}")
+    return 0

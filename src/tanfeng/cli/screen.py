@@ -1,0 +1,37 @@
+"""``tanfeng screen FILE``: 两高 screening of a project table."""
+
+from __future__ import annotations
+
+import argparse
+
+from ._common import MSG, add_errors_option, pandas_wide
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``screen`` command."""
+    sc = sub.add_parser("screen", parents=[common], help="两高 screening of a project table")
+    sc.add_argument("file", help=".xlsx / .csv with industry code, build year and annual energy")
+    sc.add_argument("--rules", default="zhuji-2021", help="rule set (default: zhuji-2021)")
+    sc.add_argument("--out", default=None, help="write the result to this .xlsx")
+    add_errors_option(sc)
+    sc.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Screen the projects; print the verdicts or write them to ``--out``."""
+    from ..io import read_table, write_report_xlsx
+    from ..screening import screen_two_high
+
+    msg = MSG[args.lang]
+    projects = read_table(args.file)
+    result = screen_two_high(projects, rules=args.rules, errors=args.errors)
+    flagged = int(result["two_high"].fillna(False).astype(bool).sum())
+    print(f"{len(result)} {msg['rows']}: {msg['flagged']} {flagged}, {msg['undecided']} {int(result['two_high'].isna().sum())}")
+    if args.out:
+        write_report_xlsx(args.out, {"两高筛查": result}, lang=args.lang)
+        print(f"{msg['wrote']} {args.out}")
+    else:
+        cols = [c for c in ("project", "enterprise", "industry_code", "two_high", "reason") if c in result.columns]
+        with pandas_wide():
+            print(result[cols].to_string())
+    return 0
