@@ -59,6 +59,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "TanfengError": ("errors", "TanfengError"),
     "UnitError": ("errors", "UnitError"),
     "UnknownCarrierError": ("errors", "UnknownCarrierError"),
+    "UnknownNameError": ("errors", "UnknownNameError"),
     "FactorNotFoundError": ("errors", "FactorNotFoundError"),
     "InputError": ("errors", "InputError"),
     "RuleError": ("errors", "RuleError"),
@@ -106,6 +107,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         TanfengError,
         UnitError,
         UnknownCarrierError,
+        UnknownNameError,
     )
     from .factors import Factor, FactorSet
     from .units import Q_, format_zh, parse_unit

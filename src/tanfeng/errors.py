@@ -28,6 +28,7 @@ __all__ = [
     "TanfengWarning",
     "UnitError",
     "UnknownCarrierError",
+    "UnknownNameError",
     "UnknownRegionError",
 ]
 
@@ -41,7 +42,58 @@ class TanfengWarning(UserWarning):
 
 
 class FactorFallbackWarning(TanfengWarning):
-    """A factor other than the one asked for was used (another data year, or a parent region)."""
+    """A factor other than the one asked for was used (another data year, a parent region, …).
+
+    Besides the message, the warning carries what was asked and what was used instead, so a
+    program can branch on it (as pint's errors carry their units).
+
+    Attributes
+    ----------
+    carrier, quantity : str
+        The carrier id and factor quantity asked for (``"electricity"``, ``"grid_co2"``).
+    region : str or None
+        The region asked for (None: national).
+    year : int or None
+        The data year asked for.
+    used : str
+        Id of the factor used instead (``"grid-co2-huadong-2022"``).
+    used_region : str or None
+        Region of the factor used ("" for a factor that applies everywhere).
+    used_year : int or None
+        Data year of the factor used.
+
+    Examples
+    --------
+    >>> w = FactorFallbackWarning("used 2023", carrier="electricity", quantity="grid_co2",
+    ...                           year=2024, used="grid-co2-national-2023", used_year=2023)
+    >>> str(w), w.used_year
+    ('used 2023', 2023)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        carrier: str = "",
+        quantity: str = "",
+        region: str | None = None,
+        year: int | None = None,
+        used: str = "",
+        used_region: str | None = None,
+        used_year: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.carrier = carrier
+        self.quantity = quantity
+        self.region = region
+        self.year = year
+        self.used = used
+        self.used_region = used_region
+        self.used_year = used_year
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _suggest(options: Sequence[str]) -> str:
@@ -83,13 +135,46 @@ class UnitError(TanfengError, PintError, ValueError):
         return msg + _suggest(self.suggestions)
 
 
-class UnknownCarrierError(TanfengError, KeyError):
-    """An energy-carrier (能源品种) name that is not in the carrier vocabulary."""
+class UnknownNameError(TanfengError, KeyError):
+    """A name tanfeng does not know: a carrier, a region, an industry code, ….
 
-    def __init__(self, name: object, suggestions: Sequence[str] = ()) -> None:
+    Also a `KeyError`, so ``except KeyError`` keeps working. The subclasses
+    (`UnknownCarrierError`, `UnknownRegionError`, ``tanfeng.industries.UnknownIndustryError``)
+    say which vocabulary was searched.
+
+    Attributes
+    ----------
+    kind : str
+        What was looked up (``"carrier"``, ``"region"``, ``"industry"``).
+    name : object
+        The name as given.
+    suggestions : list of str
+        The closest names tanfeng knows.
+
+    Examples
+    --------
+    >>> e = UnknownRegionError("浙 江省x", ["浙江"])
+    >>> e.kind, e.name, e.suggestions, isinstance(e, KeyError)
+    ('region', '浙 江省x', ['浙江'], True)
+    """
+
+    kind = "name"
+
+    def __init__(self, name: object, suggestions: Sequence[str] = (), *, kind: str | None = None) -> None:
         self.name = name
         self.suggestions = list(suggestions)
+        if kind is not None:
+            self.kind = kind
         super().__init__(name)
+
+    def __str__(self) -> str:
+        return f"unknown {self.kind} {self.name!r}." + _suggest(self.suggestions)
+
+
+class UnknownCarrierError(UnknownNameError):
+    """An energy-carrier (能源品种) name that is not in the carrier vocabulary."""
+
+    kind = "carrier"
 
     def __str__(self) -> str:
         return (
@@ -99,23 +184,43 @@ class UnknownCarrierError(TanfengError, KeyError):
         )
 
 
-class UnknownRegionError(TanfengError, KeyError):
+class UnknownRegionError(UnknownNameError):
     """A region name that is not in ``factors/regions.csv``."""
 
-    def __init__(self, name: object, suggestions: Sequence[str] = ()) -> None:
-        self.name = name
-        self.suggestions = list(suggestions)
-        super().__init__(name)
-
-    def __str__(self) -> str:
-        return f"unknown region {self.name!r}." + _suggest(self.suggestions)
+    kind = "region"
 
 
 class FactorNotFoundError(TanfengError, LookupError):
-    """No factor in the factor set matches the request, even after the documented fallbacks."""
+    """No factor in the factor set matches the request, even after the documented fallbacks.
 
-    def __init__(self, message: str, request: dict[str, Any] | None = None) -> None:
-        self.request = request or {}
+    Attributes
+    ----------
+    request : dict
+        What was asked: ``carrier``, ``quantity``, ``region``, ``year``, ``basis``, ``variant``.
+    carrier, quantity, region, year, basis, variant
+        The same fields as attributes (None / "" when not part of the request).
+    available : list of str
+        What the factor set does hold for that carrier (to choose an override from).
+
+    Examples
+    --------
+    >>> e = FactorNotFoundError("no factor", {"carrier": "electricity", "quantity": "grid_co2",
+    ...                                       "year": 1990})
+    >>> e.carrier, e.quantity, e.year, e.region
+    ('electricity', 'grid_co2', 1990, None)
+    """
+
+    def __init__(
+        self, message: str, request: dict[str, Any] | None = None, *, available: Sequence[str] = ()
+    ) -> None:
+        self.request = dict(request or {})
+        self.carrier: str = str(self.request.get("carrier", ""))
+        self.quantity: str = str(self.request.get("quantity", ""))
+        self.region: str | None = self.request.get("region")
+        self.year: int | None = self.request.get("year")
+        self.basis: str = str(self.request.get("basis", ""))
+        self.variant: str = str(self.request.get("variant", ""))
+        self.available = list(available)
         super().__init__(message)
 
 

@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pint
 
+    from .resolver import ResolvedKey
+
 __all__ = [
     "BASES",
     "CONFIDENCE",
@@ -215,7 +217,8 @@ class FactorSet:
         self._records: dict[tuple[str, str], list[dict[str, Any]]] = {
             k: [recs[i] for i in idx] for k, idx in self._by_key.items()
         }
-        self._memo: dict[tuple[Any, ...], tuple[Factor, list[str]]] = {}
+        self._memo: dict[tuple[Any, ...], tuple[Factor, tuple[FactorFallbackWarning, ...]]] = {}
+        self._resolved: dict[tuple[Any, ...], ResolvedKey] = {}
         self._source_index = self.sources.set_index("id") if "id" in self.sources else None
 
     # ----------------------------------------------------------------- loading
@@ -381,13 +384,13 @@ class FactorSet:
         >>> f.value, f.unit, f.source_number
         (0.5153, 'tCO2/MWh', '公告2024年第33号')
         """
-        f, msgs = self._select(carrier, quantity, region=region, year=year, basis=basis, variant=variant)
+        f, fallbacks = self.lookup(carrier, quantity, region=region, year=year, basis=basis, variant=variant)
         if warn:
-            for m in msgs:
-                warnings.warn(m, FactorFallbackWarning, stacklevel=2)
+            for w in fallbacks:
+                warnings.warn(w, stacklevel=2)
         return f
 
-    def _select(
+    def lookup(
         self,
         carrier: str,
         quantity: str,
@@ -396,18 +399,101 @@ class FactorSet:
         year: int | None = None,
         basis: str = "both",
         variant: str = "",
-    ) -> tuple[Factor, list[str]]:
-        """`select` without warnings: returns the factor and the fallback messages."""
+    ) -> tuple[Factor, tuple[FactorFallbackWarning, ...]]:
+        """`select` without warning: the factor and the fallbacks taken, as warning objects.
+
+        Each `FactorFallbackWarning` names what was asked (carrier, quantity, region, year) and
+        what was used instead (``used``, ``used_region``, ``used_year``); warn them, show them or
+        branch on them.
+
+        Examples
+        --------
+        >>> f, fb = FactorSet.default().lookup("electricity", "grid_co2", region="浙江", year=2099)
+        >>> fb[-1].used_year == f.data_year, fb[-1].year
+        (True, 2099)
+        """
         cid = self.carriers.resolve(carrier)
         b = normalize_basis(basis)
         memo_key = (cid, quantity, region, year, b, variant or "")
         hit = self._memo.get(memo_key)
         if hit is None:
             hit = self._memo[memo_key] = self._select_uncached(cid, quantity, region, year, b, variant or "")
-        return hit[0], list(hit[1])
+        return hit
+
+    def resolve_key(
+        self,
+        carrier: str,
+        unit: str,
+        *,
+        year: int | None = None,
+        region: str | None = None,
+        basis: str = "calorific",
+        variant: str = "",
+        co2: bool = True,
+    ) -> ResolvedKey:
+        """One key resolved (cached on this factor set): tce and tCO2 per one ``unit``.
+
+        See `tanfeng.resolver` for the rules and `resolve` for a table of keys.
+
+        Examples
+        --------
+        >>> k = FactorSet.default().resolve_key("天然气", "万m3")
+        >>> round(k.tce, 4), k.tce_factor
+        (12.143, 'gbt2589-2008-a1-natural-gas')
+        """
+        from .resolver import resolve_key
+
+        cid = self.carriers.resolve(carrier)
+        b = normalize_basis(basis)
+        reg = self.regions.resolve(region) if region else None
+        ck = (cid, unit, year, reg, b, variant or "", co2)
+        hit = self._resolved.get(ck)
+        if hit is None:
+            hit = self._resolved[ck] = resolve_key(self, cid, unit, year=year, region=reg, basis=b,
+                                                   variant=variant or "", co2=co2)
+        return hit
+
+    def resolve(self, keys: pd.DataFrame, *, co2: bool = True) -> pd.DataFrame:
+        """Resolve a table of distinct keys to multipliers per unit, with the factors used.
+
+        Parameters
+        ----------
+        keys : DataFrame
+            Columns ``carrier`` (id or any name) and ``unit`` (as written), optional ``year``,
+            ``region`` (blank: national), ``basis`` (当量值 / 等价值; default 当量值) and
+            ``variant``. One row per key; duplicates are resolved once.
+        co2 : bool
+            Resolve CO2 factors too (default).
+
+        Returns
+        -------
+        DataFrame
+            The keys (same index; carrier as its id, region and basis normalised) plus
+            ``tce_per_unit``, ``co2_per_unit``, ``tce_factor``, ``co2_factor`` (factor ids),
+            ``scope``, ``confidence`` (worst of the factors used), ``fallback`` (what was used
+            instead of what was asked, "" if nothing), ``fallbacks`` (the same as
+            `FactorFallbackWarning` objects), and ``reason``, ``message``, ``suggestion`` for a
+            key that cannot be resolved (unknown carrier or region, unit of the wrong dimension,
+            missing factor).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> keys = pd.DataFrame({"carrier": ["原煤", "电力", "电力"], "unit": ["t", "万kWh", "万kWh"],
+        ...                      "region": ["", "浙江", "浙江"], "year": [2022, 2022, 2022],
+        ...                      "basis": ["当量值", "当量值", "等价值"]})
+        >>> r = FactorSet.default().resolve(keys)
+        >>> r["tce_per_unit"].round(4).tolist()
+        [0.7143, 1.229, 3.01]
+        >>> r["scope"].tolist()
+        [1, 2, 2]
+        """
+        from .resolver import resolve_table
+
+        return resolve_table(self, keys, co2=co2)
 
     def _select_uncached(self, cid: str, quantity: str, region: str | None, year: int | None, b: str,
-                         variant: str) -> tuple[Factor, list[str]]:
+                         variant: str) -> tuple[Factor, tuple[FactorFallbackWarning, ...]]:
         rows = [r for r in self._records.get((cid, quantity), []) if r["variant"] == variant]
         request = {"carrier": cid, "quantity": quantity, "region": region, "year": year,
                    "basis": b, "variant": variant}
@@ -417,60 +503,33 @@ class FactorSet:
         else:
             rows = [r for r in rows if r["basis"] in ("both", "calorific")] or rows
         if not rows:
-            raise FactorNotFoundError(self._missing_message(cid, quantity, b, variant), request)
+            msg, have = self._missing_message(cid, quantity, b, variant)
+            raise FactorNotFoundError(msg, request, available=have)
         chain = self.regions.chain(region) if region else ["national"]
-        own = [r for r in rows if r["region"] == chain[0]]
-        everywhere = [r for r in rows if r["region"] == ""]
-        parents = [(reg, [r for r in rows if r["region"] == reg]) for reg in chain[1:]]
-        ylabel = f" for data year {year}" if year is not None else ""
-
-        def parent_msg(reg: str) -> str:
-            return f"no {quantity} factor for {cid} in region {chain[0]!r}{ylabel}; used parent region {reg!r}"
-
-        def year_msg(reg: str, used: int, later: bool) -> str:
-            how = "the earliest later year" if later else "the latest earlier year"
-            return (f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; "
-                    f"used {used} ({how} available)")
-
-        levels = [(chain[0], own), ("", everywhere), *parents]
-        if year is None:  # no year asked: the most specific region that has rows, its latest row
-            for level, (reg, lv) in enumerate(levels):
-                found, _ = _pick_year(lv, None)
-                if found is not None:
-                    return self._factor(found), ([parent_msg(reg)] if level >= 2 else [])
-        else:
-            # the nearest data year; ties go to the most specific region, then the earlier year
-            best_key, best = None, None
-            for level, (reg, lv) in enumerate(levels):
-                for r in lv:
-                    dy = r["data_year"]
-                    key = (0 if dy is None else abs(dy - year), level, 0 if dy is None or dy <= year else 1)
-                    if best_key is None or key < best_key:
-                        best_key, best = key, (reg, level, r)
-            if best is not None:
-                reg, level, r = best
-                msgs = [parent_msg(reg)] if level >= 2 else []
-                if r["data_year"] is not None and r["data_year"] != year:
-                    msgs.append(year_msg(reg, r["data_year"], r["data_year"] > year))
-                return self._factor(r), msgs
+        levels = [(chain[0], [r for r in rows if r["region"] == chain[0]]), ("", [r for r in rows if r["region"] == ""]),
+                  *[(reg, [r for r in rows if r["region"] == reg]) for reg in chain[1:]]]
+        found = _pick_level(levels, year)
+        if found is not None:
+            reg, level, r = found
+            return self._factor(r), _fallbacks(request, chain[0], reg, level, r)
         tried = [f"{reg or 'everywhere'}: years {sorted(r['data_year'] for r in lv if r['data_year'] is not None)}"
-                 for reg, lv in [(chain[0], own), ("", everywhere), *parents] if lv]
+                 for reg, lv in levels if lv]
         have = sorted({r["region"] for r in rows})
         raise FactorNotFoundError(
             f"no {quantity} factor for {cid} in region {chain[0]!r} or its parents {chain[1:]}"
             + (f" for data year {year} or earlier" if year is not None else "")
             + f"; available: {tried or have}. Supply one with FactorSet.override(...) or pass factor=",
-            request,
+            request, available=tried or have,
         )
 
-    def _missing_message(self, cid: str, quantity: str, basis: str, variant: str) -> str:
+    def _missing_message(self, cid: str, quantity: str, basis: str, variant: str) -> tuple[str, list[str]]:
         rows = self.rows[self.rows["carrier"] == cid]
         have = sorted({f"{q}/{b}/{v or 'default'}" for q, b, v in zip(rows["quantity"], rows["basis"], rows["variant"])})
         msg = f"no {quantity} factor for carrier {cid!r} (basis {basis}, variant {variant or 'default'!r})."
         if basis == "substitution" and quantity == "tce_coefficient":
             msg += (" 等价值 needs a year-stamped factor: pass factor=Q_(0.300, 'kgce/kWh') or add one "
                     "with FactorSet.override(...).")
-        return msg + f" Available for {cid}: {have or 'nothing'}"
+        return msg + f" Available for {cid}: {have or 'nothing'}", have
 
     # ------------------------------------------------------------- validation
     def check(self) -> pd.DataFrame:
@@ -497,20 +556,48 @@ class FactorSet:
         return df[FACTOR_COLUMNS].merge(src, on="source", how="left")
 
 
-def _pick_year(rows: list[dict[str, Any]], year: int | None) -> tuple[dict[str, Any] | None, str]:
-    """Row for ``year`` within one region: exact, timeless, else latest not after ``year``."""
-    if year is not None:
-        for r in rows:
-            if r["data_year"] == year:
-                return r, ""
-    for r in rows:
-        if r["data_year"] is None:
-            return r, ""
-    dated = [r for r in rows if r["data_year"] is not None and (year is None or r["data_year"] <= year)]
-    if not dated:
-        return None, ""
-    best = max(dated, key=lambda r: r["data_year"])
-    return best, (f"used {best['data_year']} (latest available)" if year is not None else "")
+def _pick_level(levels: list[tuple[str, list[dict[str, Any]]]],
+                year: int | None) -> tuple[str, int, dict[str, Any]] | None:
+    """(region, level, row) chosen among ``levels`` (own region, everywhere, parents…).
+
+    No year asked: the most specific level that has rows, its timeless row else its latest.
+    A year asked: the nearest data year; ties go to the most specific level, then the earlier year.
+    """
+    if year is None:
+        for level, (reg, lv) in enumerate(levels):
+            timeless = [r for r in lv if r["data_year"] is None]
+            dated = [r for r in lv if r["data_year"] is not None]
+            if timeless or dated:
+                return reg, level, timeless[0] if timeless else max(dated, key=lambda r: r["data_year"])
+        return None
+    best_key, best = None, None
+    for level, (reg, lv) in enumerate(levels):
+        for r in lv:
+            dy = r["data_year"]
+            key = (0 if dy is None else abs(dy - year), level, 0 if dy is None or dy <= year else 1)
+            if best_key is None or key < best_key:
+                best_key, best = key, (reg, level, r)
+    return best
+
+
+def _fallbacks(request: Mapping[str, Any], asked_region: str, reg: str, level: int,
+               row: Mapping[str, Any]) -> tuple[FactorFallbackWarning, ...]:
+    """What differs between the request and the chosen row, as structured warnings."""
+    cid, quantity, year = request["carrier"], request["quantity"], request["year"]
+    fields = {"carrier": cid, "quantity": quantity, "region": request["region"], "year": year,
+              "used": row["id"], "used_region": reg, "used_year": row["data_year"]}
+    out = []
+    if level >= 2:
+        ylabel = f" for data year {year}" if year is not None else ""
+        out.append(FactorFallbackWarning(
+            f"no {quantity} factor for {cid} in region {asked_region!r}{ylabel}; used parent region {reg!r}", **fields))
+    dy = row["data_year"]
+    if year is not None and dy is not None and dy != year:
+        how = "the earliest later year" if dy > year else "the latest earlier year"
+        out.append(FactorFallbackWarning(
+            f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; used {dy} ({how} available)",
+            **fields))
+    return tuple(out)
 
 
 def _is_na(v: Any) -> bool:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._resources import data_dir, normalize_name
-from .errors import TanfengError
+from .errors import UnknownNameError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -63,14 +63,15 @@ REASONS: dict[str, str] = {
 _CODE_RE = re.compile(r"^\(?([A-Ta-t])?\s*[-_.]?\s*(\d{1,4})(?:\.0+)?\)?(?:\s*[-_:：、.]?\s*(.*))?$")
 
 
-class UnknownIndustryError(TanfengError, KeyError):
+class UnknownIndustryError(UnknownNameError):
     """An industry code that is not in GB/T 4754-2017 (as tanfeng's table knows it)."""
+
+    kind = "industry"
 
     def __init__(self, code: object, reason: str, suggestions: Sequence[str] = ()) -> None:
         self.code = code
         self.reason = reason
-        self.suggestions = list(suggestions)
-        super().__init__(code)
+        super().__init__(code, suggestions)
 
     def __str__(self) -> str:
         msg = f"industry code {self.code!r}: {REASONS.get(self.reason, self.reason)}."

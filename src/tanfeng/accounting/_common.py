@@ -61,8 +61,6 @@ _USE = {"": "energy", "energy": "energy", "能源": "energy", "燃料": "energy"
         "原材料": "feedstock"}
 _FLOW = {"": 1.0, "input": 1.0, "in": 1.0, "消费": 1.0, "投入": 1.0, "购入": 1.0, "输入": 1.0,
          "output": -1.0, "out": -1.0, "外供": -1.0, "输出": -1.0, "转供": -1.0, "外销": -1.0}
-_CONF_RANK = {"verified": 0, "secondary": 1, "unverified": 2}
-_CONF_NAME = {v: k for k, v in _CONF_RANK.items()}
 #: Plausible measured NCV (GJ per t or per 万m3) — wider than the factor-table bands, catching
 #: kJ-for-MJ slips: solid and liquid fuels 3–60 GJ/t (煤泥 ≈ 8, LPG ≈ 50), gases 20–600 GJ/万m3.
 NCV_BAND = {"mass": (3.0, 60.0, "GJ/t"), "volume": (20.0, 600.0, "GJ/万m3")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import (
@@ -13,8 +14,8 @@ from ..errors import (
     UnitError,
 )
 from ..factors import FactorSet, normalize_basis
+from ..resolver import ResolvedKey, co2_per_unit, resolve_key
 from ._common import REASONS, _failures, _round_float
-from ._keys import _co2_per_unit, _Key, _resolve_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -121,11 +122,13 @@ def to_tce(
             return reg.Quantity(float((reg.Quantity(value, unit_text) * nq).to("tce").magnitude), "tce")
         except Exception as exc:
             raise UnitError(str(nq.units), f"does not fit {value} {unit_text} of {c.name_zh}") from exc
-    k = _resolve_key(fs, cid, unit_text, [b], year, None, tce_factor=_as_quantity(factor), want_co2=False)
+    if factor is not None:
+        k = resolve_key(fs, cid, unit_text, year=year, basis=b, co2=False, tce_factor=_as_quantity(factor))
+    else:
+        k = fs.resolve_key(cid, unit_text, year=year, basis=b, co2=False)
     _raise_key_errors(k, name, unit_text)
-    for m in dict.fromkeys(k.warnings):
-        warnings.warn(m, FactorFallbackWarning, stacklevel=2)
-    return reg.Quantity(_round_float(value * k.tce[b]), "tce")
+    _warn(k.fallbacks)
+    return reg.Quantity(_round_float(value * k.tce), "tce")
 
 
 def to_co2(
@@ -160,27 +163,37 @@ def to_co2(
     cid = fs.carriers.resolve(name)
     reg = get_registry()
     carrier_obj = fs.carriers.get(cid)
+    fallbacks: Sequence[FactorFallbackWarning]
     if ncv is not None:
-        k = _Key()
         one = reg.Quantity(1.0, unit_text)
-        co2, _, _ = _co2_per_unit(fs, carrier_obj, one, year, region, None, k, ncv=_as_quantity(ncv))
+        co2, _, _, fallbacks = co2_per_unit(fs, carrier_obj.id, one, year=year, region=region, ncv=_as_quantity(ncv))
     else:
-        k = _resolve_key(fs, cid, unit_text, ["calorific"], year, region, co2_factor=_as_quantity(factor))
+        if factor is not None:
+            k = resolve_key(fs, cid, unit_text, year=year, region=region, co2_factor=_as_quantity(factor))
+        else:
+            k = fs.resolve_key(cid, unit_text, year=year, region=region)
         _raise_key_errors(k, name, unit_text)
-        co2 = k.co2
-    for m in dict.fromkeys(k.warnings):
-        warnings.warn(m, FactorFallbackWarning, stacklevel=2)
+        co2, fallbacks = k.co2, k.fallbacks
+    _warn(fallbacks)
     return reg.Quantity(_round_float(value * co2), "tCO2")
 
 
-def _raise_key_errors(k: _Key, carrier: Any, unit: str) -> None:
-    if not k.errors:
+def _warn(fallbacks: Sequence[FactorFallbackWarning]) -> None:
+    """Each distinct fallback once, attributed to the caller of to_tce / to_co2."""
+    for w in {str(w): w for w in fallbacks}.values():
+        warnings.warn(w, stacklevel=3)
+
+
+def _raise_key_errors(k: ResolvedKey, carrier: Any, unit: str) -> None:
+    if k.ok:
         return
-    col, reason, msg, sugg = k.errors[0]
+    col, reason, msg, sugg = k.column, k.reason, k.message, k.suggestion
     if reason == "unit_unknown":
         from ..units import parse_unit
 
         parse_unit(unit)  # raises the UnitError with its suggestions
+    if k.error is not None:
+        raise k.error
     if reason in ("tce_factor_missing", "co2_factor_missing"):
         raise FactorNotFoundError(msg)
     value = unit if col == "unit" else carrier

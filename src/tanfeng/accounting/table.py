@@ -18,8 +18,8 @@ from ..errors import (
     UnknownCarrierError,
 )
 from ..factors import FactorSet, normalize_basis
+from ..resolver import CONFIDENCE_ORDER, co2_per_unit
 from ._common import _FLOW, _USE, NCV_BAND, REASONS, YEAR_RANGE
-from ._keys import _co2_per_unit, _Key, _key_cache, _resolve_key
 from .columns import _QCODE, _codes, _find_columns, _quantities
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -265,8 +265,7 @@ def account(
     ranks = np.full(nk + 1, -1, dtype=np.int8)
     category = np.full(nk + 1, "", dtype=object)
     key_bad = np.zeros(nk + 1, dtype=bool)
-    fallback: list[str] = []
-    cache = _key_cache(fs)
+    fallback: list[FactorFallbackWarning] = []
     for j, kc in enumerate(present.tolist()):
         r = kc % nr
         y = (kc // nr) % ny
@@ -274,30 +273,23 @@ def account(
         c = kc // (nr * ny * nu)
         yv = int(yuniq[y]) if len(yuniq) and int(yuniq[y]) >= 0 else None
         cid = cids[c]
-        carrier = fs.carriers.get(cid)
-        category[j] = carrier.category
-        ck = (cid, utexts[u], tuple(bases), yv, rid_of_code[r], co2)
-        k = cache.get(ck)
-        if k is None:
-            k = cache[ck] = _resolve_key(fs, cid, utexts[u], bases, yv, rid_of_code[r], want_co2=co2)
-        fallback.extend(k.warnings)
-        if b != "calorific" and carrier.category == "electricity" and yv is None:
-            fallback.append(f"basis 等价值 without a year for {cid}: used the latest data year "
-                            f"({k.tce_id.get('substitution', '?')}); pass year= to choose")
-        scopes[j] = k.scope
-        if k.errors:
+        category[j] = fs.carriers.get(cid).category
+        keys = [fs.resolve_key(cid, utexts[u], year=yv, region=rid_of_code[r], basis=bb, co2=co2) for bb in bases]
+        for k in keys:
+            fallback.extend(k.fallbacks)
+        scopes[j] = keys[0].scope
+        failed = [k for k in keys if k.reason and k.reason != "co2_factor_missing"] or [k for k in keys if not k.ok]
+        if failed:
             key_bad[j] = True
-            for column, reason, msg, sugg in k.errors:
-                colname = cols["unit"] if column == "unit" else cols["carrier"]
-                mask = kidx == j
-                add_fail(mask, colname, records[colname], reason, msg, sugg)
+            colname = cols[failed[0].column]
+            add_fail(kidx == j, colname, records[colname], failed[0].reason, failed[0].message, failed[0].suggestion)
             continue
-        for bb in bases:
-            tce_mult[bb][j] = k.tce[bb]
-            tce_ids[bb][j] = k.tce_id[bb]
-        co2_mult[j] = k.co2 if co2 else np.nan
-        co2_ids[j] = k.co2_id if co2 else None
-        ranks[j] = k.rank
+        for bb, k in zip(bases, keys):
+            tce_mult[bb][j] = k.tce
+            tce_ids[bb][j] = k.tce_factor
+        co2_mult[j] = keys[0].co2 if co2 else np.nan
+        co2_ids[j] = keys[0].co2_factor if co2 else None
+        ranks[j] = max(CONFIDENCE_ORDER.index(k.confidence) for k in keys)
     kk = np.where(kidx < 0, nk, kidx) if not usable.all() else kidx
     if key_bad.any() or not usable.all():
         bad_row |= key_bad[kk] | (kidx < 0)
@@ -370,9 +362,10 @@ def account(
     out = pd.concat([records.drop(columns=[c for c in new if c in records.columns]), added], axis=1)
     if errors == "report":
         out["problem"] = _problem_text(failures, n, index)
-    fb = list(dict.fromkeys(fallback))
-    for m in fb:
-        warnings.warn(m, FactorFallbackWarning, stacklevel=2)
+    distinct = {str(w): w for w in fallback}
+    fb = list(distinct)
+    for w in distinct.values():
+        warnings.warn(w, stacklevel=2)
     out.attrs = dict(records.attrs)
     out.attrs["tanfeng"] = {
         "factor_set": fs.version, "basis": b, "region": default_region, "year": year,
@@ -500,10 +493,9 @@ def _measured_ncv(col: pd.Series, colname: str, ccodes: np.ndarray, cids: np.nda
             continue  # the unit error is reported by the key check
         tce[rows] = qv[rows] * per_unit_tce
         if want_co2:
-            k = _Key()
             yv = int(yuniq[y]) if int(yuniq[y]) >= 0 else None
             try:
-                per_unit_co2, _, _ = _co2_per_unit(fs, carrier, one, yv, rid_of_code[r], None, k, ncv=nq)
+                per_unit_co2, _, _, _ = co2_per_unit(fs, carrier.id, one, year=yv, region=rid_of_code[r], ncv=nq)
                 co2v[rows] = qv[rows] * per_unit_co2
             except FactorNotFoundError:
                 pass

@@ -1,0 +1,321 @@
+"""Factor keys to multipliers: what one unit of a carrier is worth in tce and in CO2.
+
+A *key* is (carrier, unit, year, region, basis, variant). Resolving it picks the factors by
+the rule of `FactorSet.select` and turns them, with pint, into two plain numbers per unit of
+the key's unit: tce on the key's basis and tCO2. The accounting engine resolves each distinct
+key of a table once (`FactorSet.resolve`) and then multiplies with numpy; this module holds the
+rules that decide *which* factors a key needs:
+
+* tce: the GB/T 2589 折标准煤系数 of the basis; for heat on 等价值 without one, the 当量值
+  factor (GB/T 2589 gives 热力 等价值 only as "按供热煤耗计算"); for a fuel without a
+  coefficient (烟煤, 无烟煤, 石油焦 …), its cited 低位发热量 (tce = m × NCV / 29 307.6 kJ).
+* CO2: electricity by the grid factor of region and year; heat by its heat factor (steam by
+  mass through its heat content); fuels by a stated emission factor, else NCV × CC × OF × 44/12.
+
+Examples
+--------
+>>> from tanfeng import FactorSet
+>>> k = FactorSet.default().resolve_key("电力", "万kWh", region="浙江", year=2022)
+>>> round(k.tce, 4), round(k.co2, 4), k.scope, k.confidence
+(1.229, 5.153, 2, 'secondary')
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import FactorFallbackWarning, FactorNotFoundError, UnitError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pint
+
+    from .carriers import Carrier
+    from .factors import Factor, FactorSet
+
+__all__ = [
+    "CONFIDENCE_ORDER",
+    "KEY_COLUMNS",
+    "RESOLVED_COLUMNS",
+    "ResolvedKey",
+    "co2_per_unit",
+    "resolve_key",
+    "resolve_table",
+]
+
+#: The columns of a key table (`FactorSet.resolve`); only ``carrier`` and ``unit`` are required.
+KEY_COLUMNS = ("carrier", "unit", "year", "region", "basis", "variant")
+#: The columns `FactorSet.resolve` adds to the key table.
+RESOLVED_COLUMNS = ("tce_per_unit", "co2_per_unit", "tce_factor", "co2_factor", "scope", "confidence",
+                    "fallback", "reason", "message", "suggestion")
+#: Confidence marks from best to worst; a key's confidence is the worst of its factors.
+CONFIDENCE_ORDER = ("verified", "secondary", "unverified")
+#: Error reasons that concern the unit (the others concern the carrier).
+_UNIT_REASONS = ("unit_unknown", "unit_dimension", "unit_money")
+
+
+@dataclass(frozen=True)
+class ResolvedKey:
+    """One resolved key: multipliers per unit, the factors behind them, or why there are none.
+
+    ``tce`` is tce per one ``unit`` on ``basis``; ``co2`` is tCO2 per one ``unit`` (NaN when
+    not asked). ``reason`` is empty when the key resolved, else a reason code of
+    ``tanfeng.accounting.REASONS`` with ``message`` and ``suggestion``.
+
+    Examples
+    --------
+    >>> from tanfeng import FactorSet
+    >>> k = FactorSet.default().resolve_key("原煤", "t")
+    >>> k.tce, k.tce_factor, k.ok
+    (0.7143, 'gbt2589-2008-a1-raw-coal', True)
+    """
+
+    carrier: str
+    unit: str
+    year: int | None = None
+    region: str | None = None
+    basis: str = "calorific"
+    variant: str = ""
+    tce: float = math.nan
+    tce_factor: str = ""
+    co2: float = math.nan
+    co2_factor: str = ""
+    scope: int = 0
+    confidence: str = ""
+    fallbacks: tuple[FactorFallbackWarning, ...] = ()
+    reason: str = ""
+    message: str = ""
+    suggestion: str = ""
+    error: FactorNotFoundError | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the key resolved (no error reason)."""
+        return not self.reason
+
+    @property
+    def column(self) -> str:
+        """The input column an error concerns: ``"unit"`` or ``"carrier"``."""
+        return "unit" if self.reason in _UNIT_REASONS else "carrier"
+
+
+def _worst(confidences: list[str]) -> str:
+    ranks = [CONFIDENCE_ORDER.index(c) if c in CONFIDENCE_ORDER else len(CONFIDENCE_ORDER) - 1 for c in confidences]
+    return CONFIDENCE_ORDER[max(ranks)] if ranks else ""
+
+
+def _per_unit(one: pint.Quantity, factor: Any, to: str) -> float:
+    return float((one * factor).to(to).magnitude)
+
+
+def _unit_error(carrier: Carrier, unit_text: str, unit: Any) -> tuple[str, str, str]:
+    from .units import get_registry, measure_hint
+
+    reg = get_registry()
+    if unit.dimensionality == reg.get_dimensionality("[currency]") or "[currency]" in str(unit.dimensionality):
+        return ("unit_money", f"{unit_text!r} is money; {carrier.name_zh} needs a physical unit",
+                f"use {measure_hint(carrier.measure)}")
+    return ("unit_dimension", f"{carrier.name_zh} ({carrier.id}) is measured by {carrier.measure}; {unit_text!r} is not",
+            f"use {measure_hint(carrier.measure)}")
+
+
+def _tce_factor(fs: FactorSet, carrier: Carrier, year: int | None, basis: str,
+                variant: str) -> tuple[Factor, list[FactorFallbackWarning]]:
+    """The factor that converts the carrier to tce on ``basis`` (see the module rules)."""
+    try:
+        f, fb = fs.lookup(carrier.id, "tce_coefficient", year=year, basis=basis, variant=variant)
+        return f, list(fb)
+    except FactorNotFoundError:
+        if basis == "substitution" and carrier.category == "heat":
+            f, fb = fs.lookup(carrier.id, "tce_coefficient", year=year, basis="calorific", variant=variant)
+            return f, list(fb)
+        if carrier.category in ("electricity", "heat") or not len(fs.candidates(carrier.id, "ncv")):
+            raise
+    f, fb = fs.lookup(carrier.id, "ncv", year=year, variant=variant)
+    note = FactorFallbackWarning(
+        f"no GB/T 2589 折标准煤系数 for {carrier.name_zh} ({carrier.id}); converted by its 低位发热量 "
+        f"{f.value:g} {f.unit} ({f.id}): tce = quantity × NCV / 29.3076 GJ",
+        carrier=carrier.id, quantity="tce_coefficient", year=year, used=f.id, used_year=f.data_year)
+    return f, [*fb, note]
+
+
+def resolve_key(
+    fs: FactorSet,
+    carrier: str,
+    unit: str,
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    basis: str = "calorific",
+    variant: str = "",
+    co2: bool = True,
+    tce_factor: Any = None,
+    co2_factor: Any = None,
+) -> ResolvedKey:
+    """Resolve one key against ``fs`` (uncached; `FactorSet.resolve_key` caches it).
+
+    ``carrier`` is a carrier id or name, ``basis`` ``"calorific"`` or ``"substitution"``.
+    ``tce_factor`` / ``co2_factor`` (pint Quantities) replace the factor set's choice.
+    """
+    from .units import MEASURES, get_registry, parse_unit
+
+    reg = get_registry()
+    c = fs.carriers.get(fs.carriers.resolve(carrier))
+    key: dict[str, Any] = {"carrier": c.id, "unit": unit, "year": year, "region": region, "basis": basis,
+                           "variant": variant, "scope": c.scope}
+    try:
+        u = parse_unit(unit)
+    except UnitError as exc:
+        return ResolvedKey(**key, reason="unit_unknown", message=str(exc), suggestion=", ".join(exc.suggestions))
+    if u.dimensionality != reg.get_dimensionality(MEASURES[c.measure]):
+        reason, msg, sugg = _unit_error(c, unit, u)
+        return ResolvedKey(**key, reason=reason, message=msg, suggestion=sugg)
+    one = reg.Quantity(1.0, u)
+    fallbacks: list[FactorFallbackWarning] = []
+    confidences: list[str] = []
+    if tce_factor is not None:
+        coef, tce_id = tce_factor, "user-supplied"
+    else:
+        try:
+            f, fb = _tce_factor(fs, c, year, basis, variant)
+        except FactorNotFoundError as exc:
+            return ResolvedKey(**key, reason="tce_factor_missing", message=str(exc), error=exc,
+                               suggestion="pass factor= or ncv=, or add the factor with FactorSet.override")
+        coef, tce_id = f.to_quantity(), f.id
+        fallbacks += fb
+        confidences.append(f.confidence)
+        if basis == "substitution" and c.category == "electricity" and year is None:
+            fallbacks.append(FactorFallbackWarning(
+                f"basis 等价值 without a year for {c.id}: used the latest data year ({f.id}); pass year= to choose",
+                carrier=c.id, quantity="tce_coefficient", used=f.id, used_year=f.data_year))
+    try:
+        tce = _per_unit(one, coef, "tce")
+    except Exception:
+        return ResolvedKey(**key, reason="unit_dimension",
+                           message=f"{unit!r} cannot be combined with the factor's unit {getattr(coef, 'units', coef)}")
+    co2_value, co2_id = math.nan, ""
+    if co2:
+        try:
+            co2_value, co2_id, conf, fb = co2_per_unit(fs, c.id, one, year=year, region=region, factor=co2_factor)
+        except FactorNotFoundError as exc:
+            return ResolvedKey(**key, tce=tce, tce_factor=tce_id, reason="co2_factor_missing", message=str(exc), error=exc,
+                               suggestion="pass co2=False, or add the factor with FactorSet.override")
+        fallbacks += fb
+        confidences += [conf] if conf else []
+    return ResolvedKey(**key, tce=tce, tce_factor=tce_id, co2=co2_value, co2_factor=co2_id,
+                       confidence=_worst(confidences) or "verified", fallbacks=tuple(fallbacks))
+
+
+def co2_per_unit(
+    fs: FactorSet,
+    carrier: str,
+    one: pint.Quantity,
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    factor: Any = None,
+    ncv: pint.Quantity | None = None,
+) -> tuple[float, str, str, list[FactorFallbackWarning]]:
+    """tCO2 per ``one`` (a Quantity of activity), the factor id(s), the worst confidence, fallbacks.
+
+    ``ncv`` is a measured 低位发热量 (then CO2 = m × NCV × CC × OF × 44/12); ``factor`` a
+    user-supplied emission factor. Raises `FactorNotFoundError` when a factor is missing.
+
+    Examples
+    --------
+    >>> from tanfeng import FactorSet, Q_
+    >>> v, ids, conf, _ = co2_per_unit(FactorSet.default(), "natural_gas", Q_(1, "万m3"))
+    >>> round(v, 3), conf
+    (21.622, 'secondary')
+    """
+    from .factors import CO2_PER_CARBON
+
+    c = fs.carriers.get(fs.carriers.resolve(carrier))
+    if factor is not None:
+        return _per_unit(one, factor, "tCO2"), "user-supplied", "", []
+    if c.category == "electricity":
+        f, fb = fs.lookup(c.id, "grid_co2", region=region, year=year)
+        return _per_unit(one, f.to_quantity(), "tCO2"), f.id, f.confidence, list(fb)
+    if c.category == "heat":
+        f, fb = fs.lookup(c.id, "heat_co2", region=region, year=year)
+        if one.check("[energy]"):  # heat given as energy (GJ): its heat content is the quantity
+            return _per_unit(one, f.to_quantity(), "tCO2"), f.id, f.confidence, list(fb)
+        # steam given by mass: heat content from its tce coefficient (energy per tonne)
+        heat, _ = fs.lookup(c.id, "tce_coefficient", year=year, basis="calorific")
+        energy = one * heat.to_quantity()
+        return (_per_unit(energy, f.to_quantity(), "tCO2"), f"{heat.id}+{f.id}",
+                _worst([f.confidence, heat.confidence]), list(fb))
+    if ncv is None and len(fs.candidates(c.id, "emission_factor")):
+        f, fb = fs.lookup(c.id, "emission_factor", year=year)
+        return _per_unit(one, f.to_quantity(), "tCO2"), f.id, f.confidence, list(fb)
+    parts: list[Factor] = []
+    fallbacks: list[FactorFallbackWarning] = []
+    if ncv is None:
+        fn, fb = fs.lookup(c.id, "ncv", year=year)
+        fallbacks += fb
+        ncv = fn.to_quantity()
+        parts.append(fn)
+    fc, fb1 = fs.lookup(c.id, "carbon_content", year=year)
+    fo, fb2 = fs.lookup(c.id, "oxidation_rate", year=year)
+    fallbacks += [*fb1, *fb2]
+    parts += [fc, fo]
+    of = float(fo.to_quantity().to("dimensionless").magnitude)
+    value = float((one * ncv * fc.to_quantity()).to("tC").magnitude) * of * CO2_PER_CARBON
+    ids = "+".join(p.id for p in parts)
+    if len(parts) == 2:
+        ids = "measured-ncv+" + ids
+    return value, ids, _worst([p.confidence for p in parts]), fallbacks
+
+
+def _key_value(v: Any) -> Any:
+    """A blank cell of a key table (None, NaN, NA, "") as None."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    try:
+        if v != v:  # NaN, NA
+            return None
+    except TypeError:
+        return None
+    return v
+
+
+def resolve_table(fs: FactorSet, keys: pd.DataFrame, *, co2: bool = True) -> pd.DataFrame:
+    """`FactorSet.resolve`: each row of ``keys`` resolved (through the set's cache)."""
+    import pandas as pd
+
+    from .errors import UnknownNameError
+    from .factors import normalize_basis
+
+    missing = [c for c in ("carrier", "unit") if c not in keys.columns]
+    if missing:
+        raise ValueError(f"a key table needs the columns {missing}; it has {list(keys.columns)}")
+    n = len(keys)
+    cols = {c: (keys[c].tolist() if c in keys.columns else [None] * n) for c in KEY_COLUMNS}
+    rows: list[dict[str, Any]] = []
+    for carrier, unit, year, region, basis, variant in zip(*(cols[c] for c in KEY_COLUMNS)):
+        y = _key_value(year)
+        b = normalize_basis(_key_value(basis) or "calorific")
+        row: dict[str, Any] = {"carrier": carrier, "unit": unit, "year": None if y is None else int(y),
+                               "region": _key_value(region), "basis": b, "variant": _key_value(variant) or ""}
+        try:
+            k = fs.resolve_key(str(carrier), str(_key_value(unit) or ""), year=row["year"], region=row["region"],
+                               basis=b, variant=row["variant"], co2=co2)
+        except UnknownNameError as exc:
+            what = "carrier" if exc.kind == "carrier" else "region"
+            rows.append({**row, "reason": f"{what}_unknown", "message": str(exc),
+                         "suggestion": ", ".join(exc.suggestions)})
+            continue
+        rows.append({**row, "carrier": k.carrier, "region": k.region, "tce_per_unit": k.tce,
+                     "co2_per_unit": k.co2, "tce_factor": k.tce_factor, "co2_factor": k.co2_factor,
+                     "scope": k.scope, "confidence": k.confidence, "fallbacks": k.fallbacks,
+                     "fallback": "; ".join(dict.fromkeys(str(w) for w in k.fallbacks)),
+                     "reason": k.reason, "message": k.message, "suggestion": k.suggestion})
+    out = pd.DataFrame(rows, index=keys.index, columns=[*KEY_COLUMNS, *RESOLVED_COLUMNS, "fallbacks"])
+    out["year"] = out["year"].astype("Int64")
+    out["scope"] = out["scope"].astype("Int64")
+    for c in ("region", "tce_factor", "co2_factor", "confidence", "fallback", "reason", "message", "suggestion"):
+        out[c] = out[c].fillna("")
+    out["fallbacks"] = [() if not isinstance(f, tuple) else f for f in out["fallbacks"]]
+    return out
