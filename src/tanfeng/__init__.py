@@ -54,6 +54,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     # files and sample data
     "read_records": ("io", "read_records"),
     "write_report_xlsx": ("io", "write_report_xlsx"),
+    "write_statement": ("statement", "write_statement"),
     "zhuji_sample": ("datasets", "zhuji_sample"),
     # errors
     "TanfengError": ("errors", "TanfengError"),
@@ -68,7 +69,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 
 _SUBMODULES = {
     "units", "carriers", "regions", "factors", "accounting", "screening", "swap", "targets",
-    "plans", "per_mu", "plotting", "io", "datasets", "testing", "errors", "cli", "industries",
+    "plans", "per_mu", "plotting", "io", "statement", "datasets", "testing", "errors", "cli", "industries",
 }
 
 __all__ = sorted([*_LAZY, "ureg", "__version__"])
@@ -110,4 +111,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         UnknownNameError,
     )
     from .factors import Factor, FactorSet
+    from .statement import write_statement
     from .units import Q_, format_zh, parse_unit

@@ -26,7 +26,7 @@ from .base import EXCEL_MAX_ROWS, FORMULA_PREFIXES, REASONS, FileFormatError, IO
 from .headers import HeaderSpec, header_label, load_headers
 from .numbers import parse_number, parse_numbers
 from .read import read_records, read_table
-from .xlsx import write_report_xlsx
+from .xlsx import save_workbook, sheet_title, text_cell, write_report_xlsx
 
 __all__ = [
     "EXCEL_MAX_ROWS",
@@ -41,5 +41,8 @@ __all__ = [
     "parse_numbers",
     "read_records",
     "read_table",
+    "save_workbook",
+    "sheet_title",
+    "text_cell",
     "write_report_xlsx",
 ]

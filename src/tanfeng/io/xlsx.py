@@ -176,6 +176,37 @@ def _safe_text_cell(ws: Any, text: str, cell_cls: Any, illegal: re.Pattern[str])
     return c
 
 
+def text_cell(ws: Any, text: str) -> Any:
+    """A cell for a write-only sheet holding ``text`` as literal text, never a formula.
+
+    The guard :func:`write_report_xlsx` uses, for other workbook writers (the 计算书): text
+    starting with ``=``, ``+``, ``-``, ``@``, tab or CR is stored as a string with Excel's
+    quote-prefix; characters Excel cannot store are removed.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook(write_only=True).create_sheet("x")
+    >>> c = text_cell(ws, "=1+1")
+    >>> c.data_type, c.value
+    ('s', '=1+1')
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return _safe_text_cell(ws, text, WriteOnlyCell, ILLEGAL_CHARACTERS_RE)
+
+
+def save_workbook(wb: Any, path: str | Path) -> Path:
+    """Save an openpyxl workbook through a temporary file (a clear error if the file is open)."""
+    return _atomic_save(wb, Path(path))
+
+
+def sheet_title(name: str, used: set[str]) -> str:
+    """A valid, unique Excel sheet name for ``name`` (≤ 31 characters, no ``[]:*?/\\``)."""
+    return _sheet_title(name, used)
+
+
 def _atomic_save(wb: Any, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)

@@ -1,0 +1,262 @@
+"""Factor chains: the multiplications behind one result of `account`, term by term.
+
+A result is ``quantity × term₁ × term₂ × …``: unit conversions (physics, computed with pint),
+cited factors (looked up by the ids `account` wrote in ``tce_factor`` / ``co2_factor``) and
+the 44/12 ratio of CO2 to carbon. A chain is rebuilt from those ids, then checked against the
+per-unit value `account` applied; when the ids name something this module cannot rebuild (a
+factor kind added later), the chain is the one number `account` applied, stated as such, so
+the statement always shows what was computed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..factors import CO2_PER_CARBON, Factor, FactorSet
+
+#: Relative tolerance between a rebuilt chain and the per-unit value `account` applied.
+CHAIN_RTOL = 1e-9
+
+#: Chinese label of each factor quantity shown in the statement.
+QUANTITY_LABELS: dict[str, str] = {
+    "tce_coefficient": "折标准煤系数",
+    "ncv": "低位发热量",
+    "carbon_content": "单位热值含碳量",
+    "oxidation_rate": "碳氧化率",
+    "grid_co2": "电网排放因子",
+    "heat_co2": "热力排放因子",
+    "emission_factor": "排放因子",
+}
+
+#: Label of a measured NCV taken from the records' ``ncv`` column.
+MEASURED_NCV = "measured-ncv"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One multiplier of a chain.
+
+    ``kind`` is ``"conversion"`` (a unit conversion), ``"factor"`` (a cited factor),
+    ``"constant"`` (44/12) or ``"applied"`` (the per-unit value `account` applied, when the
+    chain could not be rebuilt). ``formula`` is an Excel formula for constants (``=44/12``).
+    """
+
+    kind: str
+    label: str
+    value: float
+    unit: str
+    source: str = ""
+    factor_id: str = ""
+    formula: str | None = None
+
+
+def _reg() -> Any:
+    from ..units import get_registry
+
+    return get_registry()
+
+
+def _split_unit(unit: str) -> tuple[str, str | None]:
+    """``"kgce/kWh"`` -> ``("kgce", "kWh")``; ``"dimensionless"`` -> ``("dimensionless", None)``."""
+    if unit in ("—", ""):
+        return "dimensionless", None
+    if "/" not in unit:
+        return unit, None
+    num, den = unit.split("/", 1)
+    reg = _reg()
+    try:  # the split must mean the same as the whole
+        whole = reg.Quantity(1.0, unit)
+        part = reg.Quantity(1.0, num) / reg.Quantity(1.0, den)
+        if math.isclose(float(part.to(whole.units).magnitude), 1.0, rel_tol=1e-12):
+            return num, den
+    except Exception:
+        pass
+    q = reg.Quantity(1.0, unit)
+    nums = [f"{n}**{e}" if e != 1 else n for n, e in q.unit_items() if e > 0]
+    dens = [f"{n}**{-e}" if e != -1 else n for n, e in q.unit_items() if e < 0]
+    return "*".join(nums) or "dimensionless", ("*".join(dens) or None)
+
+
+def _conversion(from_unit: str, to_unit: str, from_label: str | None = None) -> Term | None:
+    """The factor turning 1 ``from_unit`` into ``to_unit`` (None when it is exactly 1 of the same)."""
+    from ..units import parse_unit
+
+    reg = _reg()
+    src = parse_unit(from_unit) if from_label is not None else reg.Unit(from_unit)
+    value = float(reg.Quantity(1.0, src).to(to_unit).magnitude)
+    shown = from_label if from_label is not None else from_unit
+    if value == 1.0:  # the same unit, spelled differently (吨 / t): nothing to convert
+        return None
+    return Term("conversion", f"单位换算 {shown}→{to_unit}", value, f"{to_unit}/{shown}", "单位换算（物理量）")
+
+
+def _factor_term(f: Factor, label: str | None = None) -> Term:
+    name = label or QUANTITY_LABELS.get(f.quantity, f.quantity)
+    year = f" {f.data_year}年" if f.data_year is not None else ""
+    region = f" {f.region}" if f.region and f.region != "national" else ""
+    unit = "—" if f.unit == "dimensionless" else f.unit
+    short = " ".join(p for p in (f.source_number, f.table) if p) or f.citation  # the title is on 依据
+    return Term("factor", f"{name}{region}{year}", float(f.value), unit, short, f.id)
+
+
+def factors_by_id(fs: FactorSet) -> dict[str, Factor]:
+    """Every factor of a set by id, read from its public table (with source number and title)."""
+    import pandas as pd
+
+    out: dict[str, Factor] = {}
+    for rec in fs.table().to_dict("records"):
+        data = {k: rec.get(k) for k in Factor.model_fields}
+        for k, v in data.items():
+            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                data[k] = None if k in ("low", "high", "data_year") else ""
+        data["data_year"] = None if data["data_year"] is None else int(data["data_year"])
+        data["value"] = float(data["value"])
+        out[str(rec["id"])] = Factor(**data)
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    """Does the rebuilt chain ``a`` give the applied value ``b`` (NaN: nothing to compare with)?"""
+    return math.isnan(b) or math.isclose(a, b, rel_tol=CHAIN_RTOL, abs_tol=1e-300)
+
+
+def product(terms: list[Term]) -> float:
+    out = 1.0
+    for t in terms:
+        out *= t.value
+    return out
+
+
+def applied(per_unit: float, factor_id: str, target: str, unit_label: str, why: str) -> list[Term]:
+    """The fallback chain: the one number `account` applied per unit of the records."""
+    return [Term("applied", f"account() 所用系数（{factor_id or '—'}）", per_unit, f"{target}/{unit_label}",
+                 why, factor_id)]
+
+
+def tce_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float, basis_label: str,
+              ncv_text: str | None = None) -> list[Term]:
+    """Terms of ``tce = quantity × …`` for one (factor id, unit), checked against ``per_unit``."""
+    try:
+        if factor_id == MEASURED_NCV:
+            if not ncv_text:
+                raise ValueError("measured NCV without text")
+            q = _reg().Quantity(ncv_text)
+            coef = Term("factor", "实测低位发热量", float(q.magnitude), f"{q.units:~}", "企业实测（记录中的低位发热量）")
+            cunit = f"{q.units:~}"
+        else:
+            f = factors.get(factor_id)
+            if f is None:
+                raise ValueError(f"{factor_id} is not a factor row")
+            label = f"折标系数（{basis_label}）" if f.quantity == "tce_coefficient" else (
+                QUANTITY_LABELS.get(f.quantity, f.quantity) + f"（按热值折标，{basis_label}）")
+            coef = _factor_term(f, label)
+            cunit = f.unit
+        num, den = _split_unit(cunit)
+        terms = [t for t in (_conversion(unit, den, unit) if den else None, coef, _conversion(num, "tce")) if t]
+        if _close(product(terms), per_unit):
+            return terms
+        why = f"由 id 重建的系数链（{product(terms):.10g}）与 account() 所用值不一致，按所用值列示"
+    except Exception as exc:  # a factor kind this module does not know: show what was applied
+        why = f"系数链无法由 id 重建（{exc}），按 account() 所用值列示"
+    return applied(per_unit, factor_id, "tce", unit, why)
+
+
+def co2_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float,
+              ncv_text: str | None = None) -> list[Term]:
+    """Terms of ``tCO2 = quantity × …`` for one (factor id, unit), checked against ``per_unit``."""
+    reg = _reg()
+    try:
+        parts = factor_id.split("+")
+        terms: list[Term] = []
+        current: str | None = None  # None: still the records' unit
+        for part in parts:
+            if part == MEASURED_NCV:
+                if not ncv_text:
+                    raise ValueError("measured NCV without text")
+                q = reg.Quantity(ncv_text)
+                term = Term("factor", "实测低位发热量", float(q.magnitude), f"{q.units:~}", "企业实测（记录中的低位发热量）")
+            else:
+                f = factors.get(part)
+                if f is None:
+                    raise ValueError(f"{part} is not a factor row")
+                term = _factor_term(f)
+            num, den = _split_unit(term.unit)
+            if den is not None:
+                conv = _conversion(unit, den, unit) if current is None else _conversion(current, den)
+                if conv:
+                    terms.append(conv)
+                current = num
+            elif term.unit not in ("dimensionless", "—"):
+                current = num
+            terms.append(term)
+        if current is not None and reg.Quantity(1.0, current).check(reg.Quantity(1.0, "tC").dimensionality):
+            conv = _conversion(current, "tC")
+            if conv:
+                terms.append(conv)
+            terms.append(Term("constant", "二氧化碳与碳的分子量之比 44/12", CO2_PER_CARBON, "tCO2/tC",
+                              "CO2 分子量 44 ÷ C 原子量 12（GB/T 32150 排放量公式）", formula="=44/12"))
+            current = "tCO2"
+        if current is None:
+            raise ValueError("no factor in the chain")
+        out = _conversion(current, "tCO2")
+        if out:
+            terms.append(out)
+        if _close(product(terms), per_unit):
+            return terms
+        why = f"由 id 重建的系数链（{product(terms):.10g}）与 account() 所用值不一致，按所用值列示"
+    except Exception as exc:
+        why = f"系数链无法由 id 重建（{exc}），按 account() 所用值列示"
+    return applied(per_unit, factor_id, "tCO2", unit, why)
+
+
+#: Columns of the tce tables and of the CO2 table: role -> header.
+TCE_ROLES: dict[str, str] = {"pre": "单位换算", "coef": "折标系数", "post": "换算为标准煤"}
+CO2_ROLES: dict[str, str] = {"pre": "单位换算", "heat": "低位发热量（热值）", "mid": "热值单位换算",
+                             "ef": "含碳量 / 排放因子", "of": "碳氧化率", "c": "44/12", "post": "换算为 tCO2"}
+
+
+def by_role(chain: list[Term], co2: bool) -> tuple[dict[str, Term], list[Term]]:
+    """Place a chain's terms in the table's columns; terms that fit no free column are returned apart."""
+    placed: dict[str, Term] = {}
+    extra: list[Term] = []
+    factors = [t for t in chain if t.kind in ("factor", "applied")]
+    seen = 0
+    for t in chain:
+        if t.kind in ("factor", "applied"):
+            seen += 1
+            if not co2:
+                role = "coef"
+            elif t.factor_id and t.label.startswith(QUANTITY_LABELS["oxidation_rate"]):
+                role = "of"
+            elif seen == 1 and len([f for f in factors if not f.label.startswith(QUANTITY_LABELS["oxidation_rate"])]) > 1:
+                role = "heat"
+            else:
+                role = "ef"
+        elif t.kind == "constant":
+            role = "c"
+        else:  # a conversion: before any factor, between two, or after the last
+            role = "pre" if seen == 0 else ("post" if seen == len(factors) else ("mid" if co2 else "post"))
+        if role in placed:
+            extra.append(t)
+        else:
+            placed[role] = t
+    return placed, extra
+
+
+def term_text(t: Term) -> str:
+    """``0.7143 kgce/kg``; a constant as its formula (``44/12``)."""
+    value = t.formula.lstrip("=") if t.formula else f"{t.value:.10g}"
+    return value if t.unit == "—" else f"{value} {t.unit}"
+
+
+def words(quantity: float, unit: str, sign: int, terms: list[Term], result: str) -> str:
+    """The formula in words: ``1000 吨 × 1000 kg/吨 × 0.7143 kgce/kg × 0.001 tce/kgce → tce``."""
+    parts = [f"{quantity:g} {unit}"] + [term_text(t) for t in terms]
+    return f"{'−' if sign < 0 else ''}{' × '.join(parts)} → {result}"
+
+
+def source_text(terms: list[Term]) -> str:
+    """``折标系数（当量值）：GB/T 2589-2008 《综合能耗计算通则》 表A.1；…`` for a chain's cited terms."""
+    return "；".join(f"{t.label}：{t.source}" for t in terms if t.kind in ("factor", "applied", "constant") and t.source)

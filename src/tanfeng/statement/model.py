@@ -1,0 +1,293 @@
+"""The statement's lines: one per energy record, built from `account` results and factor rows.
+
+`build_statement` runs :func:`tanfeng.account` on both bases (当量值 and 等价值) and turns each
+row into a `Line`: the quantity as given, its category (燃料动力 / 原料用能 / 外供) and, for each
+result (tce on each basis, tCO2), the chain of terms that multiply it (see `chains`). The
+writers (`xlsx`, `text`) only lay these lines out.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..factors import Factor, FactorSet
+from .chains import Term, co2_chain, factors_by_id, product, tce_chain
+
+#: Bases of the statement: key -> (account basis, Chinese label).
+BASES: dict[str, str] = {"calorific": "当量值", "substitution": "等价值"}
+#: Category labels of a line.
+CATEGORY = {"energy": "燃料动力", "feedstock": "原料用能", "output": "外供（扣减）"}
+#: The computed parts of a statement: key -> (number, title, the formula in words, result unit).
+PARTS: dict[str, tuple[str, str, str, str]] = {
+    "calorific": ("二", "折标准煤（当量值）", "标准煤 = 实物量 × 计入方向 × 单位换算 × 折标系数 × 换算为标准煤", "tce"),
+    "substitution": ("三", "折标准煤（等价值）", "标准煤 = 实物量 × 计入方向 × 单位换算 × 折标系数 × 换算为标准煤", "tce"),
+    "co2": ("四", "二氧化碳排放", "排放量 = 实物量 × 计入方向 × 单位换算 × 各项系数（化石燃料：低位发热量 × "
+            "单位热值含碳量 × 碳氧化率 × 44/12；外购电力、热力：排放因子）", "tCO2"),
+}
+#: Scope labels of CO2.
+SCOPES = {1: "范围一（直接燃烧）", 2: "范围二（外购电力、热力）"}
+
+
+@dataclass
+class Line:
+    """One energy record of the statement and its computations."""
+
+    position: int                      # row position in the records
+    label: Any                         # the records' index label
+    carrier: str                       # as given
+    carrier_name: str                  # canonical Chinese name
+    quantity: float                    # as given (parsed), positive
+    unit: str                          # as given
+    category: str                      # energy | feedstock | output
+    ids: dict[str, Any] = field(default_factory=dict)          # other columns that vary (年份, 月份)
+    tce: dict[str, list[Term] | None] = field(default_factory=dict)  # basis -> chain
+    tce_value: dict[str, float] = field(default_factory=dict)        # basis -> account's value
+    co2: list[Term] | None = None
+    co2_value: float = math.nan
+    scope: int | None = None
+    problem: str = ""
+
+    def chain(self, which: str) -> list[Term] | None:
+        """The chain of ``"calorific"``, ``"substitution"`` or ``"co2"``."""
+        return self.co2 if which == "co2" else self.tce.get(which)
+
+    @property
+    def sign(self) -> int:
+        """-1 for 外供 (subtracted), else +1."""
+        return -1 if self.category == "output" else 1
+
+
+@dataclass
+class EntityStatement:
+    """The lines and totals of one entity (one sheet)."""
+
+    key: tuple[Any, ...]
+    title: str
+    constants: dict[str, Any]          # columns with one value for the entity (信用代码, 镇街)
+    lines: list[Line]
+    totals: dict[str, float]           # from account(): the figures the sheet must reproduce
+
+
+@dataclass
+class Statement:
+    """Everything a 计算书 shows: entities, the factors used and the run's provenance."""
+
+    entities: list[EntityStatement]
+    factors: list[Factor]
+    factor_set: str
+    arguments: dict[str, Any]
+    fallbacks: list[str]
+    co2: bool
+    sources: list[dict[str, str]] = field(default_factory=list)   # documents cited by the factors
+
+
+def _parse_quantities(col: pd.Series) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        return col.to_numpy(dtype=float, na_value=np.nan)
+    from ..io import parse_numbers
+
+    values, _ = parse_numbers(col.tolist())
+    return np.asarray(values, dtype=float)
+
+
+def _per_unit(result: np.ndarray, signed_q: np.ndarray, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], float]:
+    """The multiplier `account` applied per unit of each key (from a row with a non-zero quantity)."""
+    out: dict[tuple[Any, ...], float] = {}
+    for k, r, q in zip(keys, result, signed_q):
+        if k not in out or (math.isnan(out[k]) and q and np.isfinite(r)):
+            out[k] = float(r) / float(q) if q and np.isfinite(r) and np.isfinite(q) else math.nan
+    return out
+
+
+def build_statement(
+    records: pd.DataFrame,
+    *,
+    by: str | Sequence[str] = "企业",
+    only: Any = None,
+    region: str | None = "national",
+    year: int | None = None,
+    factors: FactorSet | None = None,
+    errors: str = "raise",
+    co2: bool = True,
+    columns: Mapping[str, str] | None = None,
+) -> Statement:
+    """The statement's model: lines per entity with their factor chains and account()'s totals.
+
+    Arguments as :func:`tanfeng.account` (both bases are always computed) plus ``by`` (the
+    entity column or columns; ``"企业"`` also finds ``enterprise``) and ``only`` (one entity's
+    value, or a list of values). When an entity's records span several years (a ``year``
+    column not in ``by``), each year is its own statement.
+    """
+    from ..accounting import account
+
+    fs = factors or FactorSet.default()
+    by_cols = _by_columns(records, by)
+    kw: dict[str, Any] = {"region": region, "year": year, "factors": fs, "errors": errors, "columns": columns}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cal = account(records, basis="当量值", co2=co2, **kw)
+        sub = account(records, basis="等价值", co2=False, **kw)
+    fallbacks = list(dict.fromkeys(str(w.message) for w in caught))
+    for w in {str(w.message): w for w in caught}.values():
+        warnings.warn(str(w.message), w.category, stacklevel=2)
+    cols = cal.attrs["tanfeng"]["columns"]
+    lines = _lines(records, cal, sub, cols, fs, co2, by_cols)
+    groups = _groups(records, by_cols, cols, only)
+    entities = [_entity(key, pos, lines, records, by_cols, cols, cal, sub, co2) for key, pos in groups]
+    used = sorted({t.factor_id for e in entities for ln in e.lines
+                   for chain in [*ln.tce.values(), ln.co2] if chain for t in chain if t.kind == "factor" and t.factor_id})
+    by_id = factors_by_id(fs)
+    factor_rows = [by_id[i] for i in used if i in by_id]
+    sources = []
+    for sid in dict.fromkeys(f.source for f in factor_rows if f.source):
+        try:
+            sources.append(fs.source(sid))
+        except KeyError:
+            sources.append({"id": sid, "title": sid})
+    return Statement(entities, factor_rows, fs.version,
+                     {"by": by_cols, "region": cal.attrs["tanfeng"]["region"], "year": year, "errors": errors,
+                      "co2": co2, "columns": dict(cols)}, fallbacks, co2, sources)
+
+
+def _by_columns(records: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
+    """The records' own headers for ``by``: as written, or through the one alias table
+    (``factors/rules/headers.csv``: ``企业`` finds ``enterprise`` and ``企业名称``)."""
+    from ..io import load_headers
+
+    specs = load_headers().values()
+    wanted = [by] if isinstance(by, str) else list(by)
+    out = []
+    for b in wanted:
+        names = [b]
+        for spec in specs:
+            if b == spec.standard or b in spec.aliases:
+                names += [spec.standard, *spec.aliases]
+        hit = next((c for c in names if c in records.columns), None)
+        if hit is None:
+            import difflib
+
+            close = difflib.get_close_matches(str(b), [str(c) for c in records.columns], 3, 0.3)
+            raise KeyError(f"by={b!r}: the records have no such column"
+                           + (f"; did you mean {', '.join(close)}?" if close else f" (columns: {list(map(str, records.columns))})"))
+        out.append(hit)
+    return out
+
+
+def _groups(records: pd.DataFrame, by_cols: list[str], cols: Mapping[str, str], only: Any) -> list[tuple[tuple[Any, ...], np.ndarray]]:
+    keys = list(by_cols)
+    ycol = cols.get("year")
+    if ycol and ycol not in keys and records.groupby(by_cols, sort=False)[ycol].nunique().max() > 1:
+        keys.append(ycol)
+    g = records.reset_index(drop=True).groupby(keys, sort=False, dropna=False).indices
+    out = [((k if isinstance(k, tuple) else (k,)), np.asarray(v)) for k, v in g.items()]
+    if only is not None:
+        wanted = {str(x) for x in (only if isinstance(only, list | tuple | set) else [only])}
+        out = [(k, v) for k, v in out if str(k[0]) in wanted or " ".join(map(str, k)) in wanted]
+        if not out:
+            names = sorted({str(k[0]) for k, _ in g.items()} if isinstance(next(iter(g), None), tuple)
+                           else {str(k) for k in g})
+            import difflib
+
+            close = difflib.get_close_matches(str(only), names, 3, 0.3)
+            raise KeyError(f"only={only!r}: no such entity in column {by_cols[0]!r}"
+                           + (f"; did you mean {', '.join(close)}?" if close else ""))
+    return out
+
+
+def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Mapping[str, str],
+           fs: FactorSet, co2: bool, by_cols: list[str]) -> list[Line]:
+    """One `Line` per record, chains built once per distinct key."""
+    n = len(records)
+    q = _parse_quantities(records[cols["quantity"]])
+    tce = cal["tce"].to_numpy(dtype=float, na_value=np.nan)
+    excl = cal["tce_excl_feedstock"].to_numpy(dtype=float, na_value=np.nan)
+    category = np.where(tce < 0, "output", np.where((tce != 0) & (excl == 0), "feedstock", "energy"))
+    sign = np.where(category == "output", -1.0, 1.0)
+    units = records[cols["unit"]].astype(str).str.strip().tolist()
+    ncv = records[cols["ncv"]].astype(str).str.strip().tolist() if "ncv" in cols else [None] * n
+    by_id = factors_by_id(fs)
+    names = {c.id: c.name_zh for c in fs.carriers}
+    cid = cal["carrier_id"].astype(object).tolist()
+    problem = cal["problem"].tolist() if "problem" in cal else [""] * n
+    results = {"calorific": (cal, tce), "substitution": (sub, sub["tce"].to_numpy(dtype=float, na_value=np.nan))}
+    chains: dict[str, list[list[Term] | None]] = {}
+    for b, (res, vals) in results.items():
+        ids = res["tce_factor"].astype(object).tolist()
+        keys = [(i, u, v if i == "measured-ncv" else None) for i, u, v in zip(ids, units, ncv)]
+        per = _per_unit(vals, sign * q, keys)
+        memo: dict[tuple[Any, ...], list[Term]] = {}
+        chains[b] = [None if not isinstance(k[0], str) or problem[j] else memo.setdefault(
+            k, tce_chain(by_id, k[0], k[1], per[k], BASES[b], k[2])) for j, k in enumerate(keys)]
+    co2_chains: list[list[Term] | None] = [None] * n
+    co2_vals = cal["co2_t"].to_numpy(dtype=float, na_value=np.nan)
+    if co2:
+        ids = cal["co2_factor"].astype(object).tolist()
+        keys = [(i, u, v if isinstance(i, str) and "measured-ncv" in i else None) for i, u, v in zip(ids, units, ncv)]
+        burnt = category != "feedstock"
+        per = _per_unit(np.where(burnt, co2_vals, np.nan), sign * q, keys)
+        memo2: dict[tuple[Any, ...], list[Term]] = {}
+        co2_chains = [None if not isinstance(k[0], str) or not k[0] or problem[j] or not burnt[j] else memo2.setdefault(
+            k, co2_chain(by_id, k[0], k[1], per.get(k, math.nan), k[2])) for j, k in enumerate(keys)]
+    scope = cal["scope"].astype("Int64").tolist()
+    carriers = records[cols["carrier"]].astype(str).tolist()
+    out = []
+    for j in range(n):
+        out.append(Line(
+            position=j, label=records.index[j], carrier=carriers[j], carrier_name=names.get(cid[j], str(cid[j])),
+            quantity=float(q[j]), unit=units[j], category=str(category[j]),
+            tce={b: chains[b][j] for b in BASES}, tce_value={b: float(results[b][1][j]) for b in BASES},
+            co2=co2_chains[j], co2_value=float(co2_vals[j]),
+            scope=None if scope[j] is pd.NA else int(scope[j]), problem=str(problem[j] or "")))
+    return out
+
+
+def _entity(key: tuple[Any, ...], pos: np.ndarray, lines: list[Line], records: pd.DataFrame, by_cols: list[str],
+            cols: Mapping[str, str], cal: pd.DataFrame, sub: pd.DataFrame, co2: bool) -> EntityStatement:
+    """The lines of one entity, the id columns that vary among them, and account()'s totals."""
+    part = records.iloc[pos]
+    std = set(cols.values()) | set(by_cols)
+    constants, varying = {}, []
+    for c in part.columns:
+        if c in std and c != cols.get("year"):
+            continue
+        vals = part[c].dropna().unique()
+        if len(vals) == 1 and c not in by_cols:
+            constants[str(c)] = vals[0]
+        elif len(vals) > 1:
+            varying.append(c)
+    own = [lines[p] for p in pos]
+    for ln, (_, row) in zip(own, part[varying].iterrows()):
+        ln.ids = {str(c): row[c] for c in varying}
+    c_tce = cal["tce"].iloc[pos].to_numpy(dtype=float, na_value=np.nan)
+    c_ex = cal["tce_excl_feedstock"].iloc[pos].to_numpy(dtype=float, na_value=np.nan)
+    s_tce = sub["tce"].iloc[pos].to_numpy(dtype=float, na_value=np.nan)
+    s_ex = sub["tce_excl_feedstock"].iloc[pos].to_numpy(dtype=float, na_value=np.nan)
+    totals = {"tce_calorific": np.nansum(c_tce), "tce_substitution": np.nansum(s_tce),
+              "tce_calorific_excl_feedstock": np.nansum(c_ex), "tce_substitution_excl_feedstock": np.nansum(s_ex)}
+    if co2:
+        co2v = cal["co2_t"].iloc[pos].to_numpy(dtype=float, na_value=np.nan)
+        sc = cal["scope"].iloc[pos].astype("Int64").fillna(0).to_numpy()
+        totals |= {"co2_scope1": np.nansum(np.where(sc == 1, co2v, 0.0)),
+                   "co2_scope2": np.nansum(np.where(sc == 2, co2v, 0.0)), "co2_t": np.nansum(co2v)}
+    title = " ".join(str(k) for k in key[: len(by_cols)])
+    if len(key) > len(by_cols):
+        title += f" {key[-1]}年"
+    return EntityStatement(key, title, constants, own, {k: float(v) for k, v in totals.items()})
+
+
+def check_lines(statement: Statement) -> None:
+    """Assert every line's chains reproduce account()'s values (a guard for the writers)."""
+    for e in statement.entities:
+        for ln in e.lines:
+            for b, chain in ln.tce.items():
+                if chain is not None:
+                    got = ln.sign * ln.quantity * product(chain)
+                    if not math.isclose(got, ln.tce_value[b], rel_tol=1e-9, abs_tol=1e-12):
+                        raise AssertionError(f"{e.title} row {ln.label}: {got} != {ln.tce_value[b]} ({b})")

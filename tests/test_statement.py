@@ -1,0 +1,214 @@
+"""计算书 (write_statement): live formulas recomputed by an Excel engine, values worked by hand."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import tanfeng
+from tanfeng.factors import FactorSet
+
+formulas = pytest.importorskip("formulas")
+
+REGION, YEAR = "浙江", 2022
+
+
+@pytest.fixture(scope="module")
+def factors() -> FactorSet:
+    """Shipped factors plus a stated 等价值 for 2022 (so the hand-worked numbers do not move
+    when the shipped 供电煤耗 series is revised): 0.300 kgce/kWh."""
+    return FactorSet.default().override(
+        [{"carrier": "电力", "quantity": "tce_coefficient", "value": 0.300, "unit": "kgce/kWh",
+          "basis": "等价值", "data_year": 2022, "variant": "", "source": "test-2022", "confidence": "verified"}],
+        sources=[{"id": "test-2022", "title": "测试用等价值通知", "number": "测〔2022〕1号", "date": "2022-03-01"}])
+
+
+@pytest.fixture(scope="module")
+def records() -> pd.DataFrame:
+    return pd.DataFrame({
+        "企业": ["甲", "甲", "甲", "甲", "甲", "乙"],
+        "能源品种": ["原煤", "原煤", "电力", "电力", "柴油", "外购电力"],
+        "消费量": [1000, 200, 100, 10, 20, "1,000"],
+        "计量单位": ["吨", "t", "万千瓦时", "万kWh", "t", "kWh"],
+        "用途": ["", "原料", "", "", "", ""],
+        "流向": ["", "", "", "外供", "", ""],
+    })
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory, records: pd.DataFrame, factors: FactorSet):
+    path = tmp_path_factory.mktemp("statement") / "计算书.xlsx"
+    st = tanfeng.write_statement(records, path, region=REGION, year=YEAR, factors=factors)
+    return path, st
+
+
+def recalc(path: Path) -> dict[tuple[str, str], object]:
+    """Every cell's value as the `formulas` Excel engine computes it: (SHEET, A1) -> value."""
+    sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    out: dict[tuple[str, str], object] = {}
+    for key, v in sol.items():
+        ref = str(key)
+        sheet, cell = ref.split("]", 1)[1].rsplit("!", 1)
+        if ":" in cell:
+            continue
+        out[(sheet.rstrip("'").upper(), cell.upper())] = v.value[0][0] if hasattr(v, "value") else v
+    return out
+
+
+def total_cells(path: Path) -> dict[str, dict[str, str]]:
+    """Sheet -> {label of a 汇总 row -> its value cell}."""
+    wb = load_workbook(path)
+    out: dict[str, dict[str, str]] = {}
+    for ws in wb.worksheets[:-1]:
+        rows = {}
+        in_totals = False
+        for row in ws.iter_rows(min_col=1, max_col=2):
+            label = row[0].value
+            if label == "五、汇总":
+                in_totals = True
+            elif in_totals and isinstance(label, str) and row[1].data_type == "f":
+                rows[label.strip()] = row[1].coordinate
+        out[ws.title] = rows
+    return out
+
+
+LABELS = {
+    "tce_calorific": "综合能源消费量（当量值）",
+    "tce_substitution": "综合能源消费量（等价值）",
+    "tce_calorific_excl_feedstock": "扣除原料用能后的综合能源消费量（当量值）",
+    "tce_substitution_excl_feedstock": "扣除原料用能后的综合能源消费量（等价值）",
+    "co2_scope1": "二氧化碳排放 范围一（直接燃烧）",
+    "co2_scope2": "二氧化碳排放 范围二（外购电力、热力）",
+    "co2_t": "二氧化碳排放合计",
+}
+
+
+def account_totals(records: pd.DataFrame, factors: FactorSet, who: str) -> dict[str, float]:
+    """The same totals straight from account(), summed with pandas."""
+    cal = tanfeng.account(records, basis="当量值", region=REGION, year=YEAR, factors=factors)
+    sub = tanfeng.account(records, basis="等价值", region=REGION, year=YEAR, factors=factors, co2=False)
+    m = records["企业"] == who
+    c, s = cal[m], sub[m]
+    return {"tce_calorific": c["tce"].sum(), "tce_substitution": s["tce"].sum(),
+            "tce_calorific_excl_feedstock": c["tce_excl_feedstock"].sum(),
+            "tce_substitution_excl_feedstock": s["tce_excl_feedstock"].sum(),
+            "co2_scope1": c.loc[c["scope"] == 1, "co2_t"].sum(), "co2_scope2": c.loc[c["scope"] == 2, "co2_t"].sum(),
+            "co2_t": c["co2_t"].sum()}
+
+
+def test_every_formula_recomputes_to_account(written, records, factors) -> None:
+    path, _ = written
+    values = recalc(path)
+    wb = load_workbook(path)
+    n_formulas = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    n_formulas += 1
+                    v = values[(ws.title.upper(), cell.coordinate)]
+                    assert isinstance(v, int | float) and math.isfinite(v), (ws.title, cell.coordinate, cell.value, v)
+    assert n_formulas > 50
+    cells = total_cells(path)
+    for who in ("甲", "乙"):
+        expected = account_totals(records, factors, who)
+        for key, label in LABELS.items():
+            got = values[(who.upper(), cells[who][label])]
+            assert got == pytest.approx(expected[key], rel=1e-9, abs=1e-9), (who, label)
+
+
+def test_totals_worked_by_hand(written, factors) -> None:
+    path, st = written
+    values = recalc(path)
+    cells = total_cells(path)["甲"]
+
+    def total(key: str) -> float:
+        return float(values[("甲", cells[LABELS[key]])])  # type: ignore[arg-type]
+
+    # 当量值: 原煤 1000 t × 0.7143 = 714.3; 原料 原煤 200 t × 0.7143 = 142.86; 电力 100 万kWh × 1.229 = 122.9;
+    # 外供 10 万kWh × 1.229 = −12.29; 柴油 20 t × 1.4571 = 29.142
+    assert total("tce_calorific") == pytest.approx(714.3 + 142.86 + 122.9 - 12.29 + 29.142, rel=1e-12)
+    assert total("tce_calorific_excl_feedstock") == pytest.approx(714.3 + 122.9 - 12.29 + 29.142, rel=1e-12)
+    # 等价值: electricity at 0.300 kgce/kWh: 100 万kWh → 300.0, 外供 10 万kWh → −30.0
+    assert total("tce_substitution") == pytest.approx(714.3 + 142.86 + 300.0 - 30.0 + 29.142, rel=1e-12)
+    assert total("tce_substitution_excl_feedstock") == pytest.approx(714.3 + 300.0 - 30.0 + 29.142, rel=1e-12)
+    # 范围二: (100 − 10) 万kWh = 900 MWh × 0.5153 tCO2/MWh (浙江 2022) = 463.77
+    assert total("co2_scope2") == pytest.approx(900 * 0.5153, rel=1e-12)
+    # the diesel line: 20 t × 42.652 GJ/t × 20.2 tC/TJ × 0.98 × 44/12 (GB/T 32151.22-2024 表C.1)
+    diesel = next(ln for ln in st.entities[0].lines if ln.carrier == "柴油")
+    assert diesel.co2_value == pytest.approx(20 * 42.652 / 1000 * 20.2 * 0.98 * 44 / 12, rel=1e-12)
+    # 乙: "1,000" kWh × 0.1229 kgce/kWh = 0.1229 tce
+    assert float(values[("乙", total_cells(path)["乙"][LABELS["tce_calorific"]])]) == pytest.approx(0.1229)  # type: ignore[arg-type]
+
+
+def test_changing_a_coefficient_moves_the_totals(written, tmp_path: Path) -> None:
+    path, _ = written
+    wb = load_workbook(path)
+    ws = wb["甲"]
+    # the 原煤 折标系数 of part 二 (当量值): the first cell holding 0.7143 after the part's heading
+    heading = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("二、"))
+    coef = next(c for row in ws.iter_rows(min_row=heading) for c in row if c.value == 0.7143)
+    coef.value = 0.8
+    edited = tmp_path / "改系数.xlsx"
+    wb.save(edited)
+    values = recalc(edited)
+    cells = total_cells(edited)["甲"]
+    # only the 1000 t energy-use line has that cell: +1000 t × (0.8 − 0.7143) kgce/kg = +85.7 tce
+    before = 714.3 + 142.86 + 122.9 - 12.29 + 29.142
+    assert float(values[("甲", cells[LABELS["tce_calorific"]])]) == pytest.approx(before + 85.7, rel=1e-12)  # type: ignore[arg-type]
+    assert float(values[("甲", cells[LABELS["tce_substitution"]])]) == pytest.approx(  # type: ignore[arg-type]
+        714.3 + 142.86 + 300.0 - 30.0 + 29.142, rel=1e-12)  # the other basis has its own coefficient cell
+
+
+def test_user_text_never_becomes_a_formula(tmp_path: Path) -> None:
+    nasty = ['=HYPERLINK("http://evil","点我")', "+1+1", "-2", "@SUM(A1)"]
+    df = pd.DataFrame({"企业": nasty, "能源品种": ["原煤"] * 4, "消费量": [1, 2, 3, 4], "计量单位": ["t"] * 4,
+                       "备注": ["=1+1", "+cmd", "-x", "@y"]})
+    df = pd.concat([df, df.assign(备注="正常")], ignore_index=True)  # 备注 varies: shown per line
+    path = tmp_path / "注入.xlsx"
+    tanfeng.write_statement(df, path, region=REGION, year=YEAR)
+    wb = load_workbook(path)
+    texts = set(nasty) | {"=1+1", "+cmd", "-x", "@y"}
+    seen = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in texts:
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    seen.add(cell.value)
+                if cell.data_type == "f":
+                    assert not any(t in cell.value for t in texts - {"-2", "-x"}), cell.value
+    assert {"=1+1", "+cmd", "-x", "@y"} <= seen
+
+
+def test_html_and_markdown_write_the_formulas_in_words(tmp_path: Path, records, factors) -> None:
+    md = tmp_path / "甲.md"
+    tanfeng.write_statement(records, md, only="甲", region=REGION, year=YEAR, factors=factors)
+    text = md.read_text(encoding="utf-8")
+    assert "1000 吨 × 1000 kg/吨 × 0.7143 kgce/kg × 0.001 tce/kgce = 714.3000 tce" in text
+    assert "20 t × 42.652 GJ/t × 0.001 TJ/GJ × 20.2 tC/TJ × 0.98 × 44/12 tCO2/tC" in text
+    assert "## 乙" not in text and "测〔2022〕1号" in text  # only 甲; the 等价值 notice on 依据
+    page = tmp_path / "甲.html"
+    tanfeng.write_statement(records.assign(企业="<b>甲</b>"), page, region=REGION, year=YEAR, factors=factors)
+    assert "&lt;b&gt;甲&lt;/b&gt;" in page.read_text(encoding="utf-8")
+
+
+def test_clear_errors(tmp_path: Path, records) -> None:
+    with pytest.raises(KeyError, match="甲"):
+        tanfeng.write_statement(records, tmp_path / "x.xlsx", only="甲乙丙")
+    with pytest.raises(KeyError, match="did you mean 企业"):
+        tanfeng.write_statement(records, tmp_path / "x.xlsx", by="企")
+    with pytest.raises(ValueError, match=r"\.xlsx"):
+        tanfeng.write_statement(records, tmp_path / "x.pdf")
+
+
+def test_one_sheet_per_entity_and_year(tmp_path: Path) -> None:
+    df = pd.DataFrame({"enterprise": ["甲", "甲"], "year": [2021, 2022], "carrier": ["电力", "电力"],
+                       "quantity": [1, 2], "unit": ["万kWh", "万kWh"]})
+    st = tanfeng.write_statement(df, tmp_path / "y.xlsx", region=REGION)
+    assert [e.title for e in st.entities] == ["甲 2021年", "甲 2022年"]
+    assert [round(e.totals["tce_calorific"], 6) for e in st.entities] == [1.229, 2.458]  # 万kWh × 1.229
