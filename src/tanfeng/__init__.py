@@ -48,6 +48,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Indicator": ("targets", "Indicator"),
     "Tracker": ("targets", "Tracker"),
     "intensity_decline": ("targets", "intensity_decline"),
+    "whatif": ("targets", "whatif"),
     # 亩均
     "evaluate_per_mu": ("per_mu", "evaluate"),
     "low_tax_per_mu": ("per_mu", "low_tax_per_mu"),

@@ -34,9 +34,13 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from scipy import sparse
 
-__all__ = ["FEAS_TOL", "MAX_CORE", "SelectionProblem", "Solution", "gap", "group_rows", "lp_relaxation",
+__all__ = ["DEFAULT_MIP_REL_GAP", "DEFAULT_TIME_LIMIT", "FEAS_TOL", "MAX_CORE", "SelectionProblem", "Solution", "gap", "group_rows", "lp_relaxation",
            "shortfall", "solve"]
 
+#: Relative gap at which a selection counts as proven optimal (``mip_rel_gap``).
+DEFAULT_MIP_REL_GAP = 1e-4
+#: Seconds a selection may take before the best found is returned with its proven gap.
+DEFAULT_TIME_LIMIT = 1.5
 #: Relative feasibility tolerance on the requirements.
 FEAS_TOL = 1e-9
 #: Largest core handed to ``milp`` (bigger cores are not solved in the time a plan has).
@@ -290,7 +294,8 @@ def _fix_by_reduced_cost(p: SelectionProblem, rc: np.ndarray, best: float,
     return np.flatnonzero(~(fix0 | fix1)), np.flatnonzero(fix1)
 
 
-def solve(p: SelectionProblem, order: np.ndarray, *, mip_rel_gap: float = 1e-4, time_limit: float = 1.5,
+def solve(p: SelectionProblem, order: np.ndarray, *, mip_rel_gap: float = DEFAULT_MIP_REL_GAP,
+          time_limit: float = DEFAULT_TIME_LIMIT,
           seed: int = 0) -> Solution:
     """Best selection for ``p`` within ``mip_rel_gap`` or ``time_limit`` seconds (see module doc).
 

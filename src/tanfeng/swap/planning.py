@@ -8,6 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._milp import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT
 from .checking import (
     DEFAULT_ENERGY_RATIO,
     allocations,
@@ -27,10 +28,6 @@ __all__ = ["DEFAULT_MIP_REL_GAP", "DEFAULT_TIME_LIMIT", "OBJECTIVES", "greedy_or
 #: and energy, each relative to its requirement, weighted by ``weights``), the number of sources,
 #: or their total price (the ``price`` column, 万元).
 OBJECTIVES = ("min_surplus", "min_sources", "min_cost")
-#: Relative gap at which a plan counts as proven optimal.
-DEFAULT_MIP_REL_GAP = 1e-4
-#: Seconds the optimisation may take before the best plan found is returned with its proven gap.
-DEFAULT_TIME_LIMIT = 1.5
 
 Objective = Literal["min_surplus", "min_sources", "min_cost"]
 

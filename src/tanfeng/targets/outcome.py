@@ -1,0 +1,107 @@
+"""`WhatIf`: the result of :func:`tanfeng.targets.whatif` — chosen actions and their proof."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["WhatIf"]
+
+_TOTAL_ZH = {"n_actions": "行动数", "phase_out": "淘汰", "upgrade": "整治", "cost": "费用（万元）",
+             "jobs": "涉及人数", "energy_freed_tce": "腾出用能（tce）", "co2_reduced_t": "减少碳排放（tCO2）",
+             "objective": "目标值"}
+
+
+class WhatIf(BaseModel):
+    """Which candidate actions meet what remains of the targets at the least cost (or disruption).
+
+    ``status``: ``optimal`` (proved within ``mip_rel_gap``), ``time_limit`` (the best found, with
+    its proven ``gap``) or ``infeasible`` (then ``shortfall`` and ``message`` say which target
+    cannot be met and by how much). ``candidates`` is the input table (same rows, order and
+    index) plus the standard columns, ``eligible``, ``reason`` (why not eligible), ``chosen``
+    and ``greedy`` (in the greedy answer). ``totals`` compares the chosen set with the greedy
+    one; ``constraints`` lists every constraint with its limit, what the chosen set achieves,
+    the slack, the LP shadow price and whether it is ``binding``.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    ok: bool
+    status: Literal["optimal", "time_limit", "infeasible"]
+    message: str
+    objective: dict[str, float]
+    objective_value: float
+    bound: float
+    gap: float
+    greedy_objective: float
+    solver_status: str
+    seconds: float
+    need_tce: float
+    need_co2: float
+    budget: float | None
+    deadline: dt.date | None
+    candidates: pd.DataFrame = Field(repr=False)
+    totals: pd.DataFrame = Field(repr=False)
+    constraints: pd.DataFrame = Field(repr=False)
+    shortfall: pd.DataFrame = Field(repr=False)
+    stages: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+    @property
+    def chosen(self) -> pd.DataFrame:
+        """The chosen candidate rows."""
+        return self.candidates[self.candidates["chosen"].to_numpy(dtype=bool)]
+
+    @property
+    def greedy(self) -> pd.DataFrame:
+        """The rows of the greedy answer (cheapest per share of what is needed, in turn)."""
+        return self.candidates[self.candidates["greedy"].to_numpy(dtype=bool)]
+
+    @property
+    def greedy_ratio(self) -> float:
+        """``objective_value / greedy_objective`` (< 1: the optimum is cheaper than greedy)."""
+        if not (math.isfinite(self.greedy_objective) and self.greedy_objective > 0):
+            return math.nan
+        return self.objective_value / self.greedy_objective
+
+    @property
+    def binding(self) -> list[str]:
+        """Names of the binding constraints."""
+        return self.constraints.loc[self.constraints["binding"], "constraint"].tolist()
+
+    def summary(self) -> str:
+        """A few Chinese lines for a report."""
+        if self.status == "infeasible" or not self.ok:
+            return self.message
+        t = self.totals.loc["chosen"]
+        gap = f"{self.gap:.1e}"
+        lines = [f"情景测算：选 {int(t['n_actions'])} 项（淘汰 {int(t['phase_out'])}、整治 {int(t['upgrade'])}），"
+                 f"费用 {t['cost']:,.1f} 万元，涉及 {t['jobs']:,.0f} 人，腾出用能 {t['energy_freed_tce']:,.0f} tce，"
+                 f"减少碳排放 {t['co2_reduced_t']:,.0f} tCO2。",
+                 f"  状态 {self.status}（已证明间隙 {gap}），目标值 {self.objective_value:,.2f}；"
+                 f"贪心方案 {self.greedy_objective:,.2f}（比值 {self.greedy_ratio:.4f}）。"]
+        if self.binding:
+            lines.append("  起约束作用：" + "、".join(self.binding))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        totals = self.totals.rename(columns=_TOTAL_ZH, index={"chosen": "最优方案", "greedy": "贪心方案"})
+        cons = self.constraints.rename(columns={
+            "constraint": "约束", "kind": "类型", "limit": "限值", "achieved": "方案达到", "slack": "余量",
+            "shadow_price": "影子价格", "binding": "起约束作用"})
+        cols = [c for c in ("enterprise", "town", "action", "energy_freed_tce", "co2_reduced_t", "cost", "jobs")
+                if c in self.candidates]
+        head = html.escape(self.summary()).replace("\n", "<br>")
+        return (f"<div><p><b>情景测算</b>（状态 {html.escape(self.status)}）<br>{head}</p>"
+                f"{totals.to_html(float_format=lambda v: f'{v:,.2f}')}"
+                f"{cons.to_html(index=False, float_format=lambda v: f'{v:,.4g}')}"
+                f"<p>选中的行动（前 20 项，共 {len(self.chosen)} 项）</p>"
+                f"{self.chosen[cols].head(20).to_html()}"
+                + ("" if self.shortfall.empty else self.shortfall.to_html(index=False)) + "</div>")
