@@ -28,3 +28,10 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     client.execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    # a cell that draws a chart shows it inline (an image), not "<Figure size 800x600 with 1 Axes>"
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "charts." in cell.source and "path=" not in cell.source:
+            outputs = cell.get("outputs", [])
+            assert any("image/png" in o.get("data", {}) for o in outputs), (path.name, cell.source[:80])
+            assert not any("<Figure size" in o.get("data", {}).get("text/plain", "") and "image/png" not in o.get("data", {})
+                           for o in outputs)

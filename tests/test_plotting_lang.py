@@ -135,7 +135,7 @@ def test_english_numbers_and_units() -> None:
     assert tgt_plot._fmt(8e4, "tce", "en") == "80,000 tce"
     assert tgt_plot._fmt(8e4, "tce") == "8 万吨标准煤"  # zh as before
     assert tgt_plot._fmt(73.0, "家", "en") == "73 firms"
-    assert tgt_plot._fmt(3039.0, "亩", "en") == "3039 mu"
+    assert tgt_plot._fmt(3039.0, "亩", "en") == "3,039 mu"  # one number format: thousands separated
 
 
 def test_english_verdict_cases() -> None:

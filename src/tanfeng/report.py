@@ -78,6 +78,8 @@ class DemoReport:
     charts: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     summary: dict[str, Any] = field(default_factory=dict)
+    #: Things the user should know once (e.g. how to install a CJK font); the CLI prints them.
+    notes: list[str] = field(default_factory=list)
 
 
 def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20) -> str:
@@ -143,11 +145,20 @@ def run_demo(
     md: list[str] = [f"# {text['title']}", "", f"> {text['synthetic']}", ""]
     fs = FactorSet.default()
 
+    from .plotting import FONT_HINT, cjk_font
+
     say("生成合成样本数据 (zhuji_sample)")
     s = zhuji_sample(seed)
+    no_font = cjk_font() is None
     with warnings.catch_warnings(record=True) as caught:  # shown in the report, not on the console
         warnings.simplefilter("always")
-        return _run(s, out, charts_dir, charts, md, fs, text, say, as_of, t0, caught, lang)
+        if no_font:  # charts in English labels; the install hint is said once, not per glyph
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+        rep = _run(s, out, charts_dir, charts, md, fs, text, say, as_of, t0, caught,
+                   "en" if no_font else lang)
+    if no_font:
+        rep.notes.append(FONT_HINT[lang])
+    return rep
 
 
 def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str], fs: Any, text: dict[str, str],
@@ -248,7 +259,7 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
                "county": "诸暨", "new_tce": round(float(cands["energy_tce"].sum()) * 0.4, 1)}
     swap_plan = plan_swap(project, cands, on="2023-06-30")
     charts.append(charts_dir / "swap.png")
-    swap_plot.swap_bars(swap_plan, path=charts[-1], lang=lang)
+    swap_plot.swap_bars(swap_plan, path=charts[-1], lang=lang, names=cands.set_index("source_id")["enterprise"])
     md += [f"## {text['swap']}", "", "```", str(swap_plan), "```", "", "![置换](charts/swap.png)", ""]
 
     # ---------------------------------------------------------------- factors and files

@@ -14,6 +14,15 @@ MSG: dict[str, dict[str, str]] = {
 }
 
 
+#: The word before a note the user should read once (``tanfeng: 提示: …``).
+NOTE = {"zh": "提示", "en": "note"}
+
+
+def say_note(message: str, lang: str) -> None:
+    """Print one note as ``tanfeng: 提示: …`` on stderr."""
+    print(f"tanfeng: {NOTE.get(lang, NOTE['zh'])}: {message}", file=sys.stderr)
+
+
 def common_parser() -> argparse.ArgumentParser:
     """Options every command accepts after its name (``tanfeng demo --lang en``).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import MSG, progress
+from ._common import MSG, progress, say_note
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     count = iter(range(1, len(steps) + 1))
     rep = run_demo(args.out, seed=args.seed, lang=args.lang, as_of=args.as_of,
                    progress=lambda m: progress(next(count, len(steps)), len(steps), m))
+    for note in dict.fromkeys(rep.notes):
+        say_note(note, args.lang)
     print(msg["done"].format(secs=rep.seconds))
     print(f"  {msg['report']}: {rep.markdown}\n  {msg['report']} (HTML): {rep.html}")
     print(f"  {msg['workbook']}: {rep.workbook}\n  {msg['charts']}: {rep.out_dir / 'charts'} ({len(rep.charts)} PNG)")

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import PALETTE, labels_for, new_figure, save, text_kwargs
+from . import (
+    PALETTE,
+    chart,
+    labels_for,
+    new_figure,
+    save,
+    text_kwargs,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -38,6 +45,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "x_axis": "单位能耗增加值（万元/吨标准煤）",
         "y_axis": "亩均税收（万元/亩）",
         "scatter_title": "亩均税收与单位能耗增加值",
+        "subset": "图中 {n} 家：{which}（共 {total} 家；其余 {rest} 家缺少单位能耗增加值或亩均税收，未绘出）",
+        "all_firms": "全部企业",
+        "above_scale": "规上企业",
+        "below_scale": "规下企业",
     },
     "en": {
         "unclassified": "unclassified",
@@ -52,6 +63,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "x_axis": "Value added per tce (10,000 yuan/tce)",
         "y_axis": "Tax per mu (10,000 yuan/mu)",
         "scatter_title": "Tax per mu against value added per tce",
+        "subset": "{n} firms drawn: {which} (of {total}; the other {rest} lack value added per tce or tax per mu)",
+        "all_firms": "all firms",
+        "above_scale": "above designated size",
+        "below_scale": "below designated size",
     },
 }
 
@@ -103,6 +118,7 @@ def _town_column(result: pd.DataFrame, town: str | None) -> str:
     return found[0]
 
 
+@chart
 def class_by_town(
     result: pd.DataFrame,
     *,
@@ -154,14 +170,15 @@ def class_by_town(
     ax.set_xlabel(lab["share_axis"] if share else lab["count_axis"], **kw)
     ax.set_ylabel(lab["town_axis"], **kw)
     ax.set_title(lab["town_title"] if title is None else title, **kw)
-    ax.legend(title=lab["class"], loc="upper left", bbox_to_anchor=(1.01, 1.0), prop={"family": kw["fontfamily"]})
+    ax.legend(title=lab["class"], loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return save(fig, path)
 
 
+@chart
 def tax_vs_energy(
     result: pd.DataFrame,
     *,
-    group: str | None = "above_scale",
+    group: str | None = None,
     log: bool = True,
     title: str | None = None,
     path: str | Path | None = None,
@@ -174,8 +191,9 @@ def tax_vs_energy(
     result : DataFrame
         Output of :func:`tanfeng.per_mu.evaluate` (needs ``tax_per_mu``, ``value_added_per_tce``).
     group : str or None
-        ``"above_scale"`` (default: 单位能耗增加值 is a 规上 indicator), ``"below_scale"`` or
-        None for every firm with both values.
+        ``"above_scale"``, ``"below_scale"`` or None (default) for every firm with both values
+        (单位能耗增加值 is a 规上 indicator, so mostly 规上 firms). The chart says how many firms it
+        draws of how many, and why the others are left out.
     log : bool
         Logarithmic axes (亩均 values spread over orders of magnitude); the tax axis turns
         symmetric-log when a firm has negative tax (退税).
@@ -204,7 +222,7 @@ def tax_vs_energy(
     ok = np.isfinite(x) & np.isfinite(y)
     if group is not None and "group" in result.columns:
         ok &= (result["group"].astype(object) == group).to_numpy()
-    fig, ax = new_figure()
+    fig, ax = new_figure((9.0, 5.5))
     for c in order:
         m = ok & (labels == c)
         if m.any():
@@ -223,6 +241,14 @@ def tax_vs_energy(
     ax.set_xlabel(lab["x_axis"], **kw)
     ax.set_ylabel(lab["y_axis"], **kw)
     ax.set_title(lab["scatter_title"] if title is None else title, **kw)
+    drawn = int(ok.sum())
+    which = lab["all_firms"] if group is None else lab.get(group, str(group))
+    if group is None and "group" in result.columns and drawn:
+        groups = set(result.loc[ok, "group"].astype(object).dropna())
+        which = lab[next(iter(groups))] if len(groups) == 1 and next(iter(groups)) in lab else which
+    fig.supxlabel(lab["subset"].format(n=f"{drawn:,}", which=which, total=f"{len(result):,}",
+                                      rest=f"{len(result) - drawn:,}"),
+                  fontsize=8, color=PALETTE[7], x=0.01, ha="left")
     if ok.any():
-        ax.legend(title=lab["class"], prop={"family": kw["fontfamily"]})
+        ax.legend(title=lab["class"], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return save(fig, path)

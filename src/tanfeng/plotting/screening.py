@@ -8,12 +8,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from . import PALETTE, labels_for, new_figure, save, text_kwargs
+from . import (
+    PALETTE,
+    chart,
+    fmt_number,
+    labels_for,
+    new_figure,
+    save,
+    text_kwargs,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -59,9 +67,10 @@ def _labels(lang: str) -> dict[str, str]:
 
 
 def _num(v: float) -> str:
-    return f"{v:,.0f}".replace(",", " ") if float(v).is_integer() else f"{v:,}".replace(",", " ")
+    return fmt_number(v)
 
 
+@chart
 def two_high_scatter(
     result: pd.DataFrame,
     rules: RuleSet | str | None = None,
@@ -165,11 +174,6 @@ def two_high_scatter(
         ax.text(0.01, 0.01, lab["hidden"].format(n=hidden), transform=ax.transAxes,
                 fontsize=8, color=_LINE, va="bottom", **kw)
     ax.grid(True, which="major", axis="y", color="#dddddd", lw=0.6)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, prop=_prop())
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return save(fig, path)
 
-
-def _prop() -> Any:
-    from matplotlib.font_manager import FontProperties
-
-    return FontProperties(family=text_kwargs()["fontfamily"], size=8)

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import PALETTE, labels_for, new_figure, save, text_kwargs
+from . import (
+    PALETTE,
+    chart,
+    labels_for,
+    new_figure,
+    number_axis,
+    number_format,
+    save,
+    text_kwargs,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -72,10 +81,6 @@ def _labels(lang: str) -> dict[str, str]:
     return labels_for(_LABELS, lang)
 
 
-def _num(v: float) -> str:
-    return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
-
-
 def _stack(ax: Axes, x: float, parts: pd.Series, colours: dict[str, str], width: float) -> None:
     bottom = 0.0
     for sid, v in parts.items():
@@ -86,6 +91,7 @@ def _stack(ax: Axes, x: float, parts: pd.Series, colours: dict[str, str], width:
 def _panel(ax: Axes, title: str, unit: str, required: float, base: float, base_label: str,
            ratio_label: str, parts: pd.Series, colours: dict[str, str], lab: dict[str, str]) -> None:
     tk = text_kwargs()
+    _num = number_format([required, base, float(parts.sum())])
     ax.bar(0, required, 0.6, color=_GREY, alpha=0.45, label=lab["required"])
     _stack(ax, 1, parts, colours, 0.6)
     provided = float(parts.sum())
@@ -102,6 +108,7 @@ def _panel(ax: Axes, title: str, unit: str, required: float, base: float, base_l
     ax.set_xlim(-0.6, 1.6)
     ax.set_ylim(0, max(required, provided, base, 1e-9) * 1.18)
     ax.set_ylabel(unit, **tk)
+    number_axis(ax.yaxis)
     ax.set_title(title, **tk)
     ax.grid(axis="y", alpha=0.3)
 
@@ -114,8 +121,9 @@ def _grouped(values: pd.Series, keep: list[str], other_label: str) -> pd.Series:
     return v
 
 
+@chart
 def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int = 10,
-              title: str | None = None, lang: str = "zh") -> Figure:
+              title: str | None = None, lang: str = "zh", names: Any = None) -> Figure:
     """Required against provided capacity (per line) and energy, stacked by source.
 
     Parameters
@@ -130,6 +138,9 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
         Replaces the default title.
     lang : {"zh", "en"}, default "zh"
         Language of the titles, labels and legend (project, product and source names stay).
+    names : mapping or Series, optional
+        Source id → name (e.g. ``sources.set_index("source_id")["enterprise"]``); the legend
+        shows "id name" for each source.
 
     Returns
     -------
@@ -182,8 +193,9 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
 
     used = [s for s in [*keep, other] if s in colours and (s != other or len(totals) > len(keep))]
     handles = [mpatches.Patch(color=_GREY, alpha=0.45, label=lab["required"])]
-    handles += [mpatches.Patch(color=colours[s], label=s) for s in used]
-    fig.legend(handles=handles, loc="outside right upper", fontsize=8, prop={"family": text_kwargs()["fontfamily"]})
+    name_of = dict(names.items()) if names is not None else {}
+    handles += [mpatches.Patch(color=colours[s], label=f"{s} {name_of[s]}" if name_of.get(s) else s) for s in used]
+    fig.legend(handles=handles, loc="outside right upper", fontsize=8)
     status = lab["ok"] if result.ok else lab["not_ok"]
     fig.suptitle(title or lab["title"].format(project=result.project_id, on=result.on, status=status), **text_kwargs())
     if not len(alloc):

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import PALETTE, labels_for, new_figure, save, text_kwargs
+from ..targets import DEFAULT_N_LOWEST
+from . import (
+    PALETTE,
+    chart,
+    fmt_number,
+    labels_for,
+    new_figure,
+    number_axis,
+    number_format,
+    save,
+    text_kwargs,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -44,7 +55,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "ranking_title": "镇乡（街道）排名（红色：排名靠后）",
         "cumulative": "累计完成",
         "target": "目标 {value}",
-        "deadline": " 截止日",
+        "deadline": "截止日 ",
         "forecast": "预测（{method}）",
         "method_linear": "平均进度",
         "method_recent": "近期进度",
@@ -64,7 +75,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "ranking_title": "Towns ranked (red: lowest)",
         "cumulative": "Cumulative achieved",
         "target": "Target {value}",
-        "deadline": " deadline",
+        "deadline": "deadline ",
         "forecast": "Forecast ({method})",
         "method_linear": "average pace",
         "method_recent": "recent pace",
@@ -97,16 +108,27 @@ def _measure(measure: Any, name_zh: Any, lang: str) -> str:
     return _MEASURE_EN.get(str(measure), str(name_zh)) if lang == "en" else str(name_zh)
 
 
+def _fmt_pair(achieved: float, target: float, unit: str, lang: str = "zh") -> str:
+    """``62040, 80000, "tce"`` -> ``"6.204 / 8.000 万吨标准煤"``: both in one scale and format
+    (万 from 10 000 of the target; ``"62,040 / 80,000 tce"`` in English)."""
+    name = _unit(unit, lang)
+    ref = target if not math.isnan(target) else achieved
+    scale = 1e4 if lang != "en" and unit != "家" and abs(ref) >= 1e4 else 1.0
+    name = f"万{name}" if scale > 1 else name
+    vals = [v / scale for v in (achieved, target)]
+    fmt = (number_format([vals[1] if not math.isnan(vals[1]) else vals[0]]) if unit != "家"
+           else lambda v: "—" if math.isnan(v) else f"{v:,.0f}")  # firms are counted whole
+    return f"{fmt(vals[0])} / {fmt(vals[1])} {name}"
+
+
 def _fmt(value: float, unit: str, lang: str = "zh") -> str:
-    """``40000, "tce"`` -> ``"4 万吨标准煤"`` (``"40,000 tce"`` in English)."""
+    """``40000, "tce"`` -> ``"4.000 万吨标准煤"`` (``"40,000 tce"`` in English)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     name = _unit(unit, lang)
-    if lang == "en":
-        return f"{value:,.0f} {name}" if abs(value) >= 1e4 or unit == "家" else f"{value:.4g} {name}"
-    if abs(value) >= 1e4:
-        return f"{value / 1e4:.4g} 万{name}"
-    return f"{value:.4g} {name}" if unit not in ("家",) else f"{value:.0f} {name}"
+    if lang != "en" and unit != "家" and abs(value) >= 1e4:
+        return f"{fmt_number(value / 1e4)} 万{name}"
+    return f"{fmt_number(value)} {name}"
 
 
 def _verdict_en(r: pd.Series, as_of: Any) -> str:
@@ -125,6 +147,7 @@ def _verdict_en(r: pd.Series, as_of: Any) -> str:
     return "not reached at this pace (no progress)"
 
 
+@chart
 def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: str | Path | None = None,
                   title: str | None = None, lang: str = "zh") -> Figure:
     """Headline progress: one bar per target (share achieved), the deadline pace marked.
@@ -155,11 +178,15 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
     for yi, pace in zip(y, p["expected_share"] * 100):
         ax.plot([pace, pace], [yi - 0.4, yi + 0.4], color=_PACE, lw=2.5)
     ax.axvline(100, color=_GREY, ls="--", lw=1)
+    pace = (p["expected_share"] * 100).to_numpy(dtype=float)
     right = max(110.0, float(np.nanmax(share)) * 1.3 if len(share) else 110.0)
-    for yi, (_, r), s in zip(y, p.iterrows(), share):
-        txt = (f"{s:.1f}%  {_fmt(r['achieved'], r['unit'], lang)} / {_fmt(r['target'], r['unit'], lang)}"
+    pct = number_format(share)
+    for yi, (_, r), s, e in zip(y, p.iterrows(), share, pace):
+        txt = (f"{pct(s)}%  {_fmt_pair(r['achieved'], r['target'], r['unit'], lang)}"
                if pd.notna(r["achieved"]) else f"{lab['no_data']} / {_fmt(r['target'], r['unit'], lang)}")
-        ax.text(min(max(s, 0), right) + 1, yi, txt, va="center", fontsize=9, **kw)
+        # right of the bar and of its pace tick, so the tick never runs through the label
+        x = min(max(s, 0.0, e if math.isfinite(e) else 0.0), right) + 1.5
+        ax.text(x, yi, txt, va="center", fontsize=9, **kw)
     ax.set_yticks(y, [_measure(m, n, lang) for m, n in zip(p.index, p["name_zh"])], **kw)
     ax.set_xlim(0, right * 1.45)
     ax.set_xlabel(lab["share_axis"], **kw)
@@ -170,14 +197,26 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
 
     handles = [Line2D([], [], color=_PACE, lw=2.5, label=lab["pace"]),
                Patch(color=_GOOD, label=lab["ahead"]), Patch(color=_BAD, label=lab["behind"])]
-    ax.legend(handles=handles, loc="lower right", prop={"family": kw["fontfamily"], "size": 8})
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    number_axis(ax.xaxis)
     return save(fig, path)
 
 
+@chart
+def _bottom(value: pd.Series, n: int) -> pd.Series:
+    """The ``n`` lowest towns with a value (at most half of them), as `Tracker.by_town` marks
+    ``lowest`` when it ranks by score."""
+    ranked = value.dropna()
+    n_low = min(n, len(ranked) // 2)
+    low = ranked.rank(method="first", ascending=True) <= n_low
+    return low.reindex(value.index, fill_value=False)
+
+
 def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str | Path | None = None,
-                 title: str | None = None, lang: str = "zh") -> Figure:
+                 title: str | None = None, lang: str = "zh", n_lowest: int = DEFAULT_N_LOWEST) -> Figure:
     """Towns ranked: by ``score`` when :meth:`Tracker.by_town` had town targets, else by the
-    achieved value of ``measure`` (default 腾出用能). Towns marked ``lowest`` are red.
+    achieved value of ``measure`` (default 腾出用能). Towns marked ``lowest`` are red; ranking by
+    a measure, the ``n_lowest`` lowest towns (`tanfeng.targets.DEFAULT_N_LOWEST`, at most half).
     ``lang`` ("zh" or "en") sets the language of the title and axis label; town names stay."""
     lab = _labels(lang)
     kw = text_kwargs()
@@ -193,20 +232,25 @@ def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str
             value, label = t["share"] * 100, lab["measure_share_axis"].format(name=name)
         else:
             value, label = t["achieved"], lab["measure_axis"].format(name=name, unit=_unit(t["unit"].iloc[0], lang))
-        low = t["lowest"] if "lowest" in t else pd.Series(False, index=t.index)
+        low = t["lowest"] if "lowest" in t else _bottom(value, n_lowest)
     order = value.fillna(-np.inf).sort_values(ascending=True, kind="stable").index
     value, low = value.reindex(order), low.reindex(order).fillna(False)
     fig, ax = new_figure((8.0, 0.4 * len(value) + 1.6))
     ax.barh(np.arange(len(value)), value.fillna(0).to_numpy(),
             color=[_BAD if bool(x) else PALETTE[0] for x in low])
-    for yi, v in enumerate(value):
-        ax.text(0 if math.isnan(v) else v, yi, " —" if math.isnan(v) else f" {v:,.0f}" if abs(v) >= 1000 else f" {v:.4g}", va="center", fontsize=8, **kw)
+    fmt = number_format(value.to_numpy(dtype=float))
+    for yi, (v, is_low) in enumerate(zip(value, low)):  # laggards' labels red too (a zero bar is invisible)
+        ax.text(0 if math.isnan(v) else v, yi, f" {fmt(v)}", va="center", fontsize=8,
+                color=_BAD if bool(is_low) else "black", **kw)
+    ax.set_xlim(0, max(float(np.nanmax(value.to_numpy(dtype=float), initial=0.0)), 1e-9) * 1.12)
+    number_axis(ax.xaxis)
     ax.set_yticks(np.arange(len(value)), list(value.index), **kw)
     ax.set_xlabel(label, **kw)
     ax.set_title(title or lab["ranking_title"], **kw)
     return save(fig, path)
 
 
+@chart
 def progress_timeline(tracker: Tracker, measure: str = "energy_freed_tce", *, as_of: Any = None,
                       method: str = "linear", path: str | Path | None = None, title: str | None = None,
                       lang: str = "zh") -> Figure:
@@ -232,7 +276,7 @@ def progress_timeline(tracker: Tracker, measure: str = "energy_freed_tce", *, as
         ax.axhline(r["target"] / scale, color=_BAD, ls="--", lw=1.2, label=lab["target"].format(value=_fmt(r["target"], unit, lang)))
         ax.plot([x0, deadline], [0, r["target"] / scale], color=_GREY, lw=1, ls=":", label=lab["pace"])
     ax.axvline(deadline, color=_GREY, lw=1)
-    ax.text(deadline, ax.get_ylim()[1] * 0.02, lab["deadline"], **kw, fontsize=8, color=_GREY)
+    ax.text(deadline, ax.get_ylim()[1] * 0.02, lab["deadline"], **kw, fontsize=8, color=_GREY, ha="right")
     if not math.isnan(r["projected_at_deadline"]):
         asof = pd.Timestamp(pr["as_of"])
         ax.plot([asof, deadline], [r["achieved"] / scale, r["projected_at_deadline"] / scale], color=PALETTE[3],
@@ -242,6 +286,7 @@ def progress_timeline(tracker: Tracker, measure: str = "energy_freed_tce", *, as
     ax.set_ylabel(lab["measure_axis"].format(name=name, unit=uname), **kw)
     verdict = _verdict_en(r, pr["as_of"]) if lang == "en" else r["verdict"]
     ax.set_title(title or lab["timeline_title"].format(name=name, verdict=verdict), **kw)
-    ax.legend(loc="upper left", prop={"family": kw["fontfamily"], "size": 8})
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    number_axis(ax.yaxis)
     fig.autofmt_xdate()
     return save(fig, path)
