@@ -1,9 +1,23 @@
 """Shared pieces of the policy-rule files under ``factors/rules/``: confidence marks, the cited
-source of a rule, and reading TOML with errors that name the file."""
+source of a rule, reading TOML with errors that name the file, and the one loading interface.
+
+Every kind of rule set — 两高 rules (`tanfeng.screening.TwoHighRules`, also
+`~tanfeng.screening.LowEfficiencyRules`), swap rules (`tanfeng.swap.SwapRules`), 亩均 schemes
+(`tanfeng.per_mu.Scheme`) and plans (`tanfeng.targets.Plan`) — is loaded the same way:
+
+* ``Kind.load(id_or_path)`` — a shipped id or your own file;
+* ``Kind.available()`` — the shipped ids;
+* ``.sources`` — ``{source id: Source}`` of the documents the rules rest on;
+* ``.version`` — a content hash of the rules as loaded (`content_version`); results record it
+  beside the rule set's id and the factor set's version, so an edited rule file is visible.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -11,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import RuleError
 
-__all__ = ["Confidence", "Source", "read_toml"]
+__all__ = ["Confidence", "Source", "content_version", "find_rule_file", "read_toml"]
 
 #: ``verified`` — read in the original; ``secondary`` — a faithful reprint; ``unverified``.
 Confidence = Literal["verified", "secondary", "unverified"]
@@ -43,3 +57,33 @@ def read_toml(path: str | Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def content_version(*parts: Any) -> str:
+    """SHA-256 (first 12 hex digits) of JSON-able content: the ``.version`` of a rule set.
+
+    Pydantic models are hashed by their JSON dump, so any change of a field (a threshold, a
+    weight, a source) changes the version, and a comment or reformatting of the file does not.
+
+    Examples
+    --------
+    >>> content_version({"a": 1}) == content_version({"a": 1}), len(content_version([1, 2]))
+    (True, 12)
+    """
+    def plain(x: Any) -> Any:
+        return x.model_dump(mode="json") if isinstance(x, BaseModel) else x
+
+    text = json.dumps([plain(p) for p in parts], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def find_rule_file(id_or_path: str | Path, folder: Path, what: str, available: Sequence[str],
+                   suffix: str = ".toml") -> Path:
+    """The file of a shipped id (``folder/<id><suffix>``) or a path; `RuleError` naming the choices."""
+    p = Path(id_or_path)
+    if p.is_file():
+        return p
+    shipped = folder / (p.name if p.suffix == suffix else f"{p.name}{suffix}")
+    if shipped.is_file():
+        return shipped
+    raise RuleError(f"no {what} {str(id_or_path)!r}: give the path of a {suffix} file or one of {list(available)}")

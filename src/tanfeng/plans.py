@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,43 +26,31 @@ __all__ = ["ZHUJI_2023", "available", "load_plan"]
 _SHIPPED = {"ZHUJI_2023": "zhuji-2021-2023"}
 
 
-def _plans_dir() -> Path:
-    from ._resources import data_dir
-
-    return data_dir() / "rules" / "plans"
-
-
 def available() -> list[str]:
-    """Ids of the plans shipped with tanfeng."""
-    return sorted(p.stem for p in _plans_dir().glob("*.toml"))
-
-
-@functools.cache
-def _shipped(plan_id: str) -> Plan:
+    """Ids of the plans shipped with tanfeng (the same as ``Plan.available()``)."""
     from .targets import Plan
 
-    return Plan.from_toml(_plans_dir() / f"{plan_id}.toml")
+    return Plan.available()
 
 
 def load_plan(path: str | Path) -> Plan:
-    """A plan from a TOML file, or a shipped plan by id (``"zhuji-2021-2023"``).
+    """A plan from a TOML file, or a shipped plan by id (``"zhuji-2021-2023"``); see `Plan.load`.
 
     Raises `RuleError` (from :meth:`Plan.from_toml`) when the file is invalid, and
     `FileNotFoundError` naming the shipped ids when neither a file nor an id matches.
     """
     from .targets import Plan
 
-    p = Path(path)
-    if p.is_file():
-        return Plan.from_toml(p)
-    if str(path) in available():
-        return _shipped(str(path))
-    raise FileNotFoundError(f"no plan file {str(path)!r} and no shipped plan of that id; shipped: {available()}")
+    if not Path(path).is_file() and str(path) not in available():
+        raise FileNotFoundError(f"no plan file {str(path)!r} and no shipped plan of that id; shipped: {available()}")
+    return Plan.load(path)
 
 
 def __getattr__(name: str) -> Any:
     if name in _SHIPPED:
-        return _shipped(_SHIPPED[name])
+        from .targets import Plan
+
+        return Plan.load(_SHIPPED[name])
     raise AttributeError(f"module 'tanfeng.plans' has no attribute {name!r}")
 
 

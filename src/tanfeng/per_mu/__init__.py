@@ -50,6 +50,8 @@ from .scheme import ClassLevel, ClassRule, Scheme, list_schemes, load_class_rule
 from .scheme import Exclusion as Exclusion
 from .scheme import GroupRule as GroupRule
 from .scheme import Indicator as Indicator
+from .scheme import PerMuExclusion as PerMuExclusion
+from .scheme import PerMuIndicator as PerMuIndicator
 from .scheme import Source as Source
 from .scoring import evaluate
 

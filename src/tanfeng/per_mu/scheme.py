@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .._resources import data_dir
-from .._rules import Source, read_toml
+from .._rules import Source, content_version, find_rule_file, read_toml
 from ..errors import RuleError
 from ..factors import normalize_basis
 from .fields import FIELD_UNITS, INDICATORS, Group, _factor
@@ -25,7 +25,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Indicator(_Model):
+class PerMuIndicator(_Model):
     """One scored indicator: points = weight × clip(value / benchmark, min_ratio, max_ratio)."""
 
     id: str
@@ -51,7 +51,7 @@ class Indicator(_Model):
         return data
 
     @model_validator(mode="after")
-    def _check(self) -> Indicator:
+    def _check(self) -> PerMuIndicator:
         for f in (self.numerator, self.denominator):
             if f not in FIELD_UNITS:
                 raise ValueError(f"indicator {self.id!r}: field {f!r} is not one of {sorted(FIELD_UNITS)}")
@@ -69,7 +69,7 @@ class GroupRule(_Model):
     id: Group
     name: str = ""
     full_score: float = 100.0
-    indicators: list[Indicator] = Field(min_length=1)
+    indicators: list[PerMuIndicator] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _check(self) -> GroupRule:
@@ -92,7 +92,7 @@ class Assignment(_Model):
     source: str = "规上工业企业 = 年主营业务收入2000万元及以上 (国家统计局, since 2011); GLOSSARY 规上"
 
 
-class Exclusion(_Model):
+class PerMuExclusion(_Model):
     """Firms not evaluated (不参评): by age since 投产 or by 企业类型."""
 
     code: str
@@ -104,7 +104,7 @@ class Exclusion(_Model):
     source: str = ""
 
     @model_validator(mode="after")
-    def _check(self) -> Exclusion:
+    def _check(self) -> PerMuExclusion:
         if self.field == "start" and self.younger_than_years is None:
             raise ValueError(f"exclusion {self.code!r}: field 'start' needs younger_than_years")
         if self.field == "firm_type" and not self.values:
@@ -156,6 +156,26 @@ class ClassRule(_Model):
         return self
 
     @property
+    def sources(self) -> dict[str, Source]:
+        """``{source id: Source}`` of the class rule's document (empty when it names none)."""
+        return {} if self.source is None else {self.source.id or self.id or "classes": self.source}
+
+    @property
+    def version(self) -> str:
+        """Content hash of the class rule as loaded."""
+        return content_version(self)
+
+    @classmethod
+    def load(cls, id_or_path: str | Path | Mapping[str, Any]) -> ClassRule:
+        """A shipped class rule by id (``"tiantai-2022-classes"``), a TOML path or a mapping."""
+        return load_class_rule(id_or_path)
+
+    @classmethod
+    def available(cls) -> list[str]:
+        """Ids of the shipped class rules (``kind = "classes"``)."""
+        return _shipped_of_kind("classes")
+
+    @property
     def shares(self) -> list[float]:
         """Share of each level (a count is divided by ``total``)."""
         return [lv.share if lv.share is not None else lv.count / self.total  # type: ignore[operator]
@@ -168,7 +188,15 @@ class ClassRule(_Model):
 
 
 class Scheme(_Model):
-    """A county's 亩均效益综合评价 scheme. Load with :func:`load_scheme`."""
+    """A county's 亩均效益综合评价 scheme. Load with ``Scheme.load(id_or_path)`` (or
+    :func:`load_scheme`); ``Scheme.available()`` lists the shipped ones.
+
+    Examples
+    --------
+    >>> s = Scheme.load("huangyan-2022")
+    >>> s.id in Scheme.available(), list(s.sources) == [s.source.id or s.id], len(s.version)
+    (True, True, 12)
+    """
 
     kind: Literal["scheme"] = "scheme"
     id: str
@@ -180,7 +208,7 @@ class Scheme(_Model):
     assignment: Assignment = Assignment()
     groups: list[GroupRule] = Field(min_length=1)
     classes: ClassRule | None = None
-    exclusions: list[Exclusion] = []
+    exclusions: list[PerMuExclusion] = []
     note: str = ""
 
     @model_validator(mode="after")
@@ -199,6 +227,29 @@ class Scheme(_Model):
     def group(self, gid: str) -> GroupRule | None:
         return next((g for g in self.groups if g.id == gid), None)
 
+    @property
+    def sources(self) -> dict[str, Source]:
+        """``{source id: Source}`` of the scheme's document (and of its class rule)."""
+        out = {self.source.id or self.id: self.source}
+        if self.classes is not None:
+            out.update(self.classes.sources)
+        return out
+
+    @property
+    def version(self) -> str:
+        """Content hash of the scheme as loaded."""
+        return content_version(self)
+
+    @classmethod
+    def load(cls, id_or_path: str | Path | Mapping[str, Any]) -> Scheme:
+        """A shipped scheme by id (``"huangyan-2022"``), a TOML path or a mapping."""
+        return load_scheme(id_or_path)
+
+    @classmethod
+    def available(cls) -> list[str]:
+        """Ids of the shipped schemes (``factors/rules/per_mu``, ``kind = "scheme"``)."""
+        return _shipped_of_kind("scheme")
+
 
 def _rules_dir() -> Path:
     return data_dir() / "rules" / "per_mu"
@@ -215,16 +266,20 @@ def _load(obj: Any, model: type[BaseModel], what: str) -> Any:
     if isinstance(obj, Mapping):
         data, where = dict(obj), "the mapping given"
     else:
-        p = Path(obj)
-        if not p.is_file():
-            p = _rules_dir() / (p.name if p.suffix == ".toml" else f"{p.name}.toml")
-        if not p.is_file():
-            raise RuleError(f"no {what} {str(obj)!r}: give a TOML path or one of {list_schemes()}")
+        p = find_rule_file(obj, _rules_dir(), what, list_schemes())
         data, where = _read_toml(str(p), p.stat().st_mtime), str(p)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise RuleError(f"{what} in {where} is not valid:\n{exc}") from exc
+
+
+def _shipped_of_kind(kind: str) -> list[str]:
+    out = []
+    for p in sorted(_rules_dir().glob("*.toml")):
+        if _read_toml(str(p), p.stat().st_mtime).get("kind", "scheme") == kind:
+            out.append(p.stem)
+    return out
 
 
 def load_scheme(scheme: str | Path | Scheme | Mapping[str, Any]) -> Scheme:
@@ -249,3 +304,8 @@ def load_class_rule(rule: str | Path | ClassRule | Mapping[str, Any]) -> ClassRu
 def list_schemes() -> list[str]:
     """Names of the shipped schemes and class rules (``factors/rules/per_mu``)."""
     return sorted(p.stem for p in _rules_dir().glob("*.toml"))
+
+
+#: Former names (deprecated): the plan's indicator is `tanfeng.targets.Indicator`.
+Indicator = PerMuIndicator
+Exclusion = PerMuExclusion

@@ -221,8 +221,9 @@ def evaluate(
         out["problem"] = fails.problems(n)
     out.attrs = dict(df.attrs)
     out.attrs["tanfeng"] = {
-        "scheme": sch.id, "scheme_source": sch.source.url or sch.source.title,
+        "scheme": sch.id, "scheme_version": sch.version, "scheme_source": sch.source.url or sch.source.title,
         "class_rule": (rule.id or f"{sch.id} classes") if rule is not None else None,
+        "class_rule_version": rule.version if rule is not None else None,
         "energy_basis": sch.energy_basis,
         "energy_column": cols["energy_tce"][0] if energy_records is not None else (cols[energy_col][0] if energy_col else None),
         "benchmarks": benchmarks, "missing_fill": means, "columns": {f: c for f, (c, _) in cols.items()},

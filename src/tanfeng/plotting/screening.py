@@ -26,7 +26,7 @@ from . import (
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ..screening import RuleSet
+    from ..screening import TwoHighRules
 
 __all__ = ["two_high_scatter"]
 
@@ -73,7 +73,7 @@ def _num(v: float) -> str:
 @chart
 def two_high_scatter(
     result: pd.DataFrame,
-    rules: RuleSet | str | None = None,
+    rules: TwoHighRules | str | None = None,
     *,
     date_field: str | None = None,
     path: str | Path | None = None,
@@ -87,7 +87,7 @@ def two_high_scatter(
     result : DataFrame
         The output of `tanfeng.screen_two_high` (``two_high``, ``sector``, ``screened_tce`` and
         the build-year column).
-    rules : RuleSet or str, optional
+    rules : TwoHighRules or str, optional
         The rule set whose threshold line is drawn; default: the one recorded in
         ``result.attrs`` by `screen_two_high`.
     date_field : str, optional
@@ -113,19 +113,19 @@ def two_high_scatter(
     >>> fig.axes[0].get_yscale()
     'log'
     """
+    from ..screening import TwoHighRules
     from ..screening._input import _years
-    from ..screening.rules import RuleSet, _as_ruleset
 
     lab = _labels(lang)
     meta = result.attrs.get("tanfeng", {})
     if rules is not None:
-        rs = _as_ruleset(rules) if not isinstance(rules, RuleSet) else rules
+        rs = TwoHighRules.load(rules) if not isinstance(rules, TwoHighRules) else rules
         cutoff, before, since = rs.cutoff_year, rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce
     elif "cutoff_year" in meta:
         cutoff = int(meta["cutoff_year"])
         before, since = (float(x) for x in meta["thresholds_tce"])
     else:
-        rs = RuleSet.load()
+        rs = TwoHighRules.load()
         cutoff, before, since = rs.cutoff_year, rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce
     col = date_field or meta.get("date_field") or "built_year"
     if col not in result.columns or "screened_tce" not in result.columns:

@@ -6,8 +6,9 @@
   ≥ 5 000 tce/yr; “以上” includes the number). Undecidable rows are NA, never False.
 * :func:`screen_low_efficiency` — the 两高一低 monitoring list (二(二)1): high energy, high
   emission (CO2) and low benefit (亩均税收).
-* :class:`RuleSet`, :class:`SectorPreset`, :class:`LowEfficiencyRules` — the rules, loaded from
-  ``factors/rules/two_high.toml`` or from your own TOML file or dict, each number with its source.
+* :class:`TwoHighRules`, :class:`SectorPreset`, :class:`LowEfficiencyRules` — the rules, loaded
+  with ``load(id_or_path)`` from ``factors/rules/two_high.toml`` or from your own TOML file or
+  dict, each number with its source (``RuleSet`` is the former name of `TwoHighRules`).
 
 Modules: :mod:`.rules` (models and loading), :mod:`.two_high`, :mod:`.low_efficiency`, and
 ``_input`` (reading the input table, formatting numbers in the reason text).
@@ -25,8 +26,8 @@ Examples
 
 Change a rule in one line:
 
->>> from tanfeng.screening import RuleSet
->>> mine = RuleSet.load("zhuji-2021").replace(cutoff_year=2019, sectors="mee-2021")
+>>> from tanfeng.screening import TwoHighRules
+>>> mine = TwoHighRules.load("zhuji-2021").replace(cutoff_year=2019, sectors="mee-2021")
 >>> (mine.cutoff_year, mine.sectors.id)
 (2019, 'mee-2021')
 """
@@ -36,11 +37,21 @@ from __future__ import annotations
 from .. import industries
 from ._input import COLUMN_ALIASES
 from .low_efficiency import screen_low_efficiency
-from .rules import YEAR_RANGE, LowEfficiencyRules, RuleSet, SectorCode, SectorPreset, Source
+from .rules import (
+    DEFAULT_RULES,
+    YEAR_RANGE,
+    LowEfficiencyRules,
+    RuleSet,
+    SectorCode,
+    SectorPreset,
+    Source,
+    TwoHighRules,
+)
 from .two_high import screen_two_high
 
 __all__ = [
     "COLUMN_ALIASES",
+    "DEFAULT_RULES",
     "REASONS",
     "YEAR_RANGE",
     "LowEfficiencyRules",
@@ -48,6 +59,7 @@ __all__ = [
     "SectorCode",
     "SectorPreset",
     "Source",
+    "TwoHighRules",
     "screen_low_efficiency",
     "screen_two_high",
 ]

@@ -152,7 +152,7 @@ def screen_low_efficiency(
     if errors == "report":
         out["problem"] = fails.problem_text()
     out.attrs = dict(enterprises.attrs)
-    out.attrs["tanfeng"] = {"rules": lr.id, "energy_threshold_tce": lr.energy_threshold_tce,
+    out.attrs["tanfeng"] = {"rules": lr.id, "rules_version": lr.version, "energy_threshold_tce": lr.energy_threshold_tce,
                             "co2_threshold_t": lr.co2_threshold_t, "tax_per_mu_threshold": lr.tax_per_mu_threshold,
                             "combine": lr.combine, "inclusive": lr.inclusive, "sources": sorted(lr.sources),
                             "rows_with_problems": int(fails.bad.sum())}

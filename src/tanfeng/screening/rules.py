@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .. import industries
 from .._resources import data_dir, normalize_name
-from .._rules import Confidence, Source, read_toml
+from .._rules import Confidence, Source, content_version, read_toml
 from ..errors import RuleError
 
-__all__ = ["YEAR_RANGE", "Confidence", "LowEfficiencyRules", "RuleSet", "SectorCode", "SectorPreset", "Source"]
+__all__ = ["DEFAULT_RULES", "YEAR_RANGE", "Confidence", "LowEfficiencyRules", "RuleSet", "SectorCode", "SectorPreset",
+           "Source", "TwoHighRules"]
 
 #: Plausible build years.
 YEAR_RANGE = (1900, 2100)
@@ -111,13 +112,23 @@ class SectorPreset(BaseModel):
         return pd.DataFrame(rows, columns=["status", "sector", "matched_code", "detail"], dtype=object)
 
 
-class RuleSet(BaseModel):
+class TwoHighRules(BaseModel):
     """A 两高 rule set: a sector preset, a cut-off year, two thresholds and the conventions.
 
-    Copy and change: ``RuleSet.load("zhuji-2021").replace(cutoff_year=2019)`` (validated), or
+    Load with ``TwoHighRules.load(id_or_path)`` (``available()`` lists the shipped ids). Copy and
+    change: ``TwoHighRules.load("zhuji-2021").replace(cutoff_year=2019)`` (validated), or
     ``model_copy(update=...)`` (validated again when screening). ``sectors`` may be given as a
     preset id shipped in ``two_high.toml`` (``"mee-2021"``, ``"ndrc-high-energy"``,
-    ``"zhejiang-practice"``).
+    ``"zhejiang-practice"``); ``load("mee-2021")`` is that preset on the default rule set.
+    (``RuleSet`` is the former name, kept as an alias.)
+
+    Examples
+    --------
+    >>> rs = TwoHighRules.load("mee-2021")
+    >>> rs.id, rs.sectors.id, rs.thresholds, len(rs.version)
+    ('zhuji-2021+mee-2021', 'mee-2021', (1000.0, 5000.0), 12)
+    >>> "zhuji-2021" in TwoHighRules.available()
+    True
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -153,7 +164,7 @@ class RuleSet(BaseModel):
         return normalize_basis(v) if isinstance(v, str) else v
 
     @model_validator(mode="after")
-    def _sources_known(self) -> RuleSet:
+    def _sources_known(self) -> TwoHighRules:
         need = {self.source, self.inclusive_source, self.basis_source, self.expansion_source,
                 self.sectors.source, *(c.source for c in self.sectors.codes)} - {""}
         if self.sources:
@@ -172,7 +183,12 @@ class RuleSet(BaseModel):
     def basis_zh(self) -> str:
         return "当量值" if self.electricity_basis == "calorific" else "等价值"
 
-    def replace(self, **changes: Any) -> RuleSet:
+    @property
+    def version(self) -> str:
+        """Content hash of the rule set as loaded (its preset and sources included)."""
+        return content_version(self)
+
+    def replace(self, **changes: Any) -> TwoHighRules:
         """A validated copy with some fields changed (``sectors`` may be a preset id)."""
         data = {k: getattr(self, k) for k in type(self).model_fields}
         data.update(changes)
@@ -186,17 +202,43 @@ class RuleSet(BaseModel):
         return out.model_copy(update={"sources": _referenced(out, out.sources)}) if out.sources else out
 
     @classmethod
-    def load(cls, name: str = "zhuji-2021") -> RuleSet:
-        """A rule set shipped in ``factors/rules/two_high.toml`` (cached: rule sets are frozen)."""
-        return _shipped_ruleset(name)
+    def load(cls, id_or_path: str | Path = "zhuji-2021") -> TwoHighRules:
+        """A shipped rule set (``"zhuji-2021"``), a sector preset on the default rule set
+        (``"mee-2021"`` -> ``zhuji-2021`` with that preset) or your own TOML file.
+
+        Shipped rule sets are cached (they are frozen).
+        """
+        text = str(id_or_path)
+        if isinstance(id_or_path, Path) or text.endswith(".toml"):
+            return cls.from_toml(Path(text))
+        tables = _shipped_tables()
+        if text in tables.get("rulesets", {}):
+            return _shipped_ruleset(text)
+        if text in tables.get("presets", {}):
+            return _shipped_ruleset(DEFAULT_RULES).replace(id=f"{DEFAULT_RULES}+{text}", sectors=text)
+        raise RuleError(
+            f"no 两高 rule set or sector preset {text!r}. Rule sets: {cls.available()}; sector presets: "
+            f"{sorted(tables.get('presets', {}))} — a preset is used on a rule set: rules='mee-2021' "
+            f"(on {DEFAULT_RULES!r}), or TwoHighRules.load('zhuji-2021').replace(sectors='mee-2021'); "
+            "or give the path of your own TOML file")
 
     @classmethod
-    def from_toml(cls, path: str | Path, name: str | None = None) -> RuleSet:
+    def available(cls) -> list[str]:
+        """Ids of the shipped rule sets (``[rulesets.*]`` of ``two_high.toml``)."""
+        return sorted(_shipped_tables().get("rulesets", {}))
+
+    @classmethod
+    def presets(cls) -> list[str]:
+        """Ids of the shipped sector presets (``[presets.*]``), each loadable as a rule set."""
+        return sorted(_shipped_tables().get("presets", {}))
+
+    @classmethod
+    def from_toml(cls, path: str | Path, name: str | None = None) -> TwoHighRules:
         """A rule set from your own TOML file (same tables; may ``extends`` shipped ones)."""
         return _build_ruleset(_merge(_shipped_tables(), _read_toml(Path(path))), name, Path(path))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], name: str | None = None) -> RuleSet:
+    def from_dict(cls, data: Mapping[str, Any], name: str | None = None) -> TwoHighRules:
         """From a dict: either the tables of a rules file (``{"rulesets": {...}, ...}``) or the
         fields of one rule set (``{"extends": "zhuji-2021", "cutoff_year": 2019}``)."""
         d = dict(data)
@@ -205,6 +247,12 @@ class RuleSet(BaseModel):
             d = {"rulesets": {rid: d}}
             name = rid
         return _build_ruleset(_merge(_shipped_tables(), d), name)
+
+
+#: The former name of `TwoHighRules` (deprecated; the swap rules are `tanfeng.swap.SwapRules`).
+RuleSet = TwoHighRules
+#: The 两高 rule set used when none is named.
+DEFAULT_RULES = "zhuji-2021"
 
 
 class LowEfficiencyRules(BaseModel):
@@ -230,20 +278,44 @@ class LowEfficiencyRules(BaseModel):
     note: str = ""
     sources: dict[str, Source] = Field(default_factory=dict)
 
+    @property
+    def version(self) -> str:
+        """Content hash of the thresholds as loaded (sources included)."""
+        return content_version(self)
+
     @classmethod
-    def load(cls, name: str = "zhuji-2021", path: str | Path | None = None) -> LowEfficiencyRules:
-        """From ``[low_efficiency.<name>]`` of the shipped file or of ``path`` (may ``extends``)."""
+    def available(cls) -> list[str]:
+        """Ids of the shipped ``[low_efficiency.*]`` tables."""
+        return sorted(_shipped_tables().get("low_efficiency", {}))
+
+    @classmethod
+    def load(cls, name: str | Path = "zhuji-2021", path: str | Path | None = None) -> LowEfficiencyRules:
+        """A shipped id, your own TOML file (with one ``[low_efficiency.<name>]``), or
+        ``[low_efficiency.<name>]`` of the shipped file or of ``path`` (may ``extends``).
+
+        Examples
+        --------
+        >>> lr = LowEfficiencyRules.load()
+        >>> lr.id, lr.tax_per_mu_threshold
+        ('zhuji-2021', 5.0)
+        """
+        text = str(name)
+        if path is None and (isinstance(name, Path) or text.endswith(".toml")):
+            own = list(_read_toml(Path(text)).get("low_efficiency", {}))
+            if len(own) != 1:
+                raise RuleError(f"{text}: expected one [low_efficiency.<name>] table, found {own}")
+            return cls.load(own[0], Path(text))
         tables = _shipped_tables() if path is None else _merge(_shipped_tables(), _read_toml(Path(path)))
-        raw = _resolve_extends(tables.get("low_efficiency", {}), name, "low_efficiency")
+        raw = _resolve_extends(tables.get("low_efficiency", {}), text, "low_efficiency")
         srcs = _sources(tables)
         try:
-            out = cls.model_validate({**raw, "id": name, "sources": {}})
+            out = cls.model_validate({**raw, "id": text, "sources": {}})
         except ValidationError as exc:
-            raise RuleError(f"[low_efficiency.{name}]: {exc}") from exc
+            raise RuleError(f"[low_efficiency.{text}]: {exc}") from exc
         need = {out.energy_source, out.co2_source, out.tax_per_mu_source}
         missing = sorted(need - set(srcs))
         if missing:
-            raise RuleError(f"[low_efficiency.{name}]: sources not defined in [sources]: {missing}")
+            raise RuleError(f"[low_efficiency.{text}]: sources not defined in [sources]: {missing}")
         return out.model_copy(update={"sources": {k: srcs[k] for k in sorted(need)}})
 
 
@@ -313,13 +385,13 @@ def _build_preset(tables: Mapping[str, Any], name: str) -> SectorPreset:
         raise RuleError(f"[presets.{name}]: {exc}") from exc
 
 
-def _referenced(rs: RuleSet, srcs: Mapping[str, Source]) -> dict[str, Source]:
+def _referenced(rs: TwoHighRules, srcs: Mapping[str, Source]) -> dict[str, Source]:
     need = {rs.source, rs.inclusive_source, rs.basis_source, rs.expansion_source, rs.sectors.source,
             *(c.source for c in rs.sectors.codes)} - {""}
     return {k: srcs[k] for k in sorted(need) if k in srcs}
 
 
-def _build_ruleset(tables: Mapping[str, Any], name: str | None, where: Path | None = None) -> RuleSet:
+def _build_ruleset(tables: Mapping[str, Any], name: str | None, where: Path | None = None) -> TwoHighRules:
     table = tables.get("rulesets", {})
     if name is None:
         own = list(_read_toml(where).get("rulesets", {})) if where else list(table)
@@ -336,14 +408,14 @@ def _build_ruleset(tables: Mapping[str, Any], name: str | None, where: Path | No
         raw["sectors"] = _build_preset(tables, raw["sectors"])
     srcs = _sources(tables)
     try:
-        rs = RuleSet.model_validate({**raw, "id": name, "sources": srcs})
+        rs = TwoHighRules.model_validate({**raw, "id": name, "sources": srcs})
     except ValidationError as exc:
         raise RuleError(f"[rulesets.{name}]: {exc}") from exc
     return rs.model_copy(update={"sources": _referenced(rs, srcs)})
 
 
 @functools.lru_cache(maxsize=32)
-def _shipped_ruleset(name: str) -> RuleSet:
+def _shipped_ruleset(name: str) -> TwoHighRules:
     return _build_ruleset(_shipped_tables(), name)
 
 
@@ -356,25 +428,14 @@ def _shipped_sources() -> dict[str, Source]:
     return _sources(_shipped_tables())
 
 
-def _as_ruleset(rules: RuleSet | str | Path | Mapping[str, Any]) -> RuleSet:
-    if isinstance(rules, RuleSet):  # re-validate: model_copy(update=...) skips validation
+def _as_ruleset(rules: TwoHighRules | str | Path | Mapping[str, Any]) -> TwoHighRules:
+    if isinstance(rules, TwoHighRules):  # re-validate: model_copy(update=...) skips validation
         shipped = rules.id in _shipped_tables().get("rulesets", {}) and rules is _shipped_ruleset(rules.id)
         return rules if shipped else rules.replace()
     if isinstance(rules, Mapping):
-        return RuleSet.from_dict(rules)
-    text = str(rules)
-    if isinstance(rules, Path) or text.endswith(".toml"):
-        return RuleSet.from_toml(Path(text))
-    return RuleSet.load(text)
+        return TwoHighRules.from_dict(rules)
+    return TwoHighRules.load(rules)
 
 
 def _as_low_rules(rules: LowEfficiencyRules | str | Path) -> LowEfficiencyRules:
-    if isinstance(rules, LowEfficiencyRules):
-        return rules
-    text = str(rules)
-    if isinstance(rules, Path) or text.endswith(".toml"):
-        own = list(_read_toml(Path(text)).get("low_efficiency", {}))
-        if len(own) != 1:
-            raise RuleError(f"{text}: expected one [low_efficiency.<name>] table, found {own}")
-        return LowEfficiencyRules.load(own[0], Path(text))
-    return LowEfficiencyRules.load(text)
+    return rules if isinstance(rules, LowEfficiencyRules) else LowEfficiencyRules.load(rules)

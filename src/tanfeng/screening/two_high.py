@@ -27,7 +27,7 @@ from ._input import (
     _read_numeric,
     _years,
 )
-from .rules import YEAR_RANGE, RuleSet, _as_ruleset
+from .rules import DEFAULT_RULES, YEAR_RANGE, TwoHighRules, _as_ruleset
 
 __all__ = ["screen_two_high"]
 
@@ -40,7 +40,7 @@ _DECISION_FLAG = np.array([-1, 0, 0, -1, -1, -1, 1, 0, 1, 0, -1])
 
 def screen_two_high(
     projects: pd.DataFrame,
-    rules: RuleSet | str | Path | Mapping[str, Any] = "zhuji-2021",
+    rules: TwoHighRules | str | Path | Mapping[str, Any] = DEFAULT_RULES,
     *,
     date_field: str = "built_year",
     records: pd.DataFrame | None = None,
@@ -64,8 +64,9 @@ def screen_two_high(
         screened energy at the other basis) or ``electricity_kwh`` / ``electricity_10k_kwh`` (the
         electricity in it), for the basis-sensitivity check. Chinese headers are understood
         (`COLUMN_ALIASES`).
-    rules : RuleSet, str, Path or dict
-        A shipped rule set id (``"zhuji-2021"``), a TOML path, a dict, or a `RuleSet`.
+    rules : TwoHighRules, str, Path or dict
+        A shipped rule set id (``"zhuji-2021"``), a sector preset (``"mee-2021"``: that preset on
+        the default rule set), a TOML path, a dict, or a `TwoHighRules`.
     date_field : str
         Column that fixes “建设” (建成/投产/批复 year or date — the plan leaves it open).
     records : DataFrame, optional
@@ -242,11 +243,12 @@ def screen_two_high(
                       "see the basis_sensitive column", TanfengWarning, stacklevel=2)
     out.attrs = dict(projects.attrs)
     out.attrs["tanfeng"] = {
-        "rules": rs.id, "preset": rs.sectors.id, "sources": sorted(rs.sources),
+        "rules": rs.id, "rules_version": rs.version, "preset": rs.sectors.id, "sources": sorted(rs.sources),
         "cutoff_year": rs.cutoff_year, "thresholds_tce": [rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce],
         "inclusive": rs.inclusive, "precision": rs.precision, "basis": rs.electricity_basis,
         "expansion": rs.expansion, "date_field": date_col, "rows_with_problems": int(bad.sum()),
-        "basis_sensitive_rows": nflip, **({"account": acc_attrs} if acc_attrs else {}),
+        "basis_sensitive_rows": nflip,
+        **({"factor_set": acc_attrs.get("factor_set"), "account": acc_attrs} if acc_attrs else {}),
     }
     return out
 
@@ -257,7 +259,7 @@ def _boolean(v: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(arr, index=index)
 
 
-def _alternative_energy(rs: RuleSet, energy: np.ndarray, use_inc: np.ndarray, given: np.ndarray,
+def _alternative_energy(rs: TwoHighRules, energy: np.ndarray, use_inc: np.ndarray, given: np.ndarray,
                         from_records: np.ndarray, kwh: np.ndarray, year: int | None,
                         factor: float | None) -> np.ndarray:
     """The screened energy at the other electricity basis, where it can be known."""
@@ -276,7 +278,7 @@ def _alternative_energy(rs: RuleSet, energy: np.ndarray, use_inc: np.ndarray, gi
     return np.where(np.isnan(alt), shifted, alt)
 
 
-def _two_high_reasons(rs: RuleSet, d: np.ndarray, years: np.ndarray, er: np.ndarray, thr: np.ndarray,
+def _two_high_reasons(rs: TwoHighRules, d: np.ndarray, years: np.ndarray, er: np.ndarray, thr: np.ndarray,
                       per_code: pd.DataFrame, uinv: np.ndarray, use_inc: np.ndarray, e_inc: np.ndarray,
                       sens: np.ndarray, era: np.ndarray, alt_flag: np.ndarray, fails: _Fails,
                       index: pd.Index) -> pd.Series:
@@ -341,7 +343,7 @@ def _two_high_reasons(rs: RuleSet, d: np.ndarray, years: np.ndarray, er: np.ndar
     return pd.Series(text.astype(object), index=index, dtype=object)
 
 
-def _per_code_text(rs: RuleSet, ucodes: np.ndarray, cls: pd.DataFrame) -> pd.DataFrame:
+def _per_code_text(rs: TwoHighRules, ucodes: np.ndarray, cls: pd.DataFrame) -> pd.DataFrame:
     """Reason fragments of each distinct code (built once per code, not per row)."""
     names = industries.table()["name_zh"].to_dict()
     level = {2: "大类", 3: "中类", 4: "小类"}

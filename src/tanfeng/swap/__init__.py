@@ -12,8 +12,9 @@ new_tce >= energy_ratio``, at least 1:1 under the 诸暨 plan (二)3).
   HiGHS), with its proven gap and solver status; when the candidates cannot cover the project,
   how much capacity and energy is missing.
 * :class:`Ledger` — allocations of sources to projects, saved atomically to CSV.
-* :class:`RuleSet` — the rules as data (``factors/rules/capacity_swap.csv``,
-  ``key_regions.csv``, ``swap_exclusions.csv``), each row with its source.
+* :class:`SwapRules` — the rules as data (``factors/rules/capacity_swap.csv``,
+  ``key_regions.csv``, ``swap_exclusions.csv``), each row with its source; loaded with
+  ``SwapRules.load(id_or_path)`` like every rule set (``RuleSet`` is its former name).
 
 Examples
 --------
@@ -33,7 +34,7 @@ from .checking import DEFAULT_ENERGY_RATIO, check
 from .ledger import Ledger, LedgerError
 from .models import Finding, Line, LineResult, Project, SwapCheck, SwapPlan
 from .planning import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT, OBJECTIVES, plan
-from .rules import RuleSet, SwapRule
+from .rules import RuleSet, SwapExclusion, SwapRule, SwapRules
 from .sources import REASONS, SOURCE_COLUMNS
 
 __all__ = [
@@ -51,8 +52,10 @@ __all__ = [
     "Project",
     "RuleSet",
     "SwapCheck",
+    "SwapExclusion",
     "SwapPlan",
     "SwapRule",
+    "SwapRules",
     "check",
     "plan",
 ]

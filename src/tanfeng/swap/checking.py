@@ -11,7 +11,7 @@ import pandas as pd
 
 from .eligibility import TOL, Evaluation, LineInfo, evaluate
 from .models import Finding, LineResult, Project, SwapCheck
-from .rules import RuleSet
+from .rules import SwapRules
 from .sources import read_sources
 
 __all__ = ["DEFAULT_ENERGY_RATIO", "check"]
@@ -80,12 +80,12 @@ def shortfall_findings(lines: list[LineResult], new_tce: float | None, required_
     return out
 
 
-def evaluate_project(project: Any, table: Any, *, rules: RuleSet | None, ledger: Any, on: Any,
+def evaluate_project(project: Any, table: Any, *, rules: SwapRules | None, ledger: Any, on: Any,
                      retire_per_new: float | None, days_per_year: float | None,
                      energy_records: pd.DataFrame | None, account_kwargs: Mapping[str, Any] | None,
                      key_region_basis: str | None, require_closed: bool, draft_exclusions: bool,
                      columns: Mapping[str, str] | None, mode: str, need_price: bool = False) -> Evaluation:
-    rules = rules or RuleSet.default()
+    rules = rules or SwapRules.default()
     project = as_project(project)
     kwargs = {"region": project.province, **(account_kwargs or {})}
     norm = read_sources(table, rules, columns=columns, energy_records=energy_records, account_kwargs=kwargs,
@@ -119,7 +119,7 @@ def allocations(ev: Evaluation, used: pd.DataFrame, share: np.ndarray | None = N
     return out.reset_index(drop=True)
 
 
-def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, *, rules: RuleSet | None = None,
+def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, *, rules: SwapRules | None = None,
           ledger: Any = None, on: Any = None, energy_ratio: float = DEFAULT_ENERGY_RATIO,
           retire_per_new: float | None = None, days_per_year: float | None = None,
           energy_records: pd.DataFrame | None = None, account_kwargs: Mapping[str, Any] | None = None,
@@ -136,7 +136,7 @@ def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, *, rules:
     sources : DataFrame
         The retired sources the plan names, one row each (columns in
         :mod:`tanfeng.swap.sources`; Chinese headers understood).
-    rules : RuleSet, optional
+    rules : SwapRules, optional
         Default: the shipped ``factors/rules/capacity_swap.csv`` and companions.
     ledger : Ledger, optional
         Allocations already made; a source other projects hold is not counted again.
@@ -182,6 +182,7 @@ def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, *, rules:
     >>> r.ok, r.required_capacity, r.provided_capacity, r.capacity_shortfall
     (False, 150.0, 140.0, 10.0)
     """
+    rules = rules or SwapRules.default()
     ev = evaluate_project(project, sources, rules=rules, ledger=ledger, on=on, retire_per_new=retire_per_new,
                           days_per_year=days_per_year, energy_records=energy_records,
                           account_kwargs=account_kwargs, key_region_basis=key_region_basis,
@@ -208,6 +209,7 @@ def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, *, rules:
     table["energy_counted_tce"] = np.where(by_pos["eligible"], by_pos["energy_tce"], 0.0)
     table["counted"] = by_pos["eligible"].to_numpy()
     table["reasons"] = by_pos["reasons"].to_numpy()
+    table.attrs["tanfeng"] = {"rules": rules.id, "rules_version": rules.version}
     return SwapCheck(project_id=p.id, on=ev.on, ok=ok, lines=lines, new_tce=p.new_tce,
                      energy_ratio_required=energy_ratio, required_tce=req_tce, provided_tce=prov_tce,
                      energy_shortfall_tce=short_tce, findings=findings, sources=table,

@@ -17,7 +17,7 @@ import pandas as pd
 from .._resources import normalize_name
 from ..errors import InputError, RuleError
 from .models import Finding, Line, Project, Severity
-from .rules import RatioDecision, RuleSet
+from .rules import RatioDecision, SwapRules
 from .sources import capacity_factor
 
 __all__ = ["Evaluation", "LineInfo", "evaluate"]
@@ -64,7 +64,7 @@ def _fmt(x: float) -> str:
     return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
-def _conditions(rules: RuleSet, names: tuple[str, ...], what: str) -> tuple[str, ...]:
+def _conditions(rules: SwapRules, names: tuple[str, ...], what: str) -> tuple[str, ...]:
     out, bad = [], []
     for n in names:
         c = rules.resolve_condition(n)
@@ -74,7 +74,7 @@ def _conditions(rules: RuleSet, names: tuple[str, ...], what: str) -> tuple[str,
     return tuple(out)
 
 
-def _line_infos(project: Project, rules: RuleSet, sector: str, province: str, on: dt.date,
+def _line_infos(project: Project, rules: SwapRules, sector: str, province: str, on: dt.date,
                 retire_per_new: float | None, key_region_basis: str | None,
                 draft_exclusions: bool, findings: list[Finding]) -> list[LineInfo]:
     infos = []
@@ -129,7 +129,7 @@ def _pairs_of(table: pd.DataFrame, lines: list[LineInfo], one_line_per_row: bool
     return out.sort_values(["pos", "line"], kind="stable").reset_index(drop=True)
 
 
-def evaluate(project: Project, table: pd.DataFrame, *, rules: RuleSet, on: dt.date, ledger: Any,
+def evaluate(project: Project, table: pd.DataFrame, *, rules: SwapRules, on: dt.date, ledger: Any,
              retire_per_new: float | None, days_per_year: float | None, key_region_basis: str | None,
              require_closed: bool, draft_exclusions: bool, mode: str) -> Evaluation:
     """Apply the rules to every (source, line) pair; ``mode`` is ``"check"`` or ``"plan"``."""
@@ -307,7 +307,7 @@ _PLAN_EXCLUDES = {"wrong_product", "wrong_sector", "unit_mismatch", "closed_date
                   "already_allocated", "ineligible_kind"}
 
 
-def _sector_or_none(rules: RuleSet, name: Any) -> str | None:
+def _sector_or_none(rules: SwapRules, name: Any) -> str | None:
     if not name:
         return None
     try:

@@ -19,7 +19,7 @@ from .checking import (
 )
 from .eligibility import ENERGY_LINE, Evaluation
 from .models import Finding, LineResult, Project, SwapPlan
-from .rules import RuleSet
+from .rules import SwapRules
 from .solver import Problem, shortfall, solve
 
 __all__ = ["DEFAULT_MIP_REL_GAP", "DEFAULT_TIME_LIMIT", "OBJECTIVES", "greedy_order", "plan"]
@@ -72,7 +72,7 @@ def _problem(ev: Evaluation, pairs: pd.DataFrame, objective: str, energy_need: f
 
 
 def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, objective: Objective = "min_surplus",
-         rules: RuleSet | None = None, ledger: Any = None, on: Any = None,
+         rules: SwapRules | None = None, ledger: Any = None, on: Any = None,
          energy_ratio: float = DEFAULT_ENERGY_RATIO, retire_per_new: float | None = None,
          days_per_year: float | None = None, energy_records: pd.DataFrame | None = None,
          account_kwargs: Mapping[str, Any] | None = None, key_region_basis: str | None = None,
@@ -126,6 +126,7 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
+    rules = rules or SwapRules.default()
     ev = evaluate_project(project, candidates, rules=rules, ledger=ledger, on=on, retire_per_new=retire_per_new,
                           days_per_year=days_per_year, energy_records=energy_records,
                           account_kwargs=account_kwargs, key_region_basis=key_region_basis,
@@ -214,6 +215,7 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
             chosen_line[pos] = lid if chosen_line[pos] is None else f"{chosen_line[pos]},{lid}"
     table["share"] = tot
     table["chosen_line"] = chosen_line
+    table.attrs["tanfeng"] = {"rules": rules.id, "rules_version": rules.version}
     return SwapPlan(project_id=p_.id, on=ev.on, ok=ok, lines=lines, new_tce=p_.new_tce,
                     energy_ratio_required=energy_ratio, required_tce=req_tce, provided_tce=provided_tce,
                     energy_shortfall_tce=short_tce, findings=findings, sources=table, allocations=alloc,

@@ -11,9 +11,9 @@ the confidence mark of the research note (``V`` read in the operative text, ``S`
   国发〔2018〕22号 (whole provinces 上海/江苏/浙江/安徽), 国发〔2023〕24号 (浙江: 杭州、宁波、嘉兴、
   湖州、绍兴、舟山 only).
 * ``swap_exclusions.csv`` — source kinds that a rule's document does not accept
-  (:class:`Exclusion`: 已享受奖补, 落后产能, 僵尸企业, 不在合规清单 …).
+  (:class:`SwapExclusion`: 已享受奖补, 落后产能, 僵尸企业, 不在合规清单 …).
 
-How a ratio is chosen (:meth:`RuleSet.ratio`) for a line on a date:
+How a ratio is chosen (:meth:`SwapRules.ratio`) for a line on a date:
 
 1. rows of the sector whose product is the line's (or ``*``), in force on the date, of the
    national jurisdiction or of the project's province;
@@ -25,7 +25,7 @@ How a ratio is chosen (:meth:`RuleSet.ratio`) for a line on a date:
    rows can only lower the ratio (``min``), ``tighten`` rows can only raise it (``max``), and
    tightening wins: ``ratio = max(min(base, relax…), tighten…)``.
 
-Users load their own files with :meth:`RuleSet.from_dir` or :meth:`RuleSet.from_csv`; the same
+Users load their own files with :meth:`SwapRules.from_dir` or :meth:`SwapRules.from_csv`; the same
 pydantic models validate them.
 """
 
@@ -43,6 +43,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .._resources import data_dir, normalize_name
+from .._rules import Source, content_version
 from ..errors import RuleError
 
 __all__ = [
@@ -52,7 +53,9 @@ __all__ = [
     "KeyRegionRow",
     "RatioDecision",
     "RuleSet",
+    "SwapExclusion",
     "SwapRule",
+    "SwapRules",
 ]
 
 #: Confidence marks of ``policy.md`` and the factor-table level each corresponds to.
@@ -182,7 +185,7 @@ class KeyRegionRow(_Row):
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
 
-class Exclusion(_Row):
+class SwapExclusion(_Row):
     """One row of ``swap_exclusions.csv``: a source kind a rule's document does not accept."""
 
     document: str
@@ -243,11 +246,23 @@ def _plain_county(name: str) -> str:
     return n[:-1] if len(n) > 2 and n[-1] in "市县区" else n
 
 
-class RuleSet:
-    """Swap rules, key-region membership and exclusions, with the lookups `check` needs."""
+class SwapRules:
+    """Swap rules, key-region membership and exclusions, with the lookups `check` needs.
+
+    Load with ``SwapRules.load(id_or_path)``: ``"default"`` (the shipped files) or a folder
+    holding ``capacity_swap.csv`` (and optionally ``key_regions.csv``, ``swap_exclusions.csv``).
+    ``RuleSet`` is the former name, kept as an alias in ``tanfeng.swap``.
+
+    Examples
+    --------
+    >>> rs = SwapRules.load("default")
+    >>> rs.id, SwapRules.available(), len(rs.version), "钢铁" in rs.sectors
+    ('default', ['default'], 12, True)
+    """
 
     def __init__(self, rules: Sequence[SwapRule], key_regions: Sequence[KeyRegionRow] = (),
-                 exclusions: Sequence[Exclusion] = ()) -> None:
+                 exclusions: Sequence[SwapExclusion] = (), *, id: str = "custom") -> None:
+        self.id = id
         self.rules = list(rules)
         self.key_regions = list(key_regions)
         self.exclusions = list(exclusions)
@@ -260,25 +275,63 @@ class RuleSet:
 
     @classmethod
     @functools.cache
-    def default(cls) -> RuleSet:
-        """The rules shipped in ``factors/rules/``."""
-        return cls.from_dir(data_dir() / "rules")
+    def default(cls) -> SwapRules:
+        """The rules shipped in ``factors/rules/`` (the same as ``load("default")``)."""
+        out = cls.from_dir(data_dir() / "rules")
+        out.id = "default"
+        return out
 
     @classmethod
-    def from_dir(cls, path: str | Path) -> RuleSet:
+    def load(cls, id_or_path: str | Path = "default") -> SwapRules:
+        """The shipped rules (``"default"``) or a folder of your own files."""
+        if str(id_or_path) == "default":
+            return cls.default()
+        p = Path(id_or_path)
+        if p.is_dir() and (p / "capacity_swap.csv").is_file():
+            return cls.from_dir(p)
+        if p.is_file() and p.suffix == ".csv":
+            return cls.from_csv(p)
+        raise RuleError(f"no swap rules {str(id_or_path)!r}: give one of {cls.available()} or a folder "
+                        "holding capacity_swap.csv (and optionally key_regions.csv, swap_exclusions.csv)")
+
+    @classmethod
+    def available(cls) -> list[str]:
+        """Ids of the shipped swap rule sets."""
+        return ["default"]
+
+    @classmethod
+    def from_dir(cls, path: str | Path) -> SwapRules:
         """Read ``capacity_swap.csv``, ``key_regions.csv`` and ``swap_exclusions.csv`` from a folder."""
         p = Path(path)
-        return cls.from_csv(p / "capacity_swap.csv",
-                            p / "key_regions.csv" if (p / "key_regions.csv").exists() else None,
-                            p / "swap_exclusions.csv" if (p / "swap_exclusions.csv").exists() else None)
+        out = cls.from_csv(p / "capacity_swap.csv",
+                           p / "key_regions.csv" if (p / "key_regions.csv").exists() else None,
+                           p / "swap_exclusions.csv" if (p / "swap_exclusions.csv").exists() else None)
+        out.id = str(p)
+        return out
 
     @classmethod
     def from_csv(cls, capacity_swap: str | Path, key_regions: str | Path | None = None,
-                 exclusions: str | Path | None = None) -> RuleSet:
+                 exclusions: str | Path | None = None) -> SwapRules:
         """Read your own files (same columns as the shipped ones)."""
         return cls(_read(capacity_swap, SwapRule),
                    _read(key_regions, KeyRegionRow) if key_regions else [],
-                   _read(exclusions, Exclusion) if exclusions else [])
+                   _read(exclusions, SwapExclusion) if exclusions else [], id=str(capacity_swap))
+
+    @functools.cached_property
+    def version(self) -> str:
+        """Content hash of the rules, key regions and exclusions as loaded."""
+        return content_version(self.rules, self.key_regions, self.exclusions)
+
+    @functools.cached_property
+    def sources(self) -> dict[str, Source]:
+        """``{source: Source}`` of every document the rows cite (title = the rule's document)."""
+        out: dict[str, Source] = {}
+        for r in [*self.rules, *self.key_regions, *self.exclusions]:
+            if r.source not in out:
+                title = getattr(r, "document", "") or r.source
+                out[r.source] = Source(id=r.source, title=title, url=r.url,
+                                       confidence=r.confidence_level, note=r.note)  # type: ignore[arg-type]
+        return out
 
     def table(self) -> Any:
         """The rules as a DataFrame (one row per rule)."""
@@ -304,7 +357,7 @@ class RuleSet:
         close = difflib.get_close_matches(str(name), self.sectors, 3, 0.3)
         raise RuleError(f"no capacity-swap rule for sector {name!r}; rules exist for "
                         f"{self.sectors}" + (f" (closest: {close})" if close else "")
-                        + ". Load your own rule file with RuleSet.from_csv.")
+                        + ". Load your own rule file with SwapRules.from_csv.")
 
     @functools.cached_property
     def conditions(self) -> dict[str, str]:
@@ -421,9 +474,15 @@ class RuleSet:
         ratio = max([min([ratio, *relax]), *tight])
         return RatioDecision(ratio, base, tuple(applied))
 
-    def excluded_kinds(self, document: str, product: str, *, draft: bool = False) -> dict[str, Exclusion]:
-        """Kinds a document does not accept for a product: kind code -> :class:`Exclusion`."""
+    def excluded_kinds(self, document: str, product: str, *, draft: bool = False) -> dict[str, SwapExclusion]:
+        """Kinds a document does not accept for a product: kind code -> :class:`SwapExclusion`."""
         p = normalize_name(product)
         return {e.kind: e for e in self.exclusions
                 if e.document == document and (e.product == "*" or normalize_name(e.product) == p)
                 and (draft or e.status == "in_force")}
+
+
+#: The former name of `SwapRules` (deprecated; the 两高 rules are `tanfeng.screening.TwoHighRules`).
+RuleSet = SwapRules
+#: The former name of `SwapExclusion` (deprecated).
+Exclusion = SwapExclusion

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .._resources import normalize_name
 from ..errors import InputError, UnitError
-from .rules import RuleSet
+from .rules import SwapRules
 
 __all__ = ["REASONS", "SOURCE_COLUMNS", "capacity_factor", "parse_capacity_unit", "read_sources"]
 
@@ -163,7 +163,7 @@ def _codes(value: Any, resolve: Any) -> tuple[tuple[str, ...], list[str]]:
     return tuple(dict.fromkeys(codes)), bad
 
 
-def read_sources(table: pd.DataFrame, rules: RuleSet, *, columns: Mapping[str, str] | None = None,
+def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str, str] | None = None,
                  energy_records: pd.DataFrame | None = None, account_kwargs: Mapping[str, Any] | None = None,
                  need_price: bool = False, unique_ids: bool = False, what: str = "sources table") -> pd.DataFrame:
     """The table in standard columns (same index and order), or one `InputError` for every bad row."""

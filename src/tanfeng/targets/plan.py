@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from .._rules import read_toml
+from .._rules import Source, content_version, find_rule_file, read_toml
 from ..errors import InputError, RuleError
 from ._common import _TARGET_OF, MEASURES, _failures
 
@@ -170,6 +171,38 @@ class Plan(BaseModel):
         except ValidationError as exc:
             raise RuleError(f"plan file {p}: {exc}") from exc
 
+    @classmethod
+    def load(cls, id_or_path: str | Path) -> Plan:
+        """A shipped plan by id (``"zhuji-2021-2023"``) or your own TOML file (cached by id).
+
+        Examples
+        --------
+        >>> p = Plan.load("zhuji-2021-2023")
+        >>> p.id in Plan.available(), list(p.sources), len(p.version)
+        (True, ['zhuji-plan-2021'], 12)
+        """
+        if str(id_or_path) in cls.available() and not Path(id_or_path).is_file():
+            return _shipped_plan(str(id_or_path))
+        return cls.from_toml(find_rule_file(id_or_path, _plans_dir(), "plan", cls.available()))
+
+    @classmethod
+    def available(cls) -> list[str]:
+        """Ids of the plans shipped with tanfeng (``factors/rules/plans``)."""
+        return sorted(p.stem for p in _plans_dir().glob("*.toml"))
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """``{source id: Source}`` of the plan's document."""
+        if not (self.source or self.source_title):
+            return {}
+        return {self.source or self.id: Source(id=self.source or self.id, title=self.source_title or self.title,
+                                               issuer=self.issuer, note=self.status)}
+
+    @property
+    def version(self) -> str:
+        """Content hash of the plan as loaded."""
+        return content_version(self)
+
     @property
     def all_indicators(self) -> tuple[Indicator, ...]:
         """The table's indicators followed by the text's extras."""
@@ -257,3 +290,15 @@ class Plan(BaseModel):
         out["status"] = np.where(out["actual"].isna(), "无数据", np.where(out["gap"] <= tol, "达标", "未达标"))
         return out[["seq", "category", "name_zh", "unit", "target", "direction", "actual", "share",
                     "status", "gap"]]
+
+
+@functools.cache
+def _shipped_plan(plan_id: str) -> Plan:
+    """A shipped plan, read once (plans are frozen)."""
+    return Plan.from_toml(_plans_dir() / f"{plan_id}.toml")
+
+
+def _plans_dir() -> Path:
+    from .._resources import data_dir
+
+    return data_dir() / "rules" / "plans"

@@ -192,7 +192,7 @@ class Tracker:
         row = ach.iloc[0] if len(ach) else pd.Series(dtype=float)
         mrow = miss.iloc[0] if len(miss) else pd.Series(dtype=float)
         out = self._rows(row, mrow, targets, d)
-        out.attrs["tanfeng"] = {"plan": self.plan.id, "planning_co2_per_tce": self.planning_co2_per_tce}
+        out.attrs["tanfeng"] = {"plan": self.plan.id, "plan_version": self.plan.version, "planning_co2_per_tce": self.planning_co2_per_tce}
         return out
 
     def by_town(self, town_targets: pd.DataFrame | None = None, as_of: Any = None, *,
