@@ -1,7 +1,7 @@
 """The statement's lines: one per energy record, built from `account` results and factor rows.
 
 `build_statement` runs :func:`tanfeng.account` on both bases (当量值 and 等价值) and turns each
-row into a `Line`: the quantity as given, its category (燃料动力 / 原料用能 / 外供) and, for each
+row into a `StatementLine`: the quantity as given, its category (燃料动力 / 原料用能 / 外供) and, for each
 result (tce on each basis, tCO2), the chain of terms that multiply it (see `chains`). The
 writers (`xlsx`, `text`) only lay these lines out.
 """
@@ -36,7 +36,7 @@ SCOPES = {1: "范围一（直接燃烧）", 2: "范围二（外购电力、热�
 
 
 @dataclass
-class Line:
+class StatementLine:
     """One energy record of the statement and its computations."""
 
     position: int                      # row position in the records
@@ -71,7 +71,7 @@ class EntityStatement:
     key: tuple[Any, ...]
     title: str
     constants: dict[str, Any]          # columns with one value for the entity (信用代码, 镇街)
-    lines: list[Line]
+    lines: list[StatementLine]
     totals: dict[str, float]           # from account(): the figures the sheet must reproduce
 
 
@@ -202,8 +202,8 @@ def _groups(records: pd.DataFrame, by_cols: list[str], cols: Mapping[str, str], 
 
 
 def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Mapping[str, str],
-           fs: FactorSet, co2: bool, by_cols: list[str]) -> list[Line]:
-    """One `Line` per record, chains built once per distinct key."""
+           fs: FactorSet, co2: bool, by_cols: list[str]) -> list[StatementLine]:
+    """One `StatementLine` per record, chains built once per distinct key."""
     n = len(records)
     q = _parse_quantities(records[cols["quantity"]])
     tce = cal["tce"].to_numpy(dtype=float, na_value=np.nan)
@@ -239,7 +239,7 @@ def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Ma
     carriers = records[cols["carrier"]].astype(str).tolist()
     out = []
     for j in range(n):
-        out.append(Line(
+        out.append(StatementLine(
             position=j, label=records.index[j], carrier=carriers[j], carrier_name=names.get(cid[j], str(cid[j])),
             quantity=float(q[j]), unit=units[j], category=str(category[j]),
             tce={b: chains[b][j] for b in BASES}, tce_value={b: float(results[b][1][j]) for b in BASES},
@@ -248,7 +248,7 @@ def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Ma
     return out
 
 
-def _entity(key: tuple[Any, ...], pos: np.ndarray, lines: list[Line], records: pd.DataFrame, by_cols: list[str],
+def _entity(key: tuple[Any, ...], pos: np.ndarray, lines: list[StatementLine], records: pd.DataFrame, by_cols: list[str],
             cols: Mapping[str, str], cal: pd.DataFrame, sub: pd.DataFrame, co2: bool) -> EntityStatement:
     """The lines of one entity, the id columns that vary among them, and account()'s totals."""
     part = records.iloc[pos]
