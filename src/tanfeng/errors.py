@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pint.errors import PintError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -243,8 +244,11 @@ class FactorTableError(TanfengError, ValueError):
 class InputError(TanfengError, ValueError):
     """Bad rows in an input table. ``failures`` has one row per problem.
 
-    Columns of ``failures``: ``row`` (the input index label), ``column``, ``value``,
-    ``reason`` (a stable code such as ``carrier_unknown``), ``message`` and ``suggestion``.
+    Columns of ``failures`` (built by `tanfeng.cells.Failures`): ``row`` (the input index
+    label, ``"<table>"`` for a problem of the whole table), ``sheet_row`` (1-based spreadsheet
+    row when the rows came from a file), ``column`` (as the user wrote it), ``value``,
+    ``reason`` (a stable code of `tanfeng.cells.REASONS`, such as ``carrier_unknown``),
+    ``message`` and ``suggestion`` (in the language of `tanfeng.cells.set_language`).
     """
 
     def __init__(self, failures: pd.DataFrame, what: str = "input table") -> None:
@@ -257,7 +261,9 @@ class InputError(TanfengError, ValueError):
         nrows = f["row"].nunique() if len(f) else 0
         lines = [f"{len(f)} problem(s) in {nrows} row(s) of the {self.what}:"]
         for rec in f.head(25).itertuples(index=False):
-            s = f"  row {rec.row!r}, column {rec.column!r}, value {rec.value!r}: [{rec.reason}] {rec.message}"
+            sheet_row = getattr(rec, "sheet_row", None)
+            where = f"row {rec.row!r}" + (f" (sheet row {sheet_row})" if isinstance(sheet_row, int | np.integer) else "")
+            s = f"  {where}, column {rec.column!r}, value {rec.value!r}: [{rec.reason}] {rec.message}"
             if rec.suggestion:
                 s += f" — {rec.suggestion}"
             lines.append(s)

@@ -7,15 +7,18 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from ..cells import MAX_CELL_CHARS, Failures, read_quantity
 from ..errors import (
     FactorFallbackWarning,
     FactorNotFoundError,
-    InputError,
+    TanfengError,
     UnitError,
 )
 from ..factors import FactorSet, normalize_basis
 from ..resolver import ResolvedKey, co2_per_unit, resolve_key
-from ._common import REASONS, _failures, _round_float
+from ._common import NCV_BAND, _round_float
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -26,34 +29,68 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _split_args(quantity: Any, unit: Any, carrier: Any) -> tuple[float, str, str]:
+    """(value read by the kernel's cell reader, unit text, carrier name)."""
     if hasattr(quantity, "units") and hasattr(quantity, "magnitude"):
         if carrier is None:
             carrier, unit = unit, None
         if unit is not None:
             raise TypeError("give either a Quantity or (quantity, unit), not both")
-        return float(quantity.magnitude), str(quantity.units), carrier
+        quantity, unit = quantity.magnitude, str(quantity.units)
     if unit is None or carrier is None:
         raise TypeError("to_tce/to_co2 need (quantity, unit, carrier) or (Quantity, carrier)")
-    return float(quantity), str(unit), carrier
+    if not isinstance(unit, str) or not unit.strip():
+        _fail("unit", unit, "unit_missing" if unit is None or not str(unit).strip() else "unit_unknown")
+    return read_quantity(quantity), unit, carrier
 
 
-def _check_scalar(value: float, what: str = "quantity") -> None:
-    if not math.isfinite(value):
-        raise InputError(_failures([(0, what, value, "quantity_infinite" if math.isinf(value) else "quantity_missing",
-                                     REASONS["quantity_infinite" if math.isinf(value) else "quantity_missing"], "")]),
-                         "arguments")
-    if value < 0:
-        raise InputError(_failures([(0, what, value, "quantity_negative", REASONS["quantity_negative"],
-                                     "give consumption as a positive number; use flow='output' for 外供")]),
-                         "arguments")
+def _fail(column: str, value: Any, reason: str, message: str | None = None) -> None:
+    fails = Failures(1, what="arguments")
+    fails.add(np.ones(1, dtype=bool), column, [value], reason, message)
+    raise fails.error()
 
 
-def _as_quantity(x: Any) -> Any:
+def _as_quantity(x: Any, what: str, reason: str) -> Any:
+    """A pint Quantity from a Quantity or text (``"0.300 kgce/kWh"``); bad text is an `InputError`."""
     from ..units import Q_
 
-    if x is None or hasattr(x, "units"):
-        return x
-    return Q_(str(x))
+    if x is None:
+        return None
+    if hasattr(x, "units") and hasattr(x, "magnitude"):
+        q = x
+    elif isinstance(x, str) and 0 < len(x) <= MAX_CELL_CHARS:
+        try:
+            q = Q_(x)
+        except Exception:
+            _fail(what, x, reason)
+    elif isinstance(x, int | float) and not isinstance(x, bool):
+        q = Q_(float(x))
+    else:
+        _fail(what, x, reason)
+    if what == "ncv" and (not hasattr(q, "units") or q.dimensionless):
+        _fail(what, x, "ncv_unit_missing")
+    try:
+        m = float(q.magnitude)
+    except (TypeError, ValueError):
+        _fail(what, x, reason)
+    if not (math.isfinite(m) and m > 0):
+        _fail(what, x, "ncv_not_positive" if what == "ncv" else "factor_not_positive")
+    return q
+
+
+def _check_ncv(nq: Any, text: Any, carrier: Any) -> None:
+    """A measured NCV must fit the carrier's measure and lie inside its plausibility band."""
+    from ..units import MEASURES, get_registry
+
+    reg = get_registry()
+    if carrier.category in ("electricity", "heat"):
+        _fail("ncv", str(text), "ncv_not_fuel")
+    if nq.dimensionality != reg.get_dimensionality(f"[energy] / ({MEASURES[carrier.measure]})"):
+        _fail("ncv", str(text), "ncv_dimension")
+    if carrier.measure in NCV_BAND:
+        lo, hi, bu = NCV_BAND[carrier.measure]
+        x = float(nq.to(bu).magnitude)
+        if not lo <= x <= hi:
+            _fail("ncv", str(text), "ncv_implausible", f"{text!r} = {x:.4g} {bu}, {lo}–{hi} {bu}")
 
 
 def to_tce(
@@ -106,7 +143,6 @@ def to_tce(
     from ..units import get_registry
 
     value, unit_text, name = _split_args(quantity, unit, carrier)
-    _check_scalar(value)
     fs = factors or FactorSet.default()
     cid = fs.carriers.resolve(name)
     b = normalize_basis(basis)
@@ -114,21 +150,23 @@ def to_tce(
         raise ValueError("to_tce returns one number: choose basis='当量值' or '等价值' (account() does both)")
     reg = get_registry()
     if ncv is not None:
-        nq = _as_quantity(ncv)
+        nq = _as_quantity(ncv, "ncv", "ncv_unparsable")
         c = fs.carriers.get(cid)
-        if c.category in ("electricity", "heat"):
-            raise InputError(_failures([(0, "ncv", str(ncv), "ncv_not_fuel", REASONS["ncv_not_fuel"], "")]), "arguments")
+        _check_ncv(nq, ncv, c)
         try:
-            return reg.Quantity(float((reg.Quantity(value, unit_text) * nq).to("tce").magnitude), "tce")
+            return _finite(float((reg.Quantity(value, unit_text) * nq).to("tce").magnitude), "tce", value)
+        except TanfengError:
+            raise
         except Exception as exc:
-            raise UnitError(str(nq.units), f"does not fit {value} {unit_text} of {c.name_zh}") from exc
+            raise UnitError(unit_text, f"does not fit {nq} of {c.name_zh}") from exc
     if factor is not None:
-        k = resolve_key(fs, cid, unit_text, year=year, basis=b, co2=False, tce_factor=_as_quantity(factor))
+        tce_factor = _as_quantity(factor, "factor", "factor_not_positive")
+        k = resolve_key(fs, cid, unit_text, year=year, basis=b, co2=False, tce_factor=tce_factor)
     else:
         k = fs.resolve_key(cid, unit_text, year=year, basis=b, co2=False)
     _raise_key_errors(k, name, unit_text)
     _warn(k.fallbacks)
-    return reg.Quantity(_round_float(value * k.tce), "tce")
+    return _finite(_round_float(value * k.tce), "tce", value)
 
 
 def to_co2(
@@ -155,27 +193,32 @@ def to_co2(
     >>> to_co2(100, "万kWh", "电力", region="浙江", year=2022).m
     515.3
     """
-    from ..units import get_registry
 
     value, unit_text, name = _split_args(quantity, unit, carrier)
-    _check_scalar(value)
     fs = factors or FactorSet.default()
     cid = fs.carriers.resolve(name)
-    reg = get_registry()
     carrier_obj = fs.carriers.get(cid)
     fallbacks: Sequence[FactorFallbackWarning]
     if ncv is not None:
-        one = reg.Quantity(1.0, unit_text)
-        co2, _, _, fallbacks = co2_per_unit(fs, carrier_obj.id, one, year=year, region=region, ncv=_as_quantity(ncv))
+        nq = _as_quantity(ncv, "ncv", "ncv_unparsable")
+        _check_ncv(nq, ncv, carrier_obj)
+        one = _unit_quantity(unit_text)
+        try:
+            co2, _, _, fallbacks = co2_per_unit(fs, carrier_obj.id, one, year=year, region=region, ncv=nq)
+        except TanfengError:
+            raise
+        except Exception as exc:
+            raise UnitError(unit_text, f"does not fit {nq} of {carrier_obj.name_zh}") from exc
     else:
         if factor is not None:
-            k = resolve_key(fs, cid, unit_text, year=year, region=region, co2_factor=_as_quantity(factor))
+            co2_factor = _as_quantity(factor, "factor", "factor_not_positive")
+            k = resolve_key(fs, cid, unit_text, year=year, region=region, co2_factor=co2_factor)
         else:
             k = fs.resolve_key(cid, unit_text, year=year, region=region)
         _raise_key_errors(k, name, unit_text)
         co2, fallbacks = k.co2, k.fallbacks
     _warn(fallbacks)
-    return reg.Quantity(_round_float(value * co2), "tCO2")
+    return _finite(_round_float(value * co2), "tCO2", value)
 
 
 def _warn(fallbacks: Sequence[FactorFallbackWarning]) -> None:
@@ -197,4 +240,23 @@ def _raise_key_errors(k: ResolvedKey, carrier: Any, unit: str) -> None:
     if reason in ("tce_factor_missing", "co2_factor_missing"):
         raise FactorNotFoundError(msg)
     value = unit if col == "unit" else carrier
-    raise InputError(_failures([(0, col, value, reason, msg, sugg)]), "arguments")
+    fails = Failures(1, what="arguments")
+    fails.add(np.ones(1, dtype=bool), col, [value], reason, msg, sugg or None)
+    raise fails.error()
+
+
+def _unit_quantity(unit_text: str) -> Any:
+    """1 of ``unit_text`` (a `UnitError` with suggestions when the unit is not understood)."""
+    from ..units import get_registry, parse_unit
+
+    parse_unit(unit_text)
+    return get_registry().Quantity(1.0, unit_text)
+
+
+def _finite(x: float, unit: str, value: float) -> Any:
+    """The result as a Quantity; a result that is not finite is ``quantity_overflow``."""
+    from ..units import get_registry
+
+    if not math.isfinite(x):
+        _fail("quantity", value, "quantity_overflow")
+    return get_registry().Quantity(x, unit)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..cells import get_language
+
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
@@ -23,17 +25,31 @@ def summarize(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd
     ...                                    "quantity": [1000, 100, 200], "unit": ["t", "万kWh", "t"]}))
     >>> summarize(r, by="town")["tce"].round(2).to_dict()
     {'店口': 291.42, '陶朱': 837.2}
+
+    Rows whose key is blank form their own group, labelled `BLANK_KEY` (``（空白）``, in English
+    ``(blank)``), so that the group totals always add up to the overall total.
     """
     if "tce" not in result.columns:
         raise ValueError("summarize() takes the result of tanfeng.account()")
     keys = [by] if isinstance(by, str) else list(by or [])
-    df = result.assign(_rows=1, _problem=result["tce"].isna().astype(int),
+    df = result.assign(**{k: _label_blank(result[k]) for k in keys if k in result.columns}).assign(_rows=1, _problem=result["tce"].isna().astype(int),
                        _unverified=(result["confidence"].astype(str) != "verified").astype(int))
     vals = [c for c in ("tce", "tce_excl_feedstock", "tce_calorific", "tce_substitution", "co2_t") if c in df]
     agg = {c: "sum" for c in [*vals, "_rows", "_problem", "_unverified"]}
-    g = df.groupby(keys, observed=True, sort=True).agg(agg) if keys else df.agg(agg).to_frame().T
+    g = df.groupby(keys, observed=True, sort=True, dropna=False).agg(agg) if keys else df.agg(agg).to_frame().T
     g["co2_per_tce"] = g["co2_t"] / g["tce"] if "co2_t" in g else np.nan
     g["share_not_verified"] = g["_unverified"] / g["_rows"]
     g = g.rename(columns={"_rows": "rows", "_problem": "rows_with_problems"}).drop(columns="_unverified")
     g.attrs = {"tanfeng": result.attrs.get("tanfeng", {})}
     return g
+
+
+#: Label of the group of rows whose key is blank (None, NaN or empty text), per language.
+BLANK_KEY = {"zh": "（空白）", "en": "(blank)"}
+
+
+def _label_blank(key: pd.Series) -> pd.Series:
+    blank = key.isna().to_numpy() | (key.astype(str).str.strip() == "").to_numpy() if len(key) else np.zeros(0, bool)
+    if not blank.any():
+        return key
+    return key.astype(object).where(~blank, BLANK_KEY[get_language()])

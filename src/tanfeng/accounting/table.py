@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..cells import QUANTITY_REASONS, Failures, find_columns, read_quantities
 from ..errors import (
     FactorFallbackWarning,
     FactorNotFoundError,
-    InputError,
     UnknownCarrierError,
 )
 from ..factors import FactorSet, normalize_basis
 from ..resolver import CONFIDENCE_ORDER, co2_per_unit
-from ._common import _FLOW, _USE, NCV_BAND, REASONS, YEAR_RANGE
-from .columns import _QCODE, _codes, _find_columns, _quantities
+from ._common import _FLOW, _USE, COLUMN_ALIASES, NCV_BAND, OUTPUT_COLUMNS, YEAR_RANGE
+from .columns import _codes
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -88,40 +88,21 @@ def account(
     fs = factors or FactorSet.default()
     b = normalize_basis(basis)
     bases = ["calorific", "substitution"] if b == "both" else [b]
-    cols = _find_columns(records, columns)
+    cols = find_columns(records, COLUMN_ALIASES, columns, required=("carrier", "quantity", "unit"),
+                        reserved=OUTPUT_COLUMNS, what="records table")
     n = len(records)
     index = records.index
-    fails: list[pd.DataFrame] = []
+    fails = Failures(index, what="records table")
+    add_fail = fails.add
 
-    def add_fail(mask: np.ndarray, column: str, values: Any, reason: str, message: str | Callable[[Any], str],
-                 suggestion: str | Callable[[Any], str] = "") -> None:
-        if not mask.any():
-            return
-        pos = np.flatnonzero(mask)
-        if isinstance(values, pd.Series):
-            vals = values.iloc[pos].to_numpy(dtype=object)
-        elif np.isscalar(values):
-            vals = np.full(len(pos), values, dtype=object)
-        else:
-            vals = np.asarray(values, dtype=object)[pos]
-        msg = [message(v) for v in vals] if callable(message) else message
-        sug = [suggestion(v) for v in vals] if callable(suggestion) else suggestion
-        fails.append(pd.DataFrame({"pos": pos, "column": column, "value": vals, "reason": reason,
-                                   "message": msg, "suggestion": sug}))
-
-    # --- quantities
+    # --- quantities (the kernel's cell reader)
     qcol = records[cols["quantity"]]
-    qty, qreason = _quantities(qcol)
-    qraw = qcol
-    any_qbad = bool(qreason.any())
-    for r in ("quantity_missing", "quantity_negative", "quantity_infinite", "quantity_not_numeric", "quantity_with_unit"):
-        sugg = {"quantity_negative": "consumption is positive; mark 外供 rows with flow='output'",
-                "quantity_with_unit": "put the unit in the unit column and the number alone here",
-                "quantity_not_numeric": "write a plain number (1,200 / １２００ / 12万 are understood)",
-                "quantity_missing": "fill in the quantity (0 if nothing was used)"}.get(r, "")
-        if any_qbad:
-            add_fail(qreason == _QCODE[r], cols["quantity"], qraw, r, REASONS[r], sugg)
-    bad_row = qreason != 0
+    qty, qreasons = read_quantities(qcol)
+    qcode = qreasons.codes
+    bad_row = qcode != 0
+    if bad_row.any():
+        for i, r in enumerate(QUANTITY_REASONS[1:], 1):
+            add_fail(qcode == i, cols["quantity"], qcol, r)
 
     # --- carriers
     ccodes, cuniq = _codes(records[cols["carrier"]])
@@ -136,14 +117,12 @@ def account(
         except UnknownCarrierError as exc:
             cok[i] = False
             add_fail(ccodes == i, cols["carrier"], craw, "carrier_unknown",
-                     f"{name!r} is not an energy carrier tanfeng knows",
-                     ("closest: " + ", ".join(exc.suggestions)) if exc.suggestions else "see tanfeng.carriers.table()")
+                     suggestion=("closest: " + ", ".join(exc.suggestions)) if exc.suggestions else None)
     blank_carrier = ccodes < 0
     for i, name in enumerate(cuniq):
         if cids[i] is None and not (isinstance(name, str) and name.strip()) :
             blank_carrier |= ccodes == i
-    add_fail(blank_carrier, cols["carrier"], craw, "carrier_missing", REASONS["carrier_missing"],
-             "fill in the energy carrier (能源品种)")
+    add_fail(blank_carrier, cols["carrier"], craw, "carrier_missing")
     if cok.all() and (n == 0 or ccodes.min() >= 0):
         carrier_ok = np.ones(n, dtype=bool)  # every name known, none missing: no gather needed
     else:
@@ -157,8 +136,7 @@ def account(
     for i, t in enumerate(utexts):
         if not t:
             ublank |= ucodes == i
-    add_fail(ublank, cols["unit"], records[cols["unit"]], "unit_missing",
-             REASONS["unit_missing"], "fill in the unit (计量单位), e.g. 吨, 万千瓦时, 万立方米")
+    add_fail(ublank, cols["unit"], records[cols["unit"]], "unit_missing")
     bad_row |= ublank
 
     # --- optional columns: year, region, use, flow
@@ -188,8 +166,7 @@ def account(
             except KeyError as exc:
                 rids[i] = None
                 add_fail(rcodes == i, cols["region"], rraw, "region_unknown",
-                         f"{name!r} is not a region tanfeng knows",
-                         ("closest: " + ", ".join(getattr(exc, "suggestions", []))) or "use a province (浙江) or grid region (华东)")
+                         suggestion=("closest: " + ", ".join(getattr(exc, "suggestions", []))) or None)
         rid_of_code = np.array([*rids, default_region], dtype=object)
         rcodes = np.where(rcodes < 0, len(runiq), rcodes) if (rcodes < 0).any() else rcodes
         rvalid = np.array([r is not None for r in rid_of_code])
@@ -204,8 +181,7 @@ def account(
         uc, uu = _codes(records[cols["use"]])
         umap = np.array([_USE.get(unicodedata.normalize("NFKC", str(x)).strip().lower(), "?") for x in uu] + ["energy"], dtype=object)
         uval = umap[np.where(uc < 0, len(uu), uc)]
-        add_fail(uval == "?", cols["use"], records[cols["use"]], "use_unknown",
-                 REASONS["use_unknown"], "use 'energy' (燃料动力) or 'feedstock' (原料用能)")
+        add_fail(uval == "?", cols["use"], records[cols["use"]], "use_unknown")
         bad_row |= uval == "?"
         feed = uval == "feedstock"
     sign: np.ndarray | float = 1.0
@@ -213,12 +189,10 @@ def account(
         fc, fu = _codes(records[cols["flow"]])
         fmap = np.array([_FLOW.get(unicodedata.normalize("NFKC", str(x)).strip().lower(), np.nan) for x in fu] + [1.0])
         sign = fmap[np.where(fc < 0, len(fu), fc)]
-        add_fail(np.isnan(sign), cols["flow"], records[cols["flow"]], "flow_unknown",
-                 REASONS["flow_unknown"], "use 'input' (消费) or 'output' (外供)")
+        add_fail(np.isnan(sign), cols["flow"], records[cols["flow"]], "flow_unknown")
         bad_row |= np.isnan(sign)
         both = feed & (sign < 0)
-        add_fail(both, cols["flow"], records[cols["flow"]], "output_feedstock",
-                 REASONS["output_feedstock"], "")
+        add_fail(both, cols["flow"], records[cols["flow"]], "output_feedstock")
         bad_row |= both
 
     # --- keys: (carrier code, unit code, year code, region code)
@@ -298,8 +272,7 @@ def account(
     # --- feedstock on secondary energy
     fnf = feed & key_secondary[kk] if feed.any() else np.zeros(n, dtype=bool)
     if "use" in cols:
-        add_fail(fnf, cols["use"], records[cols["use"]], "feedstock_not_fuel",
-                 REASONS["feedstock_not_fuel"], "only fuels (coal, oil, gas) can be 原料用能")
+        add_fail(fnf, cols["use"], records[cols["use"]], "feedstock_not_fuel")
     bad_row |= fnf
 
     # --- values
@@ -321,9 +294,13 @@ def account(
     if feed.any():
         co2_vals = np.where(feed, 0.0, co2_vals)
 
-    failures = _collect(fails, index)
-    if len(failures) and errors == "raise":
-        raise InputError(failures, "records table")
+    # --- results that are not finite (1e308 万m3): flagged, never an inf in a result or a total
+    mults = np.concatenate([*tce_mult.values(), co2_mult])
+    bound = float(np.fmax.reduce(np.abs(mults))) * float(np.fmax.reduce(qty)) if n and len(mults) else 0.0
+    if "ncv" in cols or not bound < 1e300:  # only then can a result overflow
+        _flag_overflow(add_fail, bad_row, cols["quantity"], qcol, [*out_tce.values(), co2_vals])
+    bad_row |= fails.bad
+    fails.raise_if_any(errors)
 
     main = "calorific" if b == "both" else b
     any_bad = bool(bad_row.any())
@@ -361,7 +338,7 @@ def account(
     added = pd.DataFrame(new, index=index, copy=False)
     out = pd.concat([records.drop(columns=[c for c in new if c in records.columns]), added], axis=1)
     if errors == "report":
-        out["problem"] = _problem_text(failures, n, index)
+        out["problem"] = fails.problem_text()
     distinct = {str(w): w for w in fallback}
     fb = list(distinct)
     for w in distinct.values():
@@ -396,10 +373,8 @@ def _years(records: pd.DataFrame, cols: Mapping[str, str], year: int | None, n: 
     with np.errstate(invalid="ignore"):
         yinvalid = given & (np.isnan(ynum) | (ynum != np.round(ynum))) if ynum.dtype.kind == "f" else np.zeros(n, bool)
         yrange = given & ~yinvalid & ((ynum < YEAR_RANGE[0]) | (ynum > YEAR_RANGE[1]))
-    add_fail(yinvalid, cols["year"], yraw, "year_invalid", REASONS["year_invalid"],
-             "write the year as a number such as 2022")
-    add_fail(yrange, cols["year"], yraw, "year_out_of_range",
-             f"year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", "check the year column")
+    add_fail(yinvalid, cols["year"], yraw, "year_invalid")
+    add_fail(yrange, cols["year"], yraw, "year_out_of_range")
     years = np.full(n, -1 if year is None else int(year), dtype=np.int64)
     ok = given & ~yinvalid & ~yrange
     years[ok] = ynum[ok].astype(np.int64)
@@ -410,7 +385,8 @@ def _years(records: pd.DataFrame, cols: Mapping[str, str], year: int | None, n: 
 def _gather_times(per_key: np.ndarray, kk: np.ndarray, qv: np.ndarray) -> np.ndarray:
     """``per_key[kk] * qv`` with one temporary instead of two."""
     out = per_key[kk]
-    out *= qv
+    with np.errstate(over="ignore"):  # an overflow is reported as quantity_overflow
+        out *= qv
     return out
 
 
@@ -453,7 +429,7 @@ def _measured_ncv(col: pd.Series, colname: str, ccodes: np.ndarray, cids: np.nda
             continue
         carrier = fs.carriers.get(cids[c])
         if carrier.category in ("electricity", "heat"):
-            add_fail(mask, colname, raw, "ncv_not_fuel", REASONS["ncv_not_fuel"], "remove the NCV for this row")
+            add_fail(mask, colname, raw, "ncv_not_fuel")
             bad |= mask
             continue
         try:
@@ -461,29 +437,28 @@ def _measured_ncv(col: pd.Series, colname: str, ccodes: np.ndarray, cids: np.nda
             if not hasattr(nq, "units"):
                 raise ValueError
         except Exception:
-            add_fail(mask, colname, raw, "ncv_unparsable", REASONS["ncv_unparsable"], "write e.g. '22.0 GJ/t'")
+            add_fail(mask, colname, raw, "ncv_unparsable")
             bad |= mask
             continue
         if nq.dimensionless:
-            add_fail(mask, colname, raw, "ncv_unit_missing", REASONS["ncv_unit_missing"], "write e.g. '22.0 GJ/t' or '5200 kcal/kg'")
+            add_fail(mask, colname, raw, "ncv_unit_missing")
             bad |= mask
             continue
         want = reg.get_dimensionality(f"[energy] / ({MEASURES[carrier.measure]})")
         if nq.dimensionality != want:
             add_fail(mask, colname, raw, "ncv_dimension",
-                     f"{text!r} does not fit {carrier.name_zh}, measured by {carrier.measure}",
-                     "GJ/t for solids and liquids, GJ/万m3 for gases")
+                     f"{text!r}: {carrier.name_zh} ({carrier.measure})")
             bad |= mask
             continue
         if nq.magnitude <= 0:
-            add_fail(mask, colname, raw, "ncv_not_positive", REASONS["ncv_not_positive"], "")
+            add_fail(mask, colname, raw, "ncv_not_positive")
             bad |= mask
             continue
         lo, hi, bu = NCV_BAND[carrier.measure] if carrier.measure in NCV_BAND else (0, math.inf, str(nq.units))
         x = float(nq.to(bu).magnitude)
         if not lo <= x <= hi:
             add_fail(mask, colname, raw, "ncv_implausible",
-                     f"{text!r} = {x:.4g} {bu}, outside the plausible {lo}–{hi} {bu}", "check the unit (kJ vs MJ?)")
+                     f"{text!r} = {x:.4g} {bu}, {lo}–{hi} {bu}")
             bad |= mask
             continue
         one = reg.Quantity(1.0, utexts[u])
@@ -502,22 +477,9 @@ def _measured_ncv(col: pd.Series, colname: str, ccodes: np.ndarray, cids: np.nda
     return has & ~bad, tce, co2v, bad
 
 
-def _collect(fails: list[pd.DataFrame], index: pd.Index) -> pd.DataFrame:
-    if not fails:
-        return pd.DataFrame(columns=["row", "column", "value", "reason", "message", "suggestion"])
-    f = pd.concat(fails, ignore_index=True).sort_values(["pos", "column"], kind="stable")
-    f.insert(0, "row", index.to_numpy()[f["pos"].to_numpy()])
-    return f.drop(columns="pos").reset_index(drop=True)
-
-
-def _problem_text(failures: pd.DataFrame, n: int, index: pd.Index) -> pd.Series:
-    text = np.full(n, "", dtype=object)
-    if len(failures):
-        pos_of = pd.Series(np.arange(n), index=index)
-        pos_of = pos_of[~pos_of.index.duplicated()]
-        joined = failures.assign(t=failures["reason"] + ": " + failures["message"].astype(str)).groupby(
-            "row", sort=False)["t"].agg("; ".join)
-        for row, t in joined.items():
-            # duplicated index labels: every row with that label shares the text
-            text[np.flatnonzero(index.to_numpy() == row)] = t
-    return pd.Series(text, index=index, dtype=object)
+def _flag_overflow(add_fail: Callable[..., None], bad_row: np.ndarray, column: str, raw: pd.Series,
+                   results: list[np.ndarray]) -> None:
+    """Flag ``quantity_overflow`` on rows whose result is infinite."""
+    for x in results:
+        if len(x) and (np.isinf(np.fmax.reduce(x)) or np.isinf(np.fmin.reduce(x))):
+            add_fail(np.isinf(x) & ~bad_row, column, raw, "quantity_overflow")

@@ -1,0 +1,497 @@
+"""The input kernel: how tanfeng reads what users type into cells, and how it reports what it
+could not read.
+
+Every entry point (``account``, ``to_tce``, ``screen_two_high``, the targets Tracker,
+``per_mu.evaluate``, swap, ``read_records`` …) reads user cells through the same four things,
+so that a cell means the same everywhere:
+
+- `read_quantities` — one reader of number cells (``1,200``, ``１２００``, ``12万`` …);
+- `find_columns` — one header lookup over ``factors/rules/headers.csv``;
+- `REASONS` — each reason code once, with a Chinese and an English message and suggestion
+  (``factors/rules/reasons.csv``);
+- `Failures` — one collector that yields the one failure table `InputError` carries.
+
+Accepted number cells: ``1200``, ``"1,200"``, ``"1 200"`` (groups of three), ``"１２００"``
+(full width), ``"12万"``, ``"1.5亿"``, ``"3.5e4"``, ``"−5"``; ``"(30)"`` is the accounting way of
+writing −30 and reads as −30 (so a quantity that may not be negative is then reported as
+``quantity_negative``, never read as 30). Blank cells and the usual "nothing" marks (``—``,
+``/``, ``无``) are ``quantity_missing``. Rejected with ``quantity_not_numeric``: ``"1,5"``,
+``"1.200,50"``, ``"1,2,3"``, ``"1_000"``, ``True``, complex numbers; ``"12吨"`` is
+``quantity_with_unit``; a date is ``quantity_is_date``. See docs/input-cells.md.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import csv
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._resources import data_dir, normalize_name
+from .errors import InputError
+
+__all__ = [
+    "BLANK_TOKENS",
+    "QUANTITY_REASONS",
+    "REASONS",
+    "Failures",
+    "Reason",
+    "find_columns",
+    "get_language",
+    "read_quantities",
+    "read_quantity",
+    "set_language",
+]
+
+# ---------------------------------------------------------------------------------------------
+# language and reasons
+
+_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("tanfeng_lang", default="zh")
+
+
+def set_language(lang: str) -> None:
+    """Language of the messages tanfeng writes into failure tables: ``"zh"`` (default) or ``"en"``."""
+    if lang not in ("zh", "en"):
+        raise ValueError("lang must be 'zh' or 'en'")
+    _LANG.set(lang)
+
+
+def get_language() -> str:
+    """The language set by `set_language` (``"zh"`` unless changed)."""
+    return _LANG.get()
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason code with its message and suggestion in Chinese and English."""
+
+    code: str
+    zh: str
+    en: str
+    suggestion_zh: str = ""
+    suggestion_en: str = ""
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: `get_language`)."""
+        return self.en if (lang or get_language()) == "en" else self.zh
+
+    def suggestion(self, lang: str | None = None) -> str:
+        """The suggestion in ``lang`` (default: `get_language`)."""
+        return self.suggestion_en if (lang or get_language()) == "en" else self.suggestion_zh
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class _Reasons(Mapping[str, Reason]):
+    """Reason code -> `Reason`, read from ``factors/rules/reasons.csv`` on first use."""
+
+    @functools.cached_property
+    def _table(self) -> dict[str, Reason]:
+        with open(data_dir() / "rules" / "reasons.csv", encoding="utf-8", newline="") as fh:
+            return {r["code"]: Reason(**r) for r in csv.DictReader(fh)}
+
+    def __getitem__(self, code: str) -> Reason:
+        return self._table[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return f"<tanfeng REASONS: {len(self)} codes>"
+
+
+#: Every reason code tanfeng reports, each once (``REASONS["quantity_not_numeric"].message("en")``).
+REASONS: Mapping[str, Reason] = _Reasons()
+
+
+def _text_of(code: str, which: str) -> str:
+    r = REASONS.get(code)
+    if r is None:
+        return code if which == "message" else ""
+    return r.message() if which == "message" else r.suggestion()
+
+
+# ---------------------------------------------------------------------------------------------
+# the cell reader
+
+#: Cell texts that mean "nothing here" in Chinese statistical tables.
+BLANK_TOKENS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "空", "nan", "none", "null",
+                          "n/a", "na", "#n/a", "/0"})
+#: Reason codes `read_quantities` gives ('' = read fine), in the order of their integer codes.
+QUANTITY_REASONS = ("", "quantity_missing", "quantity_not_numeric", "quantity_with_unit", "quantity_is_date",
+                    "quantity_negative", "quantity_infinite", "quantity_overflow")
+_QCODE = {r: i for i, r in enumerate(QUANTITY_REASONS)}
+#: Longest text read as a number (longer texts are ``quantity_not_numeric`` without parsing).
+MAX_CELL_CHARS = 64
+
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:(?P<sep>[, ])[0-9]{3})(?:(?P=sep)[0-9]{3})*(?:\.[0-9]*)?", re.ASCII)
+#: A number followed by words or a unit ("12吨", "12 t"): the rest starts with a letter.
+_WITH_UNIT = re.compile(r"[+-]?[0-9][0-9., ]*(?:[eE][+-]?[0-9]+)?\s*(?P<rest>[^\W\d_].*)")
+_MULT = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_BOOL_MARK = "\x00bool"
+
+
+def _parse_text(text: str) -> tuple[float, int]:
+    """(value, code) of one text cell; code indexes `QUANTITY_REASONS`."""
+    if len(text) > MAX_CELL_CHARS:
+        return math.nan, _QCODE["quantity_not_numeric"]
+    t = unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip()
+    if t.lower() in BLANK_TOKENS:
+        return math.nan, _QCODE["quantity_missing"]
+    negative = len(t) > 2 and t[0] == "(" and t[-1] == ")"  # accounting style (30) = -30
+    if negative:
+        t = t[1:-1].strip()
+    mult = Decimal(1)
+    if t and t[-1] in _MULT:
+        mult, t = _MULT[t[-1]], t[:-1].rstrip()
+    if ("," in t or " " in t) and _GROUPED.fullmatch(t):
+        t = t.replace(",", "").replace(" ", "")
+    if not _PLAIN.fullmatch(t) or (negative and t[0] in "+-"):
+        m = _WITH_UNIT.fullmatch(t)
+        if m and m["rest"].strip("万亿"):
+            return math.nan, _QCODE["quantity_with_unit"]
+        return math.nan, _QCODE["quantity_not_numeric"]
+    try:
+        v = float(Decimal(t) * mult)
+    except (InvalidOperation, OverflowError):  # pragma: no cover - the pattern admits only decimals
+        return math.nan, _QCODE["quantity_not_numeric"]
+    if not math.isfinite(v):
+        return math.nan, _QCODE["quantity_overflow"]
+    return (-v if negative else v), 0
+
+
+def _parse_cell(value: Any) -> tuple[float, int]:
+    """(value, code) of one cell of any type."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return math.nan, _QCODE["quantity_missing"]
+    if isinstance(value, str):
+        return _parse_text(value)
+    if isinstance(value, bool | np.bool_ | complex | np.complexfloating):
+        return math.nan, _QCODE["quantity_not_numeric"]
+    if isinstance(value, datetime | date | np.datetime64):
+        return math.nan, _QCODE["quantity_is_date"]
+    if isinstance(value, int | float | Decimal | np.number):
+        try:
+            v = float(value)
+        except OverflowError:
+            return math.nan, _QCODE["quantity_overflow"]
+        if math.isnan(v):
+            return math.nan, _QCODE["quantity_missing"]
+        return (v, 0) if math.isfinite(v) else (math.nan, _QCODE["quantity_infinite"])
+    return math.nan, _QCODE["quantity_not_numeric"]
+
+
+def _distinct_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Values and int8 codes of a non-numeric column, each distinct cell parsed once."""
+    n = len(col)
+    if pd.api.types.infer_dtype(col, skipna=True) in ("boolean", "mixed", "mixed-integer"):
+        # True hashes equal to 1: mark booleans so they are never read as numbers
+        raw = col.to_numpy(dtype=object)
+        isbool = np.fromiter((isinstance(v, bool | np.bool_) for v in raw), dtype=bool, count=n)
+        if isbool.any():
+            col = pd.Series(np.where(isbool, _BOOL_MARK, raw), index=col.index, dtype=object)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    uvals = np.full(len(uniques) + 1, np.nan)
+    ureason = np.zeros(len(uniques) + 1, dtype=np.int8)
+    ureason[-1] = _QCODE["quantity_missing"]
+    for i, u in enumerate(uniques):
+        uvals[i], ureason[i] = (math.nan, _QCODE["quantity_not_numeric"]) if u == _BOOL_MARK else _parse_cell(u)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(uniques), codes)
+    return uvals[codes], ureason[codes]
+
+
+def read_quantities(values: pd.Series | Sequence[Any] | np.ndarray, *,
+                    negative_ok: bool = False) -> tuple[np.ndarray, pd.Categorical]:
+    """Read a column of number cells: float values and a reason code per row.
+
+    Numeric columns take a fast path; text columns parse each distinct cell once.
+
+    Parameters
+    ----------
+    values : Series or sequence
+        The cells, as read from a table.
+    negative_ok : bool
+        Keep negative numbers (tax refunds); by default they are ``quantity_negative``.
+
+    Returns
+    -------
+    values : ndarray of float
+        NaN wherever the reason is not ``''``; never ``inf``.
+    reasons : Categorical
+        ``''`` where the cell was read, else a code of `QUANTITY_REASONS` (``.codes`` gives the
+        small integer codes).
+
+    Examples
+    --------
+    >>> v, r = read_quantities(["1,200", "１２００", "12万", "1,5", "(30)", None, "12吨"])
+    >>> v.tolist()[:3]
+    [1200.0, 1200.0, 120000.0]
+    >>> list(r)
+    ['', '', '', 'quantity_not_numeric', 'quantity_negative', 'quantity_missing', 'quantity_with_unit']
+    """
+    col = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    n = len(col)
+    dtype = col.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
+        vals, reasons = np.full(n, np.nan), np.full(n, _QCODE["quantity_not_numeric"], dtype=np.int8)
+    elif pd.api.types.is_datetime64_any_dtype(dtype):
+        vals, reasons = np.full(n, np.nan), np.full(n, _QCODE["quantity_is_date"], dtype=np.int8)
+    elif pd.api.types.is_numeric_dtype(dtype):
+        vals, reasons = col.to_numpy(dtype=float, na_value=np.nan), np.zeros(n, dtype=np.int8)
+    else:
+        vals, reasons = _distinct_codes(col)
+    with np.errstate(invalid="ignore"):
+        # one pass decides whether anything is wrong (NaN, inf and negatives all fail 0 <= v < inf)
+        fine = (vals >= 0) & (vals < np.inf) if not negative_ok else np.isfinite(vals)
+        if not bool(np.all(fine)):
+            ok = reasons == 0
+            reasons[ok & np.isnan(vals)] = _QCODE["quantity_missing"]
+            reasons[ok & np.isinf(vals)] = _QCODE["quantity_infinite"]
+            if not negative_ok:
+                reasons[ok & (vals < 0)] = _QCODE["quantity_negative"]
+            vals = np.where(reasons == 0, vals, np.nan)
+    return vals, pd.Categorical.from_codes(reasons, categories=list(QUANTITY_REASONS), validate=False)
+
+
+def read_quantity(value: Any, *, negative_ok: bool = False, column: str = "quantity") -> float:
+    """Read one number cell, or raise `InputError` with its reason code.
+
+    Examples
+    --------
+    >>> read_quantity("1.5亿"), read_quantity("3.5e4")
+    (150000000.0, 35000.0)
+    >>> try:
+    ...     read_quantity("1,5")
+    ... except InputError as e:
+    ...     print(e.failures["reason"].tolist())
+    ['quantity_not_numeric']
+    """
+    v, code = _parse_cell(value)
+    if code == 0 and v < 0 and not negative_ok:
+        code = _QCODE["quantity_negative"]
+    if code:
+        fails = Failures(1, what="arguments")
+        fails.add(np.ones(1, dtype=bool), column, [value], QUANTITY_REASONS[code])
+        raise fails.error()
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# headers
+
+
+@functools.cache
+def _header_aliases() -> dict[str, tuple[str, ...]]:
+    with open(data_dir() / "rules" / "headers.csv", encoding="utf-8", newline="") as fh:
+        return {r["standard"].strip(): (r["standard"].strip(), *(a.strip() for a in r["aliases"].split("|") if a.strip()))
+                for r in csv.DictReader(fh)}
+
+
+def aliases(wanted: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The headers ``headers.csv`` understands for each standard name (the name itself first).
+
+    Examples
+    --------
+    >>> aliases(["unit"])["unit"]
+    ('unit', '计量单位', '单位', '实物单位')
+    """
+    table = _header_aliases()
+    return {w: table.get(w, (w,)) for w in wanted}
+
+
+_TRAILING_REMARK = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]\s*$")
+
+
+def find_columns(df: pd.DataFrame | Iterable[Any], wanted: Iterable[str], columns: Mapping[str, str] | None = None,
+                 *, required: Sequence[str] = (), reserved: Iterable[str] = (), strip_remark: bool = False,
+                 what: str = "input table") -> dict[str, Any]:
+    """Map standard names to a table's own headers, through ``factors/rules/headers.csv``.
+
+    Matching folds width, case, spaces and brackets; with ``strip_remark`` a trailing bracketed
+    remark is ignored (``用电量（万千瓦时）`` matches ``用电量``). ``columns`` (standard name ->
+    your header) wins and must name a real column.
+
+    Raises
+    ------
+    InputError
+        ``column_missing`` for a ``required`` name not found; ``column_duplicate`` when two
+        headers mean one standard name (``quantity`` and ``消费量``), naming both;
+        ``column_reserved`` when an input header is one of the ``reserved`` output names.
+
+    Examples
+    --------
+    >>> find_columns(pd.DataFrame(columns=["能源品种", "消费量", "单位"]), ["carrier", "quantity", "unit"])
+    {'carrier': '能源品种', 'quantity': '消费量', 'unit': '单位'}
+    """
+    headers = list(df.columns if isinstance(df, pd.DataFrame) else df)
+    table = aliases(wanted)
+    fails = Failures(0, what=what)
+    keys: dict[str, list[Any]] = {}
+    for h in headers:
+        folded = {normalize_name(str(h))}
+        if strip_remark:
+            folded.add(normalize_name(_TRAILING_REMARK.sub("", str(h))))
+        for k in folded:
+            keys.setdefault(k, []).append(h)
+    found: dict[str, Any] = {}
+    for std, names in table.items():
+        if columns and std in columns:
+            if columns[std] not in headers:
+                raise KeyError(f"columns={{{std!r}: {columns[std]!r}}}: no such column in the table")
+            found[std] = columns[std]
+            continue
+        hits = list(dict.fromkeys(h for k in map(normalize_name, names) for h in keys.get(k, ())))
+        if len(hits) > 1:
+            fails.add_table(std, "column_duplicate", value=hits,
+                            message=f"{_text_of('column_duplicate', 'message')}: {std} <- {hits}")
+        elif hits:
+            found[std] = hits[0]
+    for std in required:
+        if std not in found:
+            fails.add_table(std, "column_missing",
+                            message=f"{_text_of('column_missing', 'message')}: {std} {list(table.get(std, (std,))[1:5])}",
+                            suggestion=f"columns={{{std!r}: '<header>'}}")
+    for name in reserved:
+        if name in headers and name not in found.values():
+            fails.add_table(name, "column_reserved")
+    if len(fails):
+        raise fails.error()
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# failures
+
+#: Columns of the failure table (`InputError.failures`).
+FAILURE_COLUMNS = ["row", "sheet_row", "column", "value", "reason", "message", "suggestion"]
+
+
+class Failures:
+    """One collector of problems, one row per (row, column, reason): the table `InputError` carries.
+
+    Rows are kept by position, so duplicate index labels never share another row's problem.
+
+    Parameters
+    ----------
+    index : Index or int
+        The input rows (their labels are the ``row`` column), or a row count.
+    sheet_rows : array of int, optional
+        1-based spreadsheet row of each input row, when the rows came from a file.
+    what : str
+        What the table is, for the error message (``"records table"``).
+
+    Examples
+    --------
+    >>> f = Failures(pd.Index(["a", "b"]), what="records table")
+    >>> f.add(np.array([False, True]), "消费量", ["1", "1,5"], "quantity_not_numeric")
+    >>> f.frame()[["row", "column", "value", "reason"]].values.tolist()
+    [['b', '消费量', '1,5', 'quantity_not_numeric']]
+    """
+
+    def __init__(self, index: pd.Index | int, *, sheet_rows: Sequence[int] | np.ndarray | None = None,
+                 what: str = "input table") -> None:
+        self.index = pd.RangeIndex(index) if isinstance(index, int) else pd.Index(index)
+        self.sheet_rows = None if sheet_rows is None else np.asarray(sheet_rows)
+        self.what = what
+        self.parts: list[pd.DataFrame] = []
+        self.bad = np.zeros(len(self.index), dtype=bool)
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def add(self, mask: np.ndarray, column: Any, values: Any, reason: str | np.ndarray,
+            message: str | np.ndarray | Callable[[Any], str] | None = None,
+            suggestion: str | np.ndarray | Callable[[Any], str] | None = None, *, fatal: bool = True) -> None:
+        """Add a problem for the rows where ``mask`` is true; message and suggestion default to `REASONS`."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        pos = np.flatnonzero(mask)
+        vals = _pick(values, pos)
+        reasons = reason[pos] if isinstance(reason, np.ndarray) else reason
+        if message is None:
+            message = (np.array([_text_of(r, "message") for r in reasons], dtype=object)
+                       if isinstance(reasons, np.ndarray) else _text_of(reason, "message"))  # type: ignore[arg-type]
+        if suggestion is None:
+            suggestion = (np.array([_text_of(r, "suggestion") for r in reasons], dtype=object)
+                          if isinstance(reasons, np.ndarray) else _text_of(reason, "suggestion"))  # type: ignore[arg-type]
+        msg = [message(v) for v in vals] if callable(message) else _pick_arr(message, pos)
+        sug = [suggestion(v) for v in vals] if callable(suggestion) else _pick_arr(suggestion, pos)
+        self.parts.append(pd.DataFrame({"pos": pos, "column": [column] * len(pos), "value": vals, "reason": reasons,
+                                        "message": msg, "suggestion": sug}))
+        if fatal:
+            self.bad[pos] = True
+
+    def add_table(self, column: Any, reason: str, *, value: Any = None, message: str | None = None,
+                  suggestion: str | None = None) -> None:
+        """A problem of the whole table (a missing column …): row ``"<table>"``."""
+        self.parts.append(pd.DataFrame({"pos": [-1], "column": [column], "value": [value], "reason": [reason],
+                                        "message": [message or _text_of(reason, "message")],
+                                        "suggestion": [suggestion or _text_of(reason, "suggestion")]}))
+
+    def _all(self) -> pd.DataFrame:
+        f = pd.concat(self.parts, ignore_index=True)
+        return f.drop_duplicates(["pos", "column", "reason"]).sort_values("pos", kind="stable")
+
+    def frame(self) -> pd.DataFrame:
+        """The failure table: row, sheet_row, column, value, reason, message, suggestion."""
+        if not self.parts:
+            return pd.DataFrame(columns=FAILURE_COLUMNS)
+        f = self._all()
+        pos = f["pos"].to_numpy()
+        labels = self.index.to_numpy(dtype=object)
+        rows = np.array([labels[p] if p >= 0 else "<table>" for p in pos], dtype=object) if (pos < 0).any() \
+            else labels[pos]
+        sheet = (pd.array([int(self.sheet_rows[p]) if p >= 0 else None for p in pos], dtype="Int64")
+                 if self.sheet_rows is not None else pd.array([None] * len(pos), dtype="Int64"))
+        out = f.drop(columns="pos").assign(row=rows, sheet_row=sheet)
+        return out[FAILURE_COLUMNS].reset_index(drop=True)
+
+    def problem_text(self) -> pd.Series:
+        """``'reason: message; …'`` per input row (``''`` where fine), for ``errors="report"``."""
+        text = np.full(len(self.index), "", dtype=object)
+        if self.parts:
+            f = self._all()
+            f = f[f["pos"] >= 0]
+            joined = (f["reason"] + ": " + f["message"].astype(str)).groupby(f["pos"]).agg("; ".join)
+            text[joined.index.to_numpy()] = joined.to_numpy()
+        return pd.Series(text, index=self.index, dtype=object)
+
+    def error(self) -> InputError:
+        """The `InputError` carrying this failure table."""
+        return InputError(self.frame(), self.what)
+
+    def raise_if_any(self, errors: str = "raise") -> None:
+        """Raise the `InputError` if anything was collected and ``errors == "raise"``."""
+        if errors not in ("raise", "report"):
+            raise ValueError("errors must be 'raise' or 'report'")
+        if self.parts and errors == "raise":
+            raise self.error()
+
+
+def _pick(values: Any, pos: np.ndarray) -> np.ndarray:
+    if isinstance(values, pd.Series | pd.Index):
+        return np.asarray(values[pos] if isinstance(values, pd.Index) else values.iloc[pos], dtype=object)
+    if isinstance(values, str) or not np.ndim(values):
+        return np.full(len(pos), values, dtype=object)
+    return np.asarray(values, dtype=object)[pos]
+
+
+def _pick_arr(x: Any, pos: np.ndarray) -> Any:
+    return x[pos] if isinstance(x, np.ndarray) else x

@@ -1,0 +1,147 @@
+"""The input kernel (tanfeng.cells): one cell reader, one header lookup, one reason registry,
+one failure table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tanfeng
+from tanfeng.accounting import summarize
+from tanfeng.cells import REASONS, Failures, find_columns, read_quantities, read_quantity
+from tanfeng.errors import InputError
+
+ACCEPTED = [
+    (1200, 1200.0), ("1200", 1200.0), ("1,200", 1200.0), ("1 200", 1200.0), ("１２００", 1200.0),
+    ("12万", 120_000.0), ("1.5亿", 150_000_000.0), ("3.5e4", 35_000.0), ("12,345,678.9", 12_345_678.9),
+    (" 7 ", 7.0), ("0.1万", 1000.0), ("12 万", 120_000.0), (Decimal("2.5"), 2.5), ("+5", 5.0),
+    (np.int64(3), 3.0), ("1\u00a0200", 1200.0),
+]
+REJECTED = [
+    ("1,5", "quantity_not_numeric"), ("1.200,50", "quantity_not_numeric"), ("1,2,3", "quantity_not_numeric"),
+    ("1_000", "quantity_not_numeric"), (True, "quantity_not_numeric"), (1 + 2j, "quantity_not_numeric"),
+    ("1+2j", "quantity_not_numeric"), ("12吨", "quantity_with_unit"), ("12 t", "quantity_with_unit"),
+    (dt.date(2022, 3, 1), "quantity_is_date"), (None, "quantity_missing"), ("", "quantity_missing"),
+    ("—", "quantity_missing"), (float("nan"), "quantity_missing"), (float("inf"), "quantity_infinite"),
+    ("inf", "quantity_not_numeric"), ("-5", "quantity_negative"), ("(30)", "quantity_negative"),
+    ("1e400", "quantity_overflow"), ("1e308亿", "quantity_overflow"), ("1" * 65, "quantity_not_numeric"),
+    ("12万万", "quantity_not_numeric"), ("1,20", "quantity_not_numeric"), ("12 5", "quantity_not_numeric"),
+    ("١٢", "quantity_not_numeric"),
+]
+
+
+@pytest.mark.parametrize("cell, value", ACCEPTED)
+def test_accepted_cells(cell: object, value: float) -> None:
+    assert read_quantity(cell) == pytest.approx(value, rel=1e-15)
+    v, r = read_quantities(pd.Series([cell], dtype=object))
+    assert v[0] == pytest.approx(value, rel=1e-15) and r[0] == ""
+
+
+@pytest.mark.parametrize("cell, reason", REJECTED)
+def test_rejected_cells(cell: object, reason: str) -> None:
+    v, r = read_quantities(pd.Series([cell], dtype=object))
+    assert r[0] == reason and np.isnan(v[0])
+    with pytest.raises(InputError) as exc:
+        read_quantity(cell)
+    assert exc.value.failures["reason"].tolist() == [reason]
+
+
+def test_accounting_negative_is_minus_thirty_when_allowed() -> None:
+    # "(30)" is decided once: the accounting way of writing -30
+    assert read_quantity("(30)", negative_ok=True) == -30.0
+    v, r = read_quantities(["(1,234.5)", "-2"], negative_ok=True)
+    assert v.tolist() == [-1234.5, -2.0] and list(r) == ["", ""]
+
+
+def test_numeric_columns_take_the_fast_path_and_flag_what_is_not_finite() -> None:
+    v, r = read_quantities(pd.Series([1.0, np.nan, np.inf, -2.0]))
+    assert list(r) == ["", "quantity_missing", "quantity_infinite", "quantity_negative"]
+    assert v[0] == 1.0 and np.isnan(v[1:]).all()
+    v, r = read_quantities(pd.Series([True, False]))
+    assert list(r) == ["quantity_not_numeric"] * 2
+    v, r = read_quantities(pd.Series([1, True, "2"], dtype=object))  # True is never read as 1
+    assert list(r) == ["", "quantity_not_numeric", ""] and v[2] == 2.0
+
+
+def test_every_reason_has_both_languages() -> None:
+    for code, reason in REASONS.items():
+        assert reason.code == code and reason.zh and reason.en
+    assert REASONS["quantity_not_numeric"].message("en") == "not a number"
+
+
+def test_failures_keep_rows_by_position_with_duplicate_labels() -> None:
+    f = Failures(pd.Index(["a", "a", "b"]), sheet_rows=[2, 3, 4], what="t")
+    f.add(np.array([False, True, False]), "消费量", ["1", "1,5", "2"], "quantity_not_numeric")
+    frame = f.frame()
+    assert frame[["row", "sheet_row", "value"]].values.tolist() == [["a", 3, "1,5"]]
+    assert f.problem_text().tolist()[0] == "" and f.problem_text().tolist()[1].startswith("quantity_not_numeric")
+
+
+def test_two_headers_for_one_standard_name_are_an_error_naming_both() -> None:
+    df = pd.DataFrame(columns=["quantity", "消费量", "carrier", "unit"])
+    with pytest.raises(InputError) as exc:
+        find_columns(df, ["carrier", "quantity", "unit"])
+    f = exc.value.failures
+    assert f["reason"].tolist() == ["column_duplicate"] and f["value"][0] == ["quantity", "消费量"]
+
+
+def test_account_reads_cells_as_the_kernel_does() -> None:
+    df = pd.DataFrame({"carrier": ["原煤"] * 4, "quantity": ["1,200", "12万", "1,5", "(30)"], "unit": ["t"] * 4})
+    r = tanfeng.account(df, errors="report", co2=False)
+    # 原煤 0.7143 tce/t (GB/T 2589): 1 200 t -> 857.16 tce; 120 000 t -> 85 716 tce
+    assert r["tce"].tolist()[:2] == pytest.approx([1200 * 0.7143, 120_000 * 0.7143])
+    assert r["problem"].str.split(":").str[0].tolist()[2:] == ["quantity_not_numeric", "quantity_negative"]
+
+
+def test_account_refuses_an_input_column_named_like_an_output() -> None:
+    df = pd.DataFrame({"carrier": ["原煤"], "quantity": [1], "unit": ["t"], "tce": [5.0]})
+    with pytest.raises(InputError) as exc:
+        tanfeng.account(df)
+    assert exc.value.failures["reason"].tolist() == ["column_reserved"]
+
+
+def test_account_flags_results_that_are_not_finite() -> None:
+    df = pd.DataFrame({"carrier": ["天然气", "原煤"], "quantity": [1e308, 1.0], "unit": ["万m3", "t"]})
+    r = tanfeng.account(df, errors="report")
+    assert r["problem"][0].startswith("quantity_overflow") and np.isnan(r["tce"][0])
+    assert r["tce"][1] == pytest.approx(0.7143) and not np.isinf(r[["tce", "co2_t"]].to_numpy()).any()
+    with pytest.raises(InputError):
+        tanfeng.to_co2(1e308, "万m3", "天然气")
+
+
+def test_duplicate_labels_keep_each_rows_own_problem() -> None:
+    df = pd.DataFrame({"carrier": ["原煤", "原煤"], "quantity": [1, "x"], "unit": ["t", "t"]}, index=[7, 7])
+    r = tanfeng.account(df, errors="report", co2=False)
+    assert r["problem"].tolist()[0] == "" and r["problem"].tolist()[1].startswith("quantity_not_numeric")
+
+
+def test_summarize_keeps_blank_keys_as_their_own_group() -> None:
+    df = pd.DataFrame({"town": ["陶朱", None, "", "陶朱"], "carrier": ["原煤"] * 4,
+                       "quantity": [1000, 100, 10, 1], "unit": ["t"] * 4})
+    s = summarize(tanfeng.account(df, co2=False), by="town")
+    assert s["tce"].to_dict() == pytest.approx({"陶朱": 1001 * 0.7143, "（空白）": 110 * 0.7143})
+    assert s["tce"].sum() == pytest.approx(summarize(tanfeng.account(df, co2=False))["tce"].iloc[0])
+
+
+@pytest.mark.parametrize("kwargs, reason", [
+    ({"factor": "-0.3 kgce/kWh"}, "factor_not_positive"),
+    ({"factor": "abc ** 9"}, "factor_not_positive"),
+])
+def test_to_tce_checks_its_factor(kwargs: dict[str, object], reason: str) -> None:
+    with pytest.raises(InputError) as exc:
+        tanfeng.to_tce(100, "万kWh", "电力", **kwargs)  # type: ignore[arg-type]
+    assert exc.value.failures["reason"].tolist() == [reason]
+
+
+@pytest.mark.parametrize("ncv, reason", [
+    ("-22 GJ/t", "ncv_not_positive"), ("22", "ncv_unit_missing"), ("22 GJ/m3", "ncv_dimension"),
+    ("22 kJ/t", "ncv_implausible"), ("abc", "ncv_unparsable"),
+])
+def test_to_tce_checks_a_measured_ncv(ncv: str, reason: str) -> None:
+    with pytest.raises(InputError) as exc:
+        tanfeng.to_tce(1000, "t", "原煤", ncv=ncv)
+    assert exc.value.failures["reason"].tolist() == [reason]
