@@ -198,9 +198,10 @@ def test_html_and_markdown_write_the_formulas_in_words(tmp_path: Path, records, 
 
 
 def test_clear_errors(tmp_path: Path, records) -> None:
-    with pytest.raises(KeyError, match="甲"):
+    with pytest.raises(tanfeng.errors.UnknownNameError, match="甲乙丙") as exc:
         tanfeng.write_statement(records, tmp_path / "x.xlsx", only="甲乙丙")
-    with pytest.raises(KeyError, match="did you mean 企业"):
+    assert exc.value.suggestions[0] == "甲"
+    with pytest.raises(KeyError, match="企业"):
         tanfeng.write_statement(records, tmp_path / "x.xlsx", by="企")
     with pytest.raises(ValueError, match=r"\.xlsx"):
         tanfeng.write_statement(records, tmp_path / "x.pdf")
@@ -212,3 +213,16 @@ def test_one_sheet_per_entity_and_year(tmp_path: Path) -> None:
     st = tanfeng.write_statement(df, tmp_path / "y.xlsx", region=REGION)
     assert [e.title for e in st.entities] == ["甲 2021年", "甲 2022年"]
     assert [round(e.totals["tce_calorific"], 6) for e in st.entities] == [1.229, 2.458]  # 万kWh × 1.229
+
+
+def test_cli_statement(tmp_path: Path, records: pd.DataFrame, capsys: pytest.CaptureFixture[str]) -> None:
+    from tanfeng.cli import main
+
+    src = tmp_path / "台账.csv"
+    records.to_csv(src, index=False)
+    out = tmp_path / "甲.md"
+    assert main(["statement", str(src), "--by", "企业", "--only", "甲", "--year", "2022", "--out", str(out)]) == 0
+    assert "## 甲" in out.read_text(encoding="utf-8")
+    assert "甲: 5" in capsys.readouterr().out
+    assert main(["statement", str(src), "--only", "丁", "--out", str(tmp_path / "x.xlsx")]) == 1
+    assert "丁" in capsys.readouterr().err

@@ -80,6 +80,7 @@ class DemoReport:
     summary: dict[str, Any] = field(default_factory=dict)
     #: Things the user should know once (e.g. how to install a CJK font); the CLI prints them.
     notes: list[str] = field(default_factory=list)
+    statement: Path | None = None
 
 
 def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20) -> str:
@@ -191,6 +192,11 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
            "2022 年按能源品种（当量值）：", "",
            _md_table(by_carrier[["tce", "co2_t", "rows"]].reset_index(), max_rows=12), ""]
 
+    say("计算书 (write_statement)")
+    statement, who, year = _statement(s.energy, acc, out, as_of)
+    md += [f"用能最大的企业（{who}，{year} 年）的计算书：statement.xlsx（每个结果为 Excel 公式，"
+           "改动实物量或系数即重算；系数出处见“依据”表）。", ""]
+
     # ---------------------------------------------------------------- screening
     say("两高筛查 (screen_two_high)")
     scr = screen_two_high(s.projects)
@@ -293,7 +299,19 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     html_path.write_text(_to_html("\n".join(md), out, text["title"]), encoding="utf-8")
     return DemoReport(out, md_path, html_path, workbook, [c for c in charts if c.exists()], secs,
                       {"two_high": len(flagged), "low_efficiency": len(low_list), "energy_freed_share": float(prog.loc["energy_freed_tce", "share"]),
-                       "as_of": as_of, "date": dt.date.today().isoformat()})
+                       "as_of": as_of, "date": dt.date.today().isoformat()}, statement=statement)
+
+
+def _statement(energy: pd.DataFrame, acc: pd.DataFrame, out: Path, as_of: str) -> tuple[Path, str, int]:
+    """The 计算书 of the enterprise with the largest energy use (当量值) in the year of ``as_of``."""
+    from .statement import write_statement
+
+    year = int(as_of[:4]) if int(as_of[:4]) in set(acc["year"]) else int(acc["year"].max())
+    who = str(acc[acc["year"] == year].groupby("enterprise", observed=True)["tce"].sum().idxmax())
+    path = out / "statement.xlsx"
+    write_statement(energy[(energy["enterprise"] == who) & (energy["year"] == year)], path, by="enterprise",
+                    region="浙江")
+    return path, who, year
 
 
 def _to_html(markdown: str, base: Path, title: str) -> str:

@@ -2,7 +2,8 @@
 
 ``tanfeng demo [--out DIR]`` is the main job (every analysis on the synthetic 诸暨 sample, one
 report). ``tanfeng account FILE… --out OUT.xlsx`` accounts energy records from spreadsheets;
-``tanfeng screen FILE`` screens 两高 projects; ``tanfeng factors list | show ID | validate PATH``
+``tanfeng screen FILE`` screens 两高 projects; ``tanfeng statement FILE --by 企业 --out 甲.xlsx``
+writes a 计算书 with live formulas; ``tanfeng factors list | show ID | validate PATH``
 inspects the factor database. ``--lang zh|en`` sets the language of messages. Errors print as one
 clear message (no traceback) with a non-zero exit code.
 
@@ -26,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "account",
     "screen",
     "factors",
+    "statement",
 )
 
 

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from ..report import run_demo
 
     msg = MSG[args.lang]
-    steps = ["zhuji_sample", "account", "screen_two_high", "Tracker", "evaluate_per_mu", "plan_swap", "results.xlsx"]
+    steps = ["zhuji_sample", "account", "write_statement", "screen_two_high", "Tracker", "evaluate_per_mu", "plan_swap", "results.xlsx"]
     count = iter(range(1, len(steps) + 1))
     rep = run_demo(args.out, seed=args.seed, lang=args.lang, as_of=args.as_of,
                    progress=lambda m: progress(next(count, len(steps)), len(steps), m))
@@ -31,4 +31,6 @@ def run(args: argparse.Namespace) -> int:
     print(msg["done"].format(secs=rep.seconds))
     print(f"  {msg['report']}: {rep.markdown}\n  {msg['report']} (HTML): {rep.html}")
     print(f"  {msg['workbook']}: {rep.workbook}\n  {msg['charts']}: {rep.out_dir / 'charts'} ({len(rep.charts)} PNG)")
+    if rep.statement is not None:
+        print(f"  计算书 / statement: {rep.statement}")
     return 0

@@ -129,6 +129,8 @@ def build_statement(
 
     fs = factors or FactorSet.default()
     by_cols = _by_columns(records, by)
+    if only is not None:
+        _check_only(records, by_cols, only)
     kw: dict[str, Any] = {"region": region, "year": year, "factors": fs, "errors": errors, "columns": columns}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -173,11 +175,29 @@ def _by_columns(records: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
         if hit is None:
             import difflib
 
-            close = difflib.get_close_matches(str(b), [str(c) for c in records.columns], 3, 0.3)
-            raise KeyError(f"by={b!r}: the records have no such column"
-                           + (f"; did you mean {', '.join(close)}?" if close else f" (columns: {list(map(str, records.columns))})"))
+            from ..errors import UnknownNameError
+
+            have = [str(c) for c in records.columns]
+            raise UnknownNameError(b, difflib.get_close_matches(str(b), have, 3, 0.3) or have,
+                                   kind="column for by=")
         out.append(hit)
     return out
+
+
+def _only(only: Any) -> set[str]:
+    return {str(x) for x in (only if isinstance(only, list | tuple | set) else [only])}
+
+
+def _check_only(records: pd.DataFrame, by_cols: list[str], only: Any) -> None:
+    """Fail fast, before any accounting, when ``only`` names no entity (with the closest names)."""
+    import difflib
+
+    from ..errors import UnknownNameError
+
+    names = [str(x) for x in records[by_cols[0]].dropna().unique()]
+    for name in sorted(_only(only) - set(names)):
+        raise UnknownNameError(name, difflib.get_close_matches(name, names, 3, 0.3),
+                               kind=f"entity (column {by_cols[0]!r})")
 
 
 def _groups(records: pd.DataFrame, by_cols: list[str], cols: Mapping[str, str], only: Any) -> list[tuple[tuple[Any, ...], np.ndarray]]:
@@ -188,16 +208,8 @@ def _groups(records: pd.DataFrame, by_cols: list[str], cols: Mapping[str, str], 
     g = records.reset_index(drop=True).groupby(keys, sort=False, dropna=False).indices
     out = [((k if isinstance(k, tuple) else (k,)), np.asarray(v)) for k, v in g.items()]
     if only is not None:
-        wanted = {str(x) for x in (only if isinstance(only, list | tuple | set) else [only])}
+        wanted = _only(only)
         out = [(k, v) for k, v in out if str(k[0]) in wanted or " ".join(map(str, k)) in wanted]
-        if not out:
-            names = sorted({str(k[0]) for k, _ in g.items()} if isinstance(next(iter(g), None), tuple)
-                           else {str(k) for k in g})
-            import difflib
-
-            close = difflib.get_close_matches(str(only), names, 3, 0.3)
-            raise KeyError(f"only={only!r}: no such entity in column {by_cols[0]!r}"
-                           + (f"; did you mean {', '.join(close)}?" if close else ""))
     return out
 
 
@@ -280,6 +292,19 @@ def _entity(key: tuple[Any, ...], pos: np.ndarray, lines: list[StatementLine], r
     if len(key) > len(by_cols):
         title += f" {key[-1]}年"
     return EntityStatement(key, title, constants, own, {k: float(v) for k, v in totals.items()})
+
+
+def label(column: str) -> str:
+    """The Chinese label of a column (``year`` -> 年份; the user's own headers as they are)."""
+    from ..io import header_label
+
+    return header_label(str(column), None, lang="zh")
+
+
+def subject(e: EntityStatement, st: Statement) -> str:
+    """``核算对象：企业名称 = 甲；统一社会信用代码：…；所属乡镇：…``."""
+    info = "；".join(f"{label(k)}：{v}" for k, v in e.constants.items())
+    return f"核算对象：{' / '.join(label(b) for b in st.arguments['by'])} = {e.title}" + (f"；{info}" if info else "")
 
 
 def check_lines(statement: Statement) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .basis import RULES
 from .chains import source_text, words
-from .model import BASES, CATEGORY, PARTS, SCOPES, EntityStatement, Statement
+from .model import BASES, CATEGORY, PARTS, SCOPES, EntityStatement, Statement, label, subject
 
 Block = tuple[str, Any]  # ("h1" | "h2" | "h3" | "p", text) or ("table", (headers, rows))
 
@@ -22,15 +22,13 @@ def _fmt(x: float, digits: int = 4) -> str:
 
 
 def _entity_blocks(e: EntityStatement, st: Statement) -> list[Block]:
-    info = "；".join(f"{k}：{v}" for k, v in e.constants.items())
     out: list[Block] = [("h2", f"{e.title}"),
-                        ("p", f"核算对象：{' / '.join(st.arguments['by'])} = {e.title}" + (f"；{info}" if info else "")
-                         + f"。电网区域：{st.arguments['region']}；系数库版本：{st.factor_set}。")]
+                        ("p", subject(e, st) + f"。电网区域：{st.arguments['region']}；系数库版本：{st.factor_set}。")]
     ids = list(dict.fromkeys(k for ln in e.lines for k in ln.ids))
     rows = [[str(i), ln.carrier, ln.carrier_name, *[str(ln.ids.get(k, "")) for k in ids], CATEGORY[ln.category],
              f"{ln.quantity:g}", ln.unit, ln.problem] for i, ln in enumerate(e.lines, 1)]
     out += [("h3", "一、能源消费实物量（原始数据）"),
-            ("table", (["序号", "能源品种（原文）", "能源品种", *ids, "类别", "实物量", "计量单位", "问题"], rows))]
+            ("table", (["序号", "能源品种（原文）", "能源品种", *[label(k) for k in ids], "类别", "实物量", "计量单位", "问题"], rows))]
     for which in [*BASES, *(["co2"] if st.co2 else [])]:
         num, name, formula_words, unit = PARTS[which]
         rows = []

@@ -14,7 +14,7 @@ from typing import Any
 
 from .basis import RULES
 from .chains import CO2_ROLES, TCE_ROLES, by_role, source_text, words
-from .model import BASES, CATEGORY, PARTS, SCOPES, EntityStatement, Statement
+from .model import BASES, CATEGORY, PARTS, SCOPES, EntityStatement, Statement, label, subject
 
 #: Number formats: quantities and coefficients as typed; results to 4 decimals, totals to 2.
 FMT_INPUT = "General"
@@ -88,7 +88,7 @@ def _num(x: float) -> float | None:
 def _inputs(sh: _Sheet, e: EntityStatement) -> dict[int, tuple[str, str]]:
     """Part 一: the quantities as given. Returns line position -> (quantity cell, direction cell)."""
     ids = list(dict.fromkeys(k for ln in e.lines for k in ln.ids))
-    heads = ["序号", "能源品种（原文）", "能源品种", *ids, "类别", "计入方向", "实物量", "计量单位", "问题"]
+    heads = ["序号", "能源品种（原文）", "能源品种", *[label(k) for k in ids], "类别", "计入方向", "实物量", "计量单位", "问题"]
     sh.heading("一、能源消费实物量（原始数据）")
     sh.header(heads)
     qcol, dcol = col(3 + len(ids) + 2), col(3 + len(ids) + 1)
@@ -202,8 +202,7 @@ TOTAL_KEYS = {"tce_calorific": "tce_calorific", "tce_substitution": "tce_substit
 def _entity_sheet(wb: Any, e: EntityStatement, st: Statement, title: str) -> dict[str, str]:
     sh = _Sheet(wb, title)
     sh.append([sh.cell(f"能源消费与二氧化碳排放计算书：{e.title}", text=True, font=sh.title_font)])
-    info = "；".join(f"{k}：{v}" for k, v in e.constants.items())
-    sh.append([sh.cell(f"核算对象：{' / '.join(st.arguments['by'])} = {e.title}" + (f"；{info}" if info else ""), text=True)])
+    sh.append([sh.cell(subject(e, st), text=True)])
     sh.append([sh.cell(f"电网区域：{st.arguments['region']}；系数库版本：{st.factor_set}；系数出处见“依据”表。"
                        "除实物量与系数外，数值均为公式：修改实物量或系数后自动重算。", text=True)])
     inputs = _inputs(sh, e)
