@@ -98,3 +98,126 @@ def test_every_registered_command_is_a_module_with_help() -> None:
     assert list(sub.choices) == list(COMMANDS)
     helps = {c.dest: c.help for c in sub._choices_actions}
     assert all(helps[name] for name in COMMANDS)
+
+
+# ------------------------------------------------------------------ the CLI in the user's terms
+
+def _bad_records(tmp_path: Path) -> Path:
+    src = tmp_path / "用能.csv"
+    src.write_text("企业名称,能源品种,消费量,计量单位\n甲,原煤,1000,吨\n乙,电力,abc,万千瓦时\n丙,煤饼,5,吨\n",
+                   encoding="utf-8")
+    return src
+
+
+def test_account_lists_every_problem_once_with_sheet_rows_and_cli_advice(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _bad_records(tmp_path)
+    assert main(["account", str(src), "--out", str(tmp_path / "o.xlsx")]) == 1
+    err = capsys.readouterr().err
+    # header is spreadsheet row 1: 乙 is row 3, 丙 row 4; the user's own header 消费量
+    assert "第 3 行，列 '消费量'，值 'abc'：[number_unparsable]" in err
+    assert "第 4 行，列 '能源品种'，值 '煤饼'：[carrier_unknown]" in err
+    assert err.count("2 个问题（2 行）") == 1
+    assert "修正这些行后重试，或加 --errors report 保留这些行（结果表 problem 列说明原因）。" in err
+    assert "errors='report'" not in err and "Traceback" not in err
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_account_errors_report_applies_to_reading(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _bad_records(tmp_path)
+    out = tmp_path / "o.xlsx"
+    assert main(["account", str(src), "--out", str(out), "--errors", "report"]) == 0
+    err = capsys.readouterr().err
+    assert "tanfeng: 提示: 2 行有问题，已保留并在 problem 列说明（--errors report）" in err
+    assert "tanfeng: 提示: 电力排放因子：地区 浙江" in err
+    rows = pd.read_excel(out, sheet_name="能源核算")
+    assert len(rows) == 3  # every input row kept
+    # 1 000 t 原煤 × 0.7143 = 714.3 tce; the two bad rows have no tce
+    assert rows["折标准煤（吨标准煤）"].sum() == pytest.approx(714.3)
+
+
+def test_account_header_advice_names_columns_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "a.csv"
+    src.write_text("企业名称,能源品种,耗量,计量单位\n甲,原煤,1000,吨\n", encoding="utf-8")
+    assert main(["account", str(src), "--out", str(tmp_path / "o.xlsx")]) == 1
+    assert "表头不对应时用 --columns 指明，如 --columns 耗量=消费量（可重复）。" in capsys.readouterr().err
+    assert main(["account", str(src), "--out", str(tmp_path / "o.xlsx"), "--columns", "耗量=消费量"]) == 0
+
+
+@pytest.mark.parametrize(("ext", "reader"), [(".csv", pd.read_csv), (".parquet", pd.read_parquet)])
+def test_out_format_by_extension(tmp_path: Path, ext: str, reader: object) -> None:
+    src = _bad_records(tmp_path)
+    out = tmp_path / f"o{ext}"
+    assert main(["account", str(src), "--out", str(out), "--errors", "report"]) == 0
+    assert len(reader(out)) == 3  # type: ignore[operator]
+
+
+def test_cli_user_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _bad_records(tmp_path)
+    assert main(["account", str(src), "--out", str(tmp_path / "o.txt")]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"tanfeng: --out {tmp_path / 'o.txt'}: 无法按扩展名 '.txt' 确定格式；可用 .xlsx, .csv, .parquet")
+    assert main(["account", str(src), "--out", str(tmp_path)]) == 1
+    assert f"tanfeng: --out {tmp_path} 是一个文件夹" in capsys.readouterr().err
+    big = tmp_path / "big.csv"
+    big.write_text("企业名称,能源品种,消费量,计量单位\n甲,原煤,1000,\"" + "x" * 140_000 + "\"\n", encoding="utf-8")
+    assert main(["account", str(big), "--out", str(tmp_path / "o.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "tanfeng: CSV 中有字段超过 131,072 个字符" in err and "Traceback" not in err
+    assert main(["factors", "validate", str(tmp_path / "none")]) == 1
+    assert "文件夹不存在" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["factors", "validate", str(tmp_path / "empty")]) == 1
+    assert "文件夹中没有系数表" in capsys.readouterr().err
+
+
+def test_a_bug_is_not_disguised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A KeyError inside tanfeng keeps its traceback (it is a bug, not the user's input)."""
+    import tanfeng.cli.factors as cmd
+
+    def broken(_args: object) -> int:
+        raise KeyError("internal")
+
+    monkeypatch.setattr(cmd, "run", broken)
+    with pytest.raises(KeyError):
+        main(["factors", "list"])
+
+
+def test_written_files_follow_the_umask(tmp_path: Path) -> None:
+    import os
+
+    src = _bad_records(tmp_path)
+    old = os.umask(0o022)
+    try:
+        assert main(["account", str(src), "--out", str(tmp_path / "o.xlsx"), "--errors", "report"]) == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "o.xlsx").stat().st_mode & 0o777 == 0o644
+
+
+def test_help_shows_defaults_and_every_option_has_help() -> None:
+    import argparse
+
+    from tanfeng.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, p in sub.choices.items():
+        for action in p._actions:
+            assert action.help, (name, action.dest)
+    assert "(default: 浙江)" in sub.choices["account"].format_help()
+
+
+def test_warnings_print_once_as_notes(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    import tanfeng.cli.factors as cmd
+
+    def warns(_args: object) -> int:
+        for _ in range(3):
+            warnings.warn("同一条提示", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(cmd, "run", warns)
+    assert main(["factors", "list"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("tanfeng: 提示: 同一条提示") == 1 and "UserWarning" not in err

@@ -33,7 +33,8 @@ COMMANDS: tuple[str, ...] = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to document the commands)."""
-    p = argparse.ArgumentParser(prog="tanfeng", description="Chinese industrial energy and carbon accounting (碳峰)")
+    p = argparse.ArgumentParser(prog="tanfeng", description="Chinese industrial energy and carbon accounting (碳峰)",
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--version", action="version", version=_version())
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of labels and messages")
     common = common_parser()
@@ -49,15 +50,60 @@ def _version() -> str:
     return f"tanfeng {__version__}"
 
 
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions a user's input or command line causes (one line, exit 1); anything else inside
+    tanfeng (KeyError, AttributeError …) is a bug and keeps its traceback."""
+    import csv
+
+    import pandas as pd
+
+    from ._common import UsageError
+
+    return (TanfengError, UsageError, OSError, csv.Error, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError)
+
+
+_ONE_LINE = {
+    "zh": {"field": "CSV 中有字段超过 {limit} 个字符（单元格上限）；检查引号是否成对",
+           "folder": "{name}：是文件夹，不是文件", "missing": "{name}：文件不存在"},
+    "en": {"field": "a CSV field is longer than {limit} characters (the cell limit); check that quotes are paired",
+           "folder": "{name}: is a folder, not a file", "missing": "{name}: no such file"},
+}
+
+
+def _one_line(exc: BaseException, lang: str) -> str:
+    t = _ONE_LINE.get(lang, _ONE_LINE["zh"])
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return t["field"].format(limit=f"{131072:,}" if "131072" in text else text.rsplit("(", 1)[-1].rstrip(")"))
+    if isinstance(exc, IsADirectoryError):
+        return t["folder"].format(name=exc.filename)
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        return t["missing"].format(name=exc.filename)
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tanfeng`` command."""
+    import warnings
+
+    from ._common import say_note
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except TanfengError as exc:
-        print(f"tanfeng: {exc}", file=sys.stderr)
-        return 1
-    except (FileNotFoundError, PermissionError, KeyError, ValueError) as exc:
-        print(f"tanfeng: {exc}", file=sys.stderr)
-        return 1
+    seen: set[str] = set()
+
+    def note(message: Warning | str, *_a: object, **_k: object) -> None:
+        text = str(message)
+        if text not in seen:  # each warning once, as "tanfeng: 提示: …", never a raw Python warning line
+            seen.add(text)
+            say_note(text, args.lang)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = note
+        try:
+            return int(args.func(args))
+        except _user_errors() as exc:
+            print(f"tanfeng: {_one_line(exc, args.lang)}", file=sys.stderr)
+            return 1

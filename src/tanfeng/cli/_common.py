@@ -35,7 +35,9 @@ def common_parser() -> argparse.ArgumentParser:
 
 def add_errors_option(p: argparse.ArgumentParser) -> None:
     """``--errors raise|report``: stop at bad rows, or flag them and go on."""
-    p.add_argument("--errors", choices=["raise", "report"], default="raise")
+    p.add_argument("--errors", choices=["raise", "report"], default="raise",
+                   help="raise: stop and list every bad row; report: keep bad rows with a 'problem' column "
+                        "(reading included)")
 
 
 def progress(i: int, n: int, label: str) -> None:
@@ -58,3 +60,57 @@ class pandas_wide:
 
     def __exit__(self, *exc: object) -> None:
         self._ctx.__exit__(*exc)
+
+
+#: Formats ``--out`` can write, by extension.
+OUT_FORMATS = (".xlsx", ".csv", ".parquet")
+
+_OUT_MSG = {
+    "zh": {"ext": "--out {out}: 无法按扩展名 '{ext}' 确定格式；可用 {formats}",
+           "dir": "--out {out} 是一个文件夹；请给出文件名，如 {out}/结果.xlsx"},
+    "en": {"ext": "--out {out}: cannot tell the format from the extension '{ext}'; use {formats}",
+           "dir": "--out {out} is a folder; give a file name such as {out}/result.xlsx"},
+}
+
+
+class UsageError(Exception):
+    """A mistake in the command line (printed as one ``tanfeng: …`` line, exit code 1)."""
+
+
+def check_out(out: str, lang: str) -> str:
+    """The format of ``--out`` from its extension (.xlsx, .csv, .parquet); anything else is an error."""
+    from pathlib import Path
+
+    m = _OUT_MSG[lang]
+    p = Path(out)
+    if p.is_dir():
+        raise UsageError(m["dir"].format(out=out))
+    ext = p.suffix.lower()
+    if ext not in OUT_FORMATS:
+        raise UsageError(m["ext"].format(out=out, ext=ext, formats=", ".join(OUT_FORMATS)))
+    return ext
+
+
+def write_out(out: str, sheets: dict[str, Any], lang: str, notes: list[str] | None = None) -> None:
+    """Write ``sheets`` to ``out`` in the format of its extension: a workbook (.xlsx, one sheet
+    each), or the first table alone (.csv as UTF-8 with BOM so Excel reads the Chinese, .parquet)."""
+    from pathlib import Path
+
+    from ..io import write_report_xlsx
+
+    ext = check_out(out, lang)
+    if ext == ".xlsx":
+        write_report_xlsx(out, sheets, lang=lang, notes=notes)
+        return
+    first = next(iter(sheets.values()))
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    if ext == ".csv":
+        first.to_csv(out, index=False, encoding="utf-8-sig")
+    else:
+        first.to_parquet(out, index=False)
+
+
+def add_help_defaults(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """``--help`` shows each option's default."""
+    p.formatter_class = argparse.ArgumentDefaultsHelpFormatter
+    return p

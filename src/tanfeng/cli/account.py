@@ -1,41 +1,173 @@
-"""``tanfeng account FILE… --out OUT.xlsx``: energy records from spreadsheets to tce and CO2."""
+"""``tanfeng account FILE… --out OUT.xlsx``: energy records from spreadsheets to tce and CO2.
+
+Every problem of a file — reading and accounting — is listed in one round, in sheet order, with
+1-based spreadsheet rows and the user's own headers; the advice names CLI flags.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
 
-from ._common import MSG, add_errors_option, progress
+from ._common import (
+    MSG,
+    add_errors_option,
+    add_help_defaults,
+    check_out,
+    progress,
+    say_note,
+    write_out,
+)
+
+#: Grid region of electricity CO2 when ``--region`` is not given.
+#: TODO(engine): use the library's one named default region once it lands.
+DEFAULT_REGION = "浙江"
+
+_TEXT = {
+    "zh": {"problems": "{file}：{n} 个问题（{rows} 行）：",
+           "line": "  第 {row} 行，列 {column!r}，值 {value!r}：[{reason}] {message}",
+           "advice": "修正这些行后重试，或加 --errors report 保留这些行（结果表 problem 列说明原因）。",
+           "columns": "表头不对应时用 --columns 指明，如 --columns 耗量=消费量（可重复）。",
+           "flagged": "{n} 行有问题，已保留并在 problem 列说明（--errors report）",
+           "used": "电力排放因子：地区 {region}，数据年份 {year}"},
+    "en": {"problems": "{file}: {n} problem(s) in {rows} row(s):",
+           "line": "  row {row}, column {column!r}, value {value!r}: [{reason}] {message}",
+           "advice": "Fix these rows and run again, or add --errors report to keep them (the 'problem' column says why).",
+           "columns": "Where a header is not recognised, name it with --columns, e.g. --columns 耗量=消费量 (repeatable).",
+           "flagged": "{n} row(s) with problems kept, the 'problem' column says why (--errors report)",
+           "used": "electricity CO2 factors: region {region}, data year {year}"},
+}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``account`` command."""
-    a = sub.add_parser("account", parents=[common], help="energy records (xlsx/csv, any layout) to tce and CO2")
+    a = add_help_defaults(sub.add_parser("account", parents=[common],
+                                         help="energy records (xlsx/csv, any layout) to tce and CO2"))
     a.add_argument("files", nargs="+", help="one or more .xlsx / .csv files")
-    a.add_argument("--out", required=True, help="result workbook (.xlsx)")
+    a.add_argument("--out", required=True, help="result file: .xlsx (workbook), .csv or .parquet (the records)")
     a.add_argument("--basis", default="当量值", help="当量值, 等价值 or both")
-    a.add_argument("--region", default="浙江", help="grid region for electricity CO2")
+    a.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2")
     a.add_argument("--year", type=int, default=None, help="data year when the files have no year column")
+    a.add_argument("--columns", action="append", default=[], metavar="HEADER=NAME",
+                   help="your header = tanfeng's (消费量, 能源品种, 计量单位, 企业名称 … or quantity, carrier …)")
     add_errors_option(a)
     a.set_defaults(func=run)
 
 
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    from ._common import UsageError
+
+    out = {}
+    for pair in pairs:
+        header, sep, name = pair.partition("=")
+        if not sep or not header.strip() or not name.strip():
+            raise UsageError(f"--columns {pair!r}: write HEADER=NAME, e.g. --columns 耗量=消费量")
+        out[header.strip()] = name.strip()
+    return out
+
+
+def _read(path: str, mapping: dict[str, str]) -> tuple[Any, Any]:
+    """The records of one file (bad cells kept) and the reading failures (None if none)."""
+    from ..errors import InputError
+    from ..io import read_records
+
+    try:
+        return read_records(path, mapping=mapping or None), None
+    except InputError as exc:
+        try:
+            return read_records(path, mapping=mapping or None, errors="report"), exc.failures
+        except InputError:  # the headers themselves: no row can be kept
+            return None, exc.failures
+
+
+def _account_failures(records: Any, args: argparse.Namespace) -> Any:
+    """Accounting failures of the rows reading passed, with spreadsheet rows and user headers."""
+    import pandas as pd
+
+    from ..accounting import account
+    from ..errors import InputError
+
+    ok = records[records.get("problem", pd.Series("", index=records.index)).fillna("") == ""]
+    try:
+        account(ok.drop(columns=["problem"], errors="ignore"), basis=args.basis, region=args.region,
+                year=args.year)
+        return None
+    except InputError as exc:
+        f = exc.failures.copy()
+        rows = ok["source_row"] if "source_row" in ok else pd.Series(ok.index + 2, index=ok.index)
+        f["row"] = [rows.get(r, r) for r in f["row"]]
+        headers = {v: k for k, v in (records.attrs.get("tanfeng_io", {}).get("columns") or {}).items()}
+        f["column"] = [headers.get(c, c) for c in f["column"]]
+        return f
+
+
+def _grid_years(result: Any) -> str:
+    """Data years of the electricity CO2 factors the result used (from the factor table)."""
+    from ..factors import FactorSet
+
+    if "carrier_id" not in result or "co2_factor" not in result:
+        return ""
+    ids = set(result.loc[result["carrier_id"] == "electricity", "co2_factor"].dropna().astype(str)
+              .str.split("+").explode())
+    table = FactorSet.default().table()
+    years = table.loc[table["id"].isin(ids), "data_year"].dropna().astype(int)
+    return ", ".join(str(y) for y in sorted(set(years)))
+
+
+def _say_problems(file: str, failures: Any, lang: str) -> None:
+    t = _TEXT[lang]
+    f = failures.sort_values("row", kind="stable", key=lambda s: s.map(lambda v: v if isinstance(v, int) else 0))
+    print(t["problems"].format(file=file, n=len(f), rows=f["row"].nunique()), file=sys.stderr)
+    for r in f.itertuples(index=False):
+        line = t["line"].format(row=r.row, column=r.column, value=r.value, reason=r.reason, message=r.message)
+        print(line + (f" — {r.suggestion}" if r.suggestion else ""), file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
-    """Read every file, account the records, write the workbook."""
+    """Read every file, account the records, write the result."""
     import pandas as pd
 
     from ..accounting import account, summarize
-    from ..io import read_records, write_report_xlsx
 
-    msg = MSG[args.lang]
-    frames = []
+    msg, t = MSG[args.lang], _TEXT[args.lang]
+    check_out(args.out, args.lang)
+    mapping = _mapping(args.columns)
+    frames: list[Any] = []
+    bad = rows_bad = False
     for i, path in enumerate(args.files, 1):
         progress(i, len(args.files), f"{msg['reading']} {path}")
-        frames.append(read_records(path).assign(source_file=str(path)))
+        records, read_fail = _read(path, mapping)
+        fails = [f for f in (read_fail, None if records is None else _account_failures(records, args))
+                 if f is not None]
+        if fails and (args.errors == "raise" or records is None):
+            _say_problems(path, pd.concat(fails, ignore_index=True), args.lang)
+            bad = bad or any((f["column"] == "<表头>").any() for f in fails)
+            rows_bad = rows_bad or any((f["column"] != "<表头>").any() for f in fails)
+            frames.append(None)
+            continue
+        frames.append(records.assign(source_file=str(path)))
+    if any(f is None for f in frames):
+        if rows_bad:
+            print(t["advice"], file=sys.stderr)
+        if bad:
+            print(t["columns"], file=sys.stderr)
+        return 1
     records = pd.concat(frames, ignore_index=True)
-    result = account(records, basis=args.basis, region=args.region, year=args.year, errors=args.errors)
+    read_problems = records.pop("problem").fillna("") if "problem" in records else None
+    result = account(records, basis=args.basis, region=args.region, year=args.year, errors="report")
+    if read_problems is not None:  # the reading problem is the cause; accounting's is its echo
+        result["problem"] = read_problems.where(read_problems != "", result.get("problem", ""))
+    meta = result.attrs.get("tanfeng", {})
+    used = t["used"].format(region=meta.get("region", args.region), year=_grid_years(result) or "—")
+    say_note(used, args.lang)
+    n_bad = int((result.get("problem", pd.Series("", index=result.index)).fillna("") != "").sum())
+    if n_bad:
+        say_note(t["flagged"].format(n=n_bad), args.lang)
     by = [c for c in ("enterprise", "year") if c in result.columns] or None
-    sheets = {"能源核算": result, "汇总": summarize(result, by=by).reset_index() if by else summarize(result)}
-    write_report_xlsx(args.out, sheets, lang=args.lang)
+    sheets = {"能源核算" if args.lang == "zh" else "records": result,
+              "汇总" if args.lang == "zh" else "summary": summarize(result, by=by).reset_index() if by else summarize(result)}
+    write_out(args.out, sheets, args.lang, notes=[used])
     print(f"{msg['wrote']} {args.out}: {len(result)} {msg['rows']}, {result['tce'].sum():,.2f} tce, "
-          f"{result['co2_t'].sum():,.2f} tCO2 (factor set {result.attrs['tanfeng']['factor_set']})")
+          f"{result['co2_t'].sum():,.2f} tCO2 (factor set {meta.get('factor_set')})")
     return 0

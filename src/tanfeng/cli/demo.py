@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import MSG, progress, say_note
+from ._common import MSG, add_help_defaults, progress, say_note
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``demo`` command."""
-    d = sub.add_parser("demo", parents=[common],
-                       help="the main job: every analysis on the synthetic 诸暨 sample, one report")
-    d.add_argument("--out", default="report", help="output folder (default: ./report)")
+    d = add_help_defaults(sub.add_parser("demo", parents=[common],
+                                         help="the main job: every analysis on the synthetic 诸暨 sample, one report"))
+    d.add_argument("--out", default="report", help="output folder")
     d.add_argument("--seed", type=int, default=0, help="seed of the synthetic sample")
     d.add_argument("--as-of", default="2022-12-31", help="date of the progress figures")
     d.set_defaults(func=run)

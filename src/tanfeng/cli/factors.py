@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import pandas_wide
+from ._common import add_help_defaults, pandas_wide
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``factors`` command."""
-    f = sub.add_parser("factors", parents=[common], help="inspect or validate the factor database")
-    f.add_argument("action", choices=["list", "show", "validate"])
+    f = add_help_defaults(sub.add_parser("factors", parents=[common], help="inspect or validate the factor database"))
+    f.add_argument("action", choices=["list", "show", "validate"],
+                   help="list every factor, show one by id, or validate a folder of factor tables")
     f.add_argument("target", nargs="?", help="factor id (show) or folder (validate)")
     f.set_defaults(func=run)
 
@@ -44,8 +45,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ..factors import FactorSet
+    from pathlib import Path
 
+    from ..factors import FactorSet
+    from ._common import UsageError
+
+    if args.target:
+        folder = Path(args.target)
+        if not folder.is_dir():
+            raise UsageError(("{p}: no such folder" if args.lang == "en" else "{p}：文件夹不存在").format(p=folder))
+        if not any(folder.rglob("*.csv")):
+            raise UsageError(("{p}: no factor tables (*.csv) in this folder" if args.lang == "en"
+                              else "{p}：文件夹中没有系数表（*.csv）").format(p=folder))
     fs = FactorSet.from_dir(args.target) if args.target else FactorSet.default()
     problems = fs.check()
     if len(problems):

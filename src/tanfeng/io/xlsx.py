@@ -207,12 +207,25 @@ def sheet_title(name: str, used: set[str]) -> str:
     return _sheet_title(name, used)
 
 
+def _umask_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give: 0o666 less the process umask (read from
+    /proc where it can be, without the set-and-restore that other threads could observe)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        mask = int(next(ln.split()[1] for ln in status.splitlines() if ln.startswith("Umask:")), 8)
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _atomic_save(wb: Any, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, _umask_mode())  # mkstemp makes 0600; the user's umask decides, as for open()
         try:
             os.replace(tmp, path)
         except PermissionError as exc:
