@@ -39,9 +39,11 @@ def test_electricity_calorific() -> None:
 def test_natural_gas() -> None:
     # 50 万m³ × 1.2143 kgce/m³ = 607.15 tce
     assert to_tce(50, "万m3", "天然气").m == pytest.approx(500_000 * 1.2143 / 1000)
-    # 50 × 389.31 GJ/万m3 × 15.3 tC/TJ × 99 % × 44/12 = 1 081.09 tCO2
-    assert to_co2(50, "万m3", "天然气").m == pytest.approx(co2_fuel(50, 389.31, 15.3, 0.99))
-    assert to_co2(50, "万m3", "天然气").m == pytest.approx(1081.09, abs=0.01)
+    # CO2 rests on the same NCV as the tce default (GB/T 2589 气田天然气 35 544 kJ/m3 = 355.44 GJ/万m3):
+    # 50 × 355.44 GJ/万m3 × 15.3 tC/TJ × 99 % × 44/12 = 50 × 19.74078 = 987.04 tCO2
+    # (the 核算指南 NCV 389.31 GJ/万Nm3 — variant oilfield, with tce 1.3300 — would give 1 081.09)
+    assert to_co2(50, "万m3", "天然气").m == pytest.approx(co2_fuel(50, 355.44, 15.3, 0.99))
+    assert to_co2(50, "万m3", "天然气").m == pytest.approx(987.04, abs=0.01)
 
 
 def test_diesel() -> None:
@@ -91,9 +93,42 @@ def test_substitution_with_explicit_factor() -> None:
     assert sub / cal == pytest.approx(0.300 / 0.1229)
 
 
-def test_substitution_year_stamped() -> None:
-    # shipped 供电煤耗 2020 = 305.5 gce/kWh (NDRC/NEA 2021) → 0.3055 kgce/kWh
-    assert to_tce(100, "万kWh", "电力", basis="等价值", year=2020).m == pytest.approx(1e6 * 0.3055 / 1000)
+def test_substitution_uses_the_previous_year() -> None:
+    # GB 30251-2024 表A.2 "按上年电厂发电标准煤耗计算": data year 2021 asks for the 2020 rate. No 发电
+    # rate is shipped, so the 2020 供电 rate 305.5 gce/kWh (NDRC/NEA 2021 plan) stands in, with a
+    # warning naming year and value: 100 万kWh × 10^4 × 0.3055 kgce/kWh / 1000 = 305.5 tce
+    with pytest.warns(tanfeng.FactorFallbackWarning, match=r"asks for the 2020 发电标准煤耗.*2020 = 0\.3055"):
+        assert to_tce(100, "万kWh", "电力", basis="等价值", year=2021).m == pytest.approx(1e6 * 0.3055 / 1000)
+    # data year 2025 → the 2024 rate, 302.4 gce/kWh (CEC 2025 report): 302.4 tce
+    with pytest.warns(tanfeng.FactorFallbackWarning, match=r"2024 = 0\.3024"):
+        assert to_tce(100, "万kWh", "电力", basis="等价值", year=2025).m == pytest.approx(1e6 * 0.3024 / 1000)
+    # data year 2024 asks for 2023: the only 2023 value (301.9, implied) is unverified — said so
+    with pytest.warns(tanfeng.FactorFallbackWarning, match="estimated"):
+        assert to_tce(100, "万kWh", "电力", basis="等价值", year=2024).m == pytest.approx(1e6 * 0.3019 / 1000)
+
+
+def test_substitution_factor_of_a_province() -> None:
+    # 上海 DB31/T 783-2026: 0.28078 kgce/kWh → 100 万kWh = 10^6 × 0.28078 / 1000 = 280.78 tce, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert to_tce(100, "万kWh", "电力", basis="等价值", year=2022,
+                      substitution_factor="0.28078 kgce/kWh").m == pytest.approx(280.78)
+        r = account(mixed_case(), basis="both", year=2022, substitution_factor="2.8078 tce/万kWh")
+    # 2 000 万kWh × 0.28078 = 5 615.6 tce
+    assert r["tce_substitution"].iloc[0] == pytest.approx(2000 * 1e4 * 0.28078 / 1000)
+    (used,) = r.attrs["tanfeng"]["substitution"]
+    assert (used["value"], used["basis"], used["substituted"]) == (0.28078, "user", False)
+
+
+def test_substitution_year_and_value_in_attrs() -> None:
+    df = pd.DataFrame({"carrier": ["电力", "电力"], "quantity": [1, 1], "unit": ["万kWh"] * 2, "year": [2021, 2025]})
+    with pytest.warns(tanfeng.FactorFallbackWarning):
+        r = account(df, basis="等价值")
+    used = r.attrs["tanfeng"]["substitution"]
+    assert [(u["data_year"], u["coal_rate_year"], u["used_year"], u["value"], u["basis"]) for u in used] == [
+        (2021, 2020, 2020, 0.3055, "供电"), (2025, 2024, 2024, 0.3024, "供电")]
+    # 1 万kWh × 0.3055 = 3.055 tce; × 0.3024 = 3.024 tce
+    assert r["tce"].tolist() == pytest.approx([3.055, 3.024])
 
 
 def test_grid_factor_region_year() -> None:
@@ -154,7 +189,8 @@ def test_table_mixed_example() -> None:
     assert r["tce"].sum() == pytest.approx(3745.155)
     # national 2022 grid 0.5366: 20 000 MWh × 0.5366 = 10 732
     assert r["co2_t"].iloc[0] == pytest.approx(20_000 * 0.5366)
-    assert r["co2_t"].iloc[1] == pytest.approx(co2_fuel(100, 389.31, 15.3, 0.99))
+    # 100 万m3 × 355.44 GJ/万m3 (the NCV behind 1.2143) × 15.3 tC/TJ × 0.99 × 44/12 = 1 974.08
+    assert r["co2_t"].iloc[1] == pytest.approx(co2_fuel(100, 355.44, 15.3, 0.99))
     assert r["co2_t"].iloc[2] == pytest.approx(co2_fuel(50, 42.652, 20.2, 0.98))
     assert list(r.index) == [10, 11, 12]
     assert r["scope"].tolist() == [2, 1, 1]
@@ -166,7 +202,8 @@ def test_table_mixed_example() -> None:
 def test_table_both_bases() -> None:
     with pytest.warns(tanfeng.FactorFallbackWarning, match=r"used 2021 \(the earliest later year"):
         r = account(mixed_case(), basis="both", year=2020)  # grid factors start in 2021
-    # 等价值 2020: 0.3055 kgce/kWh → 2 000万 kWh = 6 110 tce; fuels identical on both bases
+    # 等价值 of data year 2020 asks for the 2019 rate; the nearest shipped is the 2020 供电 rate
+    # 0.3055 kgce/kWh → 2 000万 kWh × 0.3055 = 6 110 tce; fuels identical on both bases
     assert r["tce_substitution"].tolist() == pytest.approx([6110.0, 1214.3, 72.855])
     assert r["tce_calorific"].tolist() == pytest.approx([2458.0, 1214.3, 72.855])
     assert (r["tce"] == r["tce_calorific"]).all()

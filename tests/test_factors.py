@@ -91,13 +91,62 @@ def test_own_region_later_year_beats_old_parent(fs: FactorSet) -> None:
         assert fs.select("electricity", "grid_co2", region="浙江", year=2020).value == 0.5422
 
 
-def test_parent_nearest_year_when_province_has_none(fs: FactorSet) -> None:
-    # 河南 has no provincial factor; 华中 has 2021/2022, national has 2023 (0.5306): nearest year wins
-    with pytest.warns(FactorFallbackWarning, match="parent region 'national'"):
-        assert fs.select("electricity", "grid_co2", region="河南", year=2023).value == 0.5306
-    # for 2022 the regional value (华中 0.5395) is as near as national and more specific
-    with pytest.warns(FactorFallbackWarning, match="parent region '华中'"):
-        assert fs.select("electricity", "grid_co2", region="河南", year=2022).value == 0.5395
+def test_fallback_names_both_values(fs: FactorSet) -> None:
+    # 浙江 2012: the grid's 2012 value (华东 0.7035) is used; the warning also names 浙江's own
+    # nearest factor (2021: 0.5422, 公告2024年第12号) so the reader sees what the choice costs
+    with pytest.warns(FactorFallbackWarning, match=r"华东.*0\.7035.*浙江's own nearest: 2021 = 0\.5422"):
+        fs.select("electricity", "grid_co2", region="浙江", year=2012)
+
+
+def test_every_province_has_its_own_factor_2021_to_2023(fs: FactorSet) -> None:
+    # grid-factors-provinces.md §4: 30 provinces published for each of 2021, 2022, 2023 (no 西藏)
+    rows = fs.table("electricity", "grid_co2")
+    own = rows[(rows["variant"] == "") & rows["data_year"].isin([2021, 2022, 2023])]
+    provinces = own[~own["region"].isin(["national", "华北", "东北", "华东", "华中", "西北", "南方", "西南"])]
+    assert provinces.groupby("data_year")["region"].nunique().tolist() == [30, 30, 30]
+    assert "西藏" not in set(provinces["region"])
+    assert own.groupby("data_year")["region"].nunique().tolist() == [38, 38, 38]  # + 7 grids + national
+
+
+@pytest.mark.parametrize(("region", "year", "value"), [
+    # values as printed in grid-factors-provinces.md §2-4 (tCO2/MWh = kgCO2/kWh)
+    ("河南", 2023, 0.5897), ("河南", 2021, 0.6369), ("山东", 2022, 0.6410), ("江西", 2023, 0.5836),
+    ("内蒙古", 2021, 0.7025), ("四川", 2023, 0.1564), ("云南", 2022, 0.1073), ("新疆", 2021, 0.6577),
+    ("华东", 2023, 0.5500), ("华中", 2023, 0.5271), ("西南", 2021, 0.2113), ("national", 2023, 0.5306),
+])
+def test_provincial_and_regional_values(fs: FactorSet, region: str, year: int, value: float) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a published value: no fallback
+        assert fs.select("electricity", "grid_co2", region=region, year=year).value == value
+
+
+def test_national_variants(fs: FactorSet) -> None:
+    # §2: ex-market 0.5942 / 0.5856 / 0.6096; fossil-only 0.8426 / 0.8325 / 0.8273
+    for year, ex, fossil in [(2021, 0.5942, 0.8426), (2022, 0.5856, 0.8325), (2023, 0.6096, 0.8273)]:
+        assert fs.select("electricity", "grid_co2", year=year, variant="excl-market-nonfossil").value == ex
+        assert fs.select("electricity", "grid_co2", year=year, variant="fossil-only").value == fossil
+    # corporate reporting factors stay named variants (0.5703 = 2022 national, for 2023-2025 reporting)
+    assert fs.select("electricity", "grid_co2", year=2022, variant="mee-reporting").value == 0.5703
+
+
+def test_inner_mongolia_is_split_between_two_grids(fs: FactorSet) -> None:
+    assert fs.regions.chain("包头") == ["蒙西", "内蒙古", "华北", "national"]
+    assert fs.regions.chain("赤峰市") == ["蒙东", "内蒙古", "东北", "national"]
+    # a part of 内蒙古 takes the provincial value first (2022: 0.6849) …
+    with pytest.warns(FactorFallbackWarning, match="内蒙古"):
+        assert fs.select("electricity", "grid_co2", region="包头", year=2022).value == 0.6849
+    # … and its own grid's for a year only the grids have (2012: 华北 0.8843, 东北 0.7769)
+    with pytest.warns(FactorFallbackWarning, match="华北"):
+        assert fs.select("electricity", "grid_co2", region="包头", year=2012).value == 0.8843
+    with pytest.warns(FactorFallbackWarning, match="东北"):
+        assert fs.select("electricity", "grid_co2", region="通辽", year=2012).value == 0.7769
+
+
+def test_tibet_has_no_published_factor_and_says_so(fs: FactorSet) -> None:
+    # no MEE/NBS factor for 西藏: the national average (2022: 0.5366), never 西南's 0.2268 as a proxy
+    with pytest.warns(FactorFallbackWarning, match="publish no factor for 西藏") as rec:
+        assert fs.select("electricity", "grid_co2", region="西藏", year=2022).value == 0.5366
+    assert "0.5366" in str(rec[0].message)
 
 
 def test_not_found_names_what_exists(fs: FactorSet) -> None:
@@ -109,6 +158,34 @@ def test_calorific_electricity(fs: FactorSet) -> None:
     assert fs.select("电力", "tce_coefficient", basis="当量值").value == 0.1229
 
 
+def test_fuel_ratios_within_family_bands(fs: FactorSet) -> None:
+    r = fs.co2_per_tce().set_index("carrier")
+    # 原煤: 20.908 GJ/t × 26.1e-3 tC/GJ × 0.93 × 44/12 = 1.860825 tCO2/t; ÷ 0.7143 tce/t = 2.6051
+    assert r.loc["raw_coal", "tco2_per_tce"] == pytest.approx(20.908 * 26.1e-3 * 0.93 * 44 / 12 / 0.7143, rel=1e-9)
+    assert r.loc["raw_coal", "tco2_per_tce"] == pytest.approx(2.6051, abs=1e-4)
+    # 天然气: 19.74078 tCO2 / 12.143 tce per 万m3 = 1.62569, the energy-basis ratio of 15.3 tC/TJ × 0.99
+    assert r.loc["natural_gas", "tco2_per_tce"] == pytest.approx(19.74078 / 12.143, rel=1e-5)
+    assert r["in_band"].dropna().all()
+    assert fs.check().empty
+
+
+def test_validate_flags_a_ratio_outside_its_band(fs: FactorSet) -> None:
+    # the old pairing for 天然气 — tce 1.2143 kgce/m3 with the CO2 NCV 389.31 GJ/万m3 — gives
+    # 21.6219 / 12.143 = 1.781 tCO2/tce, above the natural-gas band's 1.72
+    bad = fs.override([{"carrier": "天然气", "quantity": "ncv", "value": 389.31, "unit": "GJ/万m3",
+                        "source": "gbt32151.22-2024", "confidence": "secondary"}])
+    problems = bad.check()
+    assert list(problems["check"]) == ["co2_per_tce_band"]
+    assert "1.781" in problems["message"].iloc[0]
+    with pytest.raises(FactorTableError):
+        bad.validate()
+
+
+def test_raw_coal_co2_rests_on_its_tce_basis(fs: FactorSet) -> None:
+    assert fs.select("原煤", "ncv").value == 20.908  # GB/T 2589 原煤 20 908 kJ/kg, behind 0.7143
+    assert fs.select("原煤", "ncv", variant="bituminous-proxy").value == 19.570  # 表C.1 烟煤 (old default)
+
+
 def test_natural_gas_default_and_alternatives(fs: FactorSet) -> None:
     assert fs.select("天然气", "tce_coefficient").value == 1.2143  # 气田天然气 8 500 kcal / 7 000
     assert fs.select("天然气", "tce_coefficient", variant="oilfield").value == 1.3300  # 9 310 / 7 000
@@ -117,11 +194,15 @@ def test_natural_gas_default_and_alternatives(fs: FactorSet) -> None:
 
 
 def test_combustion_rows_agree_with_reference_ef(fs: FactorSet) -> None:
-    # 天然气: 389.31 GJ/万m3 × 15.3 tC/TJ × 0.99 × 44/12 = 21.6219 tCO2/万m3 (factors.md §4)
-    n = fs.select("natural_gas", "ncv").to_quantity()
-    c = fs.select("natural_gas", "carbon_content").to_quantity()
-    o = fs.select("natural_gas", "oxidation_rate").value
+    # 天然气, variant oilfield (表C.1 / 核算指南 NCV): 389.31 GJ/万m3 × 15.3 tC/TJ × 0.99 × 44/12
+    # = 21.6219 tCO2/万m3 (factors.md §4)
+    n = fs.select("natural_gas", "ncv", variant="oilfield").to_quantity()
+    c = fs.select("natural_gas", "carbon_content", variant="oilfield").to_quantity()
+    o = fs.select("natural_gas", "oxidation_rate", variant="oilfield").value
     assert_combustion_consistent(n, c, o, "21.6219 tCO2/万m3", rtol=1e-5)
+    # 天然气 default: the NCV behind 1.2143 kgce/m3 (GB/T 2589 气田天然气 35 544 kJ/m3 = 355.44 GJ/万m3)
+    # 355.44 × 15.3e-3 = 5.438232 tC; × 0.99 = 5.38384968; × 44/12 = 19.74078 tCO2/万m3
+    assert_combustion_consistent(fs.select("natural_gas", "ncv").to_quantity(), c, o, "19.74078 tCO2/万m3", rtol=1e-6)
     # 柴油: 42.652 × 20.2 × 0.98 × 44/12 / 1000 = 3.09591 tCO2/t
     assert_combustion_consistent(fs.select("柴油", "ncv").to_quantity(), fs.select("柴油", "carbon_content").to_quantity(),
                                  fs.select("柴油", "oxidation_rate").value, "3.09591 tCO2/t", rtol=1e-5)
@@ -130,12 +211,12 @@ def test_combustion_rows_agree_with_reference_ef(fs: FactorSet) -> None:
 def test_override_replaces_and_records_source(fs: FactorSet) -> None:
     new = fs.override(
         [{"carrier": "电力", "quantity": "tce_coefficient", "value": 0.300, "unit": "kgce/kWh",
-          "basis": "等价值", "data_year": 2022, "source": "bureau", "confidence": "verified",
-          "table": "通知"}],
-        sources=[{"id": "bureau", "title": "某县 2022 等价值", "number": "X〔2023〕1号"}],
+          "basis": "等价值", "data_year": 2024, "variant": "supply-basis", "source": "bureau",
+          "confidence": "verified", "table": "通知"}],
+        sources=[{"id": "bureau", "title": "某县 2024 供电煤耗", "number": "X〔2025〕1号"}],
     )
-    f = new.select("electricity", "tce_coefficient", basis="substitution", year=2022)
-    assert f.value == 0.3 and f.source_number == "X〔2023〕1号"
+    f = new.select("electricity", "tce_coefficient", basis="substitution", year=2024, variant="supply-basis")
+    assert f.value == 0.3 and f.source_number == "X〔2025〕1号"
     assert new.version != fs.version
     assert len(new.rows) == len(fs.rows)  # replaced, not added
     new.validate()

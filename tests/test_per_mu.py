@@ -198,9 +198,9 @@ def test_header_units_and_units_argument() -> None:
 
 
 def test_energy_records_on_the_schemes_basis() -> None:
-    from tanfeng.factors import FactorSet
-
-    coef = FactorSet.default().select("电力", "tce_coefficient", basis="等价值", year=2022).value
+    # 等价值 of data year 2022 (GB 30251-2024 "按上年电厂发电标准煤耗计算") asks for the 2021 rate; the
+    # nearest shipped is the 2020 供电 rate 305.5 gce/kWh (NDRC/NEA 2021 plan) → 0.3055 kgce/kWh
+    coef = 0.3055
     # 1000 t 原煤 × 0.7143 kgce/kg (GB/T 2589) = 714.3 tce; 100 万kWh × coef kgce/kWh = 1e6·coef/1000 tce
     energy = 714.3 + 1e6 * coef / 1000
     row = above()

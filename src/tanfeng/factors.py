@@ -511,7 +511,8 @@ class FactorSet:
         found = _pick_level(levels, year)
         if found is not None:
             reg, level, r = found
-            return self._factor(r), _fallbacks(request, chain[0], reg, level, r)
+            return self._factor(r), _fallbacks(request, chain[0], reg, level, r, levels[0][1],
+                                                 self.regions.note.get(chain[0], ""))
         tried = [f"{reg or 'everywhere'}: years {sorted(r['data_year'] for r in lv if r['data_year'] is not None)}"
                  for reg, lv in levels if lv]
         have = sorted({r["region"] for r in rows})
@@ -533,8 +534,80 @@ class FactorSet:
 
     # ------------------------------------------------------------- validation
     def check(self) -> pd.DataFrame:
-        """Problems found by :func:`check_factor_table` (an empty frame when all is well)."""
-        return check_factor_table(self.rows, sources=self.sources, carriers=self.carriers, regions=self.regions)
+        """Problems found by :func:`check_factor_table`, plus every fuel whose default tCO2/tce
+        leaves its family's band (:meth:`co2_per_tce`); an empty frame when all is well."""
+        import pandas as pd
+
+        problems = check_factor_table(self.rows, sources=self.sources, carriers=self.carriers, regions=self.regions)
+        if len(problems):
+            return problems  # the ratios need sound rows
+        ratios = self.co2_per_tce()
+        out = ratios[ratios["in_band"].eq(False)]
+        band = [(r.co2_factor.split("+")[0], "co2_per_tce_band",
+                 f"{r.carrier}: {r.tco2_per_tce:.3f} tCO2/tce ({r.co2_factor} over {r.tce_factor}) lies outside the "
+                 f"{r.family} band [{r.low}, {r.high}] of rules/co2_per_tce_bands.csv — do the tce and CO2 defaults "
+                 "rest on the same 低位发热量?") for r in out.itertuples()]
+        return pd.DataFrame(band, columns=["id", "check", "message"])
+
+    def co2_per_tce(self) -> pd.DataFrame:
+        """tCO2 per tce of every fuel's default factors, beside its family's band.
+
+        The ratio is CO2 per unit (NCV × CC × OF × 44/12, or a stated emission factor) over tce per
+        unit (the GB/T 2589 coefficient, or NCV / 29.3076 GJ for fuels without one), both of the
+        unnamed variant. Bands and their rationale: ``factors/rules/co2_per_tce_bands.csv``.
+
+        Examples
+        --------
+        >>> r = FactorSet.default().co2_per_tce().set_index("carrier")
+        >>> float(round(r.loc["raw_coal", "tco2_per_tce"], 3))   # 20.908 × 26.1e-3 × 0.93 × 44/12 / 0.7143
+        2.605
+        """
+        import pandas as pd
+
+        from .units import MEASURES, get_registry
+
+        reg = get_registry()
+        bands = co2_per_tce_bands()
+        recs = []
+        for c in self.carriers:
+            if c.category not in ("coal", "oil", "gas") or c.measure not in ("mass", "volume"):
+                continue
+            one = reg.Quantity(1.0, "t" if c.measure == "mass" else "万m3")
+            assert one.dimensionality == reg.get_dimensionality(MEASURES[c.measure])
+            fam = _family(bands, c.id, c.category)
+            rec: dict[str, Any] = {"carrier": c.id, "name_zh": c.name_zh, "family": fam.get("family", ""),
+                                   "unit": str(one.units), "tce_per_unit": math.nan, "co2_per_unit": math.nan,
+                                   "tce_factor": "", "co2_factor": "", "low": fam.get("low"), "high": fam.get("high")}
+            try:
+                f, _ = self.lookup(c.id, "tce_coefficient", basis="calorific")
+                rec["tce_per_unit"], rec["tce_factor"] = float((one * f.to_quantity()).to("tce").m), f.id
+            except FactorNotFoundError:
+                try:
+                    f, _ = self.lookup(c.id, "ncv")
+                    rec["tce_per_unit"], rec["tce_factor"] = float((one * f.to_quantity()).to("tce").m), f.id
+                except FactorNotFoundError:
+                    pass
+            try:
+                if len(self.candidates(c.id, "emission_factor")):
+                    e, _ = self.lookup(c.id, "emission_factor")
+                    rec["co2_per_unit"], rec["co2_factor"] = float((one * e.to_quantity()).to("tCO2").m), e.id
+                else:
+                    n, _ = self.lookup(c.id, "ncv")
+                    cc, _ = self.lookup(c.id, "carbon_content")
+                    of, _ = self.lookup(c.id, "oxidation_rate")
+                    carbon = float((one * n.to_quantity() * cc.to_quantity()).to("tC").m)
+                    rec["co2_per_unit"] = carbon * float(of.to_quantity().to("dimensionless").m) * CO2_PER_CARBON
+                    rec["co2_factor"] = f"{n.id}+{cc.id}+{of.id}"
+            except FactorNotFoundError:
+                pass
+            recs.append(rec)
+        df = pd.DataFrame(recs)
+        df["tco2_per_tce"] = df["co2_per_unit"] / df["tce_per_unit"]
+        known = df["tco2_per_tce"].notna() & df["low"].notna()
+        df["in_band"] = pd.array([None] * len(df), dtype="boolean")
+        df.loc[known, "in_band"] = (df.loc[known, "tco2_per_tce"] >= df.loc[known, "low"].astype(float)) & (
+            df.loc[known, "tco2_per_tce"] <= df.loc[known, "high"].astype(float))
+        return df
 
     def validate(self) -> FactorSet:
         """Run every schema and consistency check; raise `FactorTableError` listing all problems."""
@@ -581,16 +654,23 @@ def _pick_level(levels: list[tuple[str, list[dict[str, Any]]]],
 
 
 def _fallbacks(request: Mapping[str, Any], asked_region: str, reg: str, level: int,
-               row: Mapping[str, Any]) -> tuple[FactorFallbackWarning, ...]:
-    """What differs between the request and the chosen row, as structured warnings."""
+               row: Mapping[str, Any], own: list[dict[str, Any]] | None = None,
+               note: str = "") -> tuple[FactorFallbackWarning, ...]:
+    """What differs between the request and the chosen row, as structured warnings.
+
+    A parent-region fallback names both values: the one used and the asked region's own nearest
+    (or that it has none, with the region's note — 西藏 has no published factor)."""
     cid, quantity, year = request["carrier"], request["quantity"], request["year"]
     fields = {"carrier": cid, "quantity": quantity, "region": request["region"], "year": year,
               "used": row["id"], "used_region": reg, "used_year": row["data_year"]}
     out = []
     if level >= 2:
         ylabel = f" for data year {year}" if year is not None else ""
+        own = own or []
         out.append(FactorFallbackWarning(
-            f"no {quantity} factor for {cid} in region {asked_region!r}{ylabel}; used parent region {reg!r}", **fields))
+            f"no {quantity} factor for {cid} in region {asked_region!r}{ylabel}; used parent region {reg!r}: "
+            f"{_describe(row)}; {_own_nearest(own, asked_region, year, quantity)}"
+            + (f" ({note})" if not own and note else ""), **fields))
     dy = row["data_year"]
     if year is not None and dy is not None and dy != year:
         how = "the earliest later year" if dy > year else "the latest earlier year"
@@ -598,6 +678,43 @@ def _fallbacks(request: Mapping[str, Any], asked_region: str, reg: str, level: i
             f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; used {dy} ({how} available)",
             **fields))
     return tuple(out)
+
+
+@functools.cache
+def co2_per_tce_bands() -> tuple[dict[str, Any], ...]:
+    """The tCO2/tce band of each fuel family (``factors/rules/co2_per_tce_bands.csv``: family,
+    carriers, category, low, high, source, rationale)."""
+    import csv
+
+    with open(data_dir() / "rules" / "co2_per_tce_bands.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return tuple({**r, "low": float(r["low"]), "high": float(r["high"]),
+                  "carriers": tuple(x for x in r["carriers"].split("|") if x)} for r in rows)
+
+
+def _family(bands: tuple[dict[str, Any], ...], carrier_id: str, category: str) -> dict[str, Any]:
+    """The band naming the carrier, else the band of its category, else none."""
+    for b in bands:
+        if carrier_id in b["carriers"]:
+            return b
+    return next((b for b in bands if b["category"] == category), {})
+
+
+def _describe(rec: Mapping[str, Any]) -> str:
+    """``"2022 = 0.5617 tCO2/MWh (mee-2022-huadong)"`` — a row as a fallback message names it."""
+    year = "" if rec.get("data_year") is None else f"{rec['data_year']} = "
+    return f"{year}{rec['value']:g} {rec['unit']} ({rec['id']})"
+
+
+def _own_nearest(own: list[dict[str, Any]], region: str, year: int | None, quantity: str) -> str:
+    """What the region itself has: its nearest-year row, or that it has none."""
+    if not own:
+        return f"{region} has no {quantity} factor of its own"
+    dated = [r for r in own if r["data_year"] is not None]
+    if year is None or not dated:
+        return f"{region}'s own: {_describe(own[0])}"
+    best = min(dated, key=lambda r: (abs(r["data_year"] - year), r["data_year"]))
+    return f"{region}'s own nearest: {_describe(best)}"
 
 
 def _is_na(v: Any) -> bool:

@@ -2,7 +2,9 @@
 
 Ids are the names people write (``national``, ``华东``, ``浙江``); aliases such as 浙江省, 全国 or
 ``zhejiang`` resolve to them. The parent chain drives the factor fallback rule
-(浙江 -> 华东 -> national).
+(浙江 -> 华东 -> national). Grid membership is data (``regions.csv``'s ``parent`` column, per
+the 2021 计算说明 表1): 内蒙古 is split, so its parts 蒙西 (华北) and 蒙东 (东北) name 内蒙古 as their
+``province`` — ``chain("包头") == ["蒙西", "内蒙古", "华北", "national"]``.
 """
 
 from __future__ import annotations
@@ -22,10 +24,17 @@ class Regions:
 
     def __init__(self, rows: list[dict[str, str]]) -> None:
         self.parent: dict[str, str] = {}
+        #: the province of a part of a province (蒙西 -> 内蒙古): its factor applies before the grid's
+        self.province: dict[str, str] = {}
+        #: what a reader must know about a region (split grid, no published factor …)
+        self.note: dict[str, str] = {}
         self._names: dict[str, str] = {}
         for r in rows:
             rid = r["id"].strip()
-            self.parent[rid] = r.get("parent", "").strip()
+            self.parent[rid] = (r.get("parent") or "").strip()
+            if (r.get("province") or "").strip():
+                self.province[rid] = str(r["province"]).strip()
+            self.note[rid] = (r.get("note") or "").strip()
             for name in (rid, r.get("name_en", ""), *str(r.get("aliases", "")).split("|")):
                 if name.strip():
                     self._names[normalize_name(name)] = rid
@@ -52,8 +61,15 @@ class Regions:
         return rid
 
     def chain(self, region: str) -> list[str]:
-        """The region and its ancestors: ``chain("浙江") == ["浙江", "华东", "national"]``."""
+        """The region and its ancestors: ``chain("浙江") == ["浙江", "华东", "national"]``.
+
+        A part of a province lists its province before its grid:
+        ``chain("蒙西") == ["蒙西", "内蒙古", "华北", "national"]``.
+        """
         out = [self.resolve(region)]
+        if out[0] in self.province:
+            out.append(self.province[out[0]])
+            out.append(self.parent[out[0]])
         while self.parent.get(out[-1]):
             out.append(self.parent[out[-1]])
             if len(out) > 10:  # pragma: no cover - a cycle in the data

@@ -89,6 +89,9 @@ class ResolvedKey:
     message: str = ""
     suggestion: str = ""
     error: FactorNotFoundError | None = field(default=None, compare=False, repr=False)
+    #: 等价值 of electricity: the data year, the coal-rate year asked and the value used
+    #: (`tanfeng.substitution.SubstitutionChoice.record`); empty otherwise
+    substitution: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -175,8 +178,25 @@ def resolve_key(
     one = reg.Quantity(1.0, u)
     fallbacks: list[FactorFallbackWarning] = []
     confidences: list[str] = []
+    substitution: dict[str, Any] = {}
     if tce_factor is not None:
         coef, tce_id = tce_factor, "user-supplied"
+    elif basis == "substitution" and c.category == "electricity" and not variant:
+        from .substitution import electricity_substitution  # GB 30251-2024: 上年 发电标准煤耗
+
+        try:
+            choice = electricity_substitution(fs, year)
+        except FactorNotFoundError as exc:
+            return ResolvedKey(**key, reason="tce_factor_missing", message=str(exc), error=exc,
+                               suggestion="pass substitution_factor= (e.g. '0.28078 kgce/kWh') or factor=")
+        coef, tce_id = choice.factor.to_quantity(), choice.factor.id
+        fallbacks += choice.fallbacks
+        confidences.append(choice.factor.confidence)
+        substitution = choice.record()
+        if year is None:
+            fallbacks.append(FactorFallbackWarning(
+                f"basis 等价值 without a year for {c.id}: used the latest data year ({tce_id}); pass year= to choose",
+                carrier=c.id, quantity="tce_coefficient", used=tce_id, used_year=choice.used_year))
     else:
         try:
             f, fb = _tce_factor(fs, c, year, basis, variant)
@@ -205,7 +225,8 @@ def resolve_key(
         fallbacks += fb
         confidences += [conf] if conf else []
     return ResolvedKey(**key, tce=tce, tce_factor=tce_id, co2=co2_value, co2_factor=co2_id,
-                       confidence=_worst(confidences) or "verified", fallbacks=tuple(fallbacks))
+                       confidence=_worst(confidences) or "verified", fallbacks=tuple(fallbacks),
+                       substitution=substitution)
 
 
 def co2_per_unit(
@@ -227,8 +248,8 @@ def co2_per_unit(
     --------
     >>> from tanfeng import FactorSet, Q_
     >>> v, ids, conf, _ = co2_per_unit(FactorSet.default(), "natural_gas", Q_(1, "万m3"))
-    >>> round(v, 3), conf
-    (21.622, 'secondary')
+    >>> round(v, 3), conf        # 355.44 GJ × 15.3 tC/TJ × 0.99 × 44/12 (NCV behind 1.2143 kgce/m3)
+    (19.741, 'secondary')
     """
     from .factors import CO2_PER_CARBON
 

@@ -103,6 +103,7 @@ def to_tce(
     factors: FactorSet | None = None,
     factor: Any = None,
     ncv: Any = None,
+    substitution_factor: Any = None,
 ) -> pint.Quantity:
     """Convert one quantity of an energy carrier to standard coal (tce).
 
@@ -116,7 +117,10 @@ def to_tce(
         Carrier name in Chinese or English (``"原煤"``, ``"电力"``, ``"natural_gas"``).
     basis : {"当量值", "等价值", "calorific", "substitution"}
         当量值 counts electricity by its own energy content (0.1229 kgce/kWh); 等价值 by the
-        primary energy used to generate it (a year-stamped factor).
+        coal burned to generate it: GB 30251-2024 表A.2 "按上年电厂发电标准煤耗计算" — data year
+        Y uses the 发电 coal rate of Y − 1. tanfeng ships no 发电 rate, so unless you give
+        ``substitution_factor=`` the national 供电 (supply-basis) rate of Y − 1 stands in, with a
+        `FactorFallbackWarning` naming the year and value (see :mod:`tanfeng.substitution`).
     year : int, optional
         Data year, for year-stamped factors (等价值 of electricity).
     factors : FactorSet, optional
@@ -125,6 +129,9 @@ def to_tce(
         Use this coefficient instead of the database (``"0.300 kgce/kWh"``).
     ncv : pint.Quantity or str, optional
         Measured 低位发热量 (``"22.0 GJ/t"``): tce = m × Q / 29 307.6 kJ/kgce (GB/T 2589).
+    substitution_factor : pint.Quantity or str, optional
+        Your province's official 等价值 of electricity (``"0.28078 kgce/kWh"``, 上海), used for
+        any data year instead of the shipped stand-in.
 
     Returns
     -------
@@ -139,11 +146,13 @@ def to_tce(
     122.9
     >>> round(to_tce(1000, "t", "原煤", ncv="22.0 GJ/t").m, 2)
     750.66
+    >>> to_tce(100, "万kWh", "电力", basis="等价值", substitution_factor="0.28078 kgce/kWh").m
+    280.78
     """
     from ..units import get_registry
 
     value, unit_text, name = _split_args(quantity, unit, carrier)
-    fs = factors or FactorSet.default()
+    fs = with_substitution_factor(factors or FactorSet.default(), substitution_factor)
     cid = fs.carriers.resolve(name)
     b = normalize_basis(basis)
     if b == "both":
@@ -182,14 +191,15 @@ def to_co2(
 ) -> pint.Quantity:
     """CO2 from one quantity of an energy carrier, in ``tCO2``.
 
-    Fuels: AD × NCV × CC × OF × 44/12 (GB/T 32151.22-2024 表C.1 defaults, or a measured ``ncv``);
+    Fuels: AD × NCV × CC × OF × 44/12 — CC and OF from GB/T 32151.22-2024 表C.1, the NCV the one
+    behind the fuel's GB/T 2589 tce coefficient (so tCO2/tce is the fuel's own), or a measured ``ncv``;
     purchased electricity: the grid factor of ``region`` and ``year`` (MEE/NBS notices); heat and
     steam: heat content × 0.11 tCO2/GJ. ``factor`` overrides the database (``"0.5703 tCO2/MWh"``).
 
     Examples
     --------
-    >>> round(to_co2(5, "万m3", "天然气").m, 2)
-    108.11
+    >>> round(to_co2(5, "万m3", "天然气").m, 2)   # 5 × 355.44 GJ × 15.3 tC/TJ × 0.99 × 44/12
+    98.7
     >>> to_co2(100, "万kWh", "电力", region="浙江", year=2022).m
     515.3
     """
@@ -219,6 +229,16 @@ def to_co2(
         co2, fallbacks = k.co2, k.fallbacks
     _warn(fallbacks)
     return _finite(_round_float(value * co2), "tCO2", value)
+
+
+def with_substitution_factor(fs: FactorSet, value: Any) -> FactorSet:
+    """``fs`` with a user-supplied 等价值 of electricity for every year (``value`` None: ``fs``)."""
+    if value is None:
+        return fs
+    from ..substitution import user_substitution_row
+
+    row, source = user_substitution_row(value)
+    return fs.override([row], sources=[source])
 
 
 def _warn(fallbacks: Sequence[FactorFallbackWarning]) -> None:

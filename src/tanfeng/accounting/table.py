@@ -36,6 +36,7 @@ def account(
     errors: str = "raise",
     co2: bool = True,
     columns: Mapping[str, str] | None = None,
+    substitution_factor: Any = None,
 ) -> pd.DataFrame:
     """Convert a table of energy records to tce and CO2, row by row, keeping every row.
 
@@ -64,6 +65,12 @@ def account(
         Compute CO2 (default). ``False`` skips it (no CO2 factor is needed then).
     columns : mapping, optional
         Standard name -> your header, e.g. ``{"quantity": "2022年消费量"}``.
+    substitution_factor : pint.Quantity or str, optional
+        Your province's official 等价值 of electricity (``"0.28078 kgce/kWh"``), for every data
+        year. Without it 等价值 follows GB 30251-2024 ("按上年电厂发电标准煤耗计算"): data year Y
+        uses the coal rate of Y − 1, and as tanfeng ships no 发电 rate the national 供电 rate
+        stands in with a warning. ``attrs["tanfeng"]["substitution"]`` lists the year and value
+        used for each data year.
 
     Returns
     -------
@@ -85,7 +92,9 @@ def account(
         raise ValueError("errors must be 'raise' or 'report'")
     if not isinstance(records, pd.DataFrame):
         raise TypeError(f"account() takes a pandas DataFrame, got {type(records).__name__}")
-    fs = factors or FactorSet.default()
+    from .scalar import with_substitution_factor
+
+    fs = with_substitution_factor(factors or FactorSet.default(), substitution_factor)
     b = normalize_basis(basis)
     bases = ["calorific", "substitution"] if b == "both" else [b]
     cols = find_columns(records, COLUMN_ALIASES, columns, required=("carrier", "quantity", "unit"),
@@ -240,6 +249,7 @@ def account(
     category = np.full(nk + 1, "", dtype=object)
     key_bad = np.zeros(nk + 1, dtype=bool)
     fallback: list[FactorFallbackWarning] = []
+    substitution: list[dict[str, Any]] = []
     for j, kc in enumerate(present.tolist()):
         r = kc % nr
         y = (kc // nr) % ny
@@ -251,6 +261,8 @@ def account(
         keys = [fs.resolve_key(cid, utexts[u], year=yv, region=rid_of_code[r], basis=bb, co2=co2) for bb in bases]
         for k in keys:
             fallback.extend(k.fallbacks)
+            if k.substitution and k.substitution not in substitution:
+                substitution.append(k.substitution)
         scopes[j] = keys[0].scope
         failed = [k for k in keys if k.reason and k.reason != "co2_factor_missing"] or [k for k in keys if not k.ok]
         if failed:
@@ -348,6 +360,7 @@ def account(
         "factor_set": fs.version, "basis": b, "region": default_region, "year": year,
         "errors": errors, "co2": co2, "rows_with_problems": int(bad_row.sum()), "fallbacks": fb,
         "columns": cols,
+        "substitution": sorted(substitution, key=lambda d: (d["data_year"] is None, d["data_year"] or 0)),
     }
     return out
 
