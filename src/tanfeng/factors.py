@@ -483,8 +483,8 @@ class FactorSet:
         ...                      "region": ["", "浙江", "浙江"], "year": [2022, 2022, 2022],
         ...                      "basis": ["当量值", "当量值", "等价值"]})
         >>> r = FactorSet.default().resolve(keys)
-        >>> r["tce_per_unit"].round(4).tolist()
-        [0.7143, 1.229, 3.01]
+        >>> r["tce_per_unit"].round(4).tolist()      # 等价值 2022: the 2021 rate asked, 2020 供电 0.3055 used
+        [0.7143, 1.229, 3.055]
         >>> r["scope"].tolist()
         [1, 2, 2]
         """
