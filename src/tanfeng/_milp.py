@@ -280,6 +280,28 @@ def shortfall(p: SelectionProblem) -> np.ndarray:
 # the shared path
 
 
+def _neighbourhood(p: SelectionProblem, x_lp: np.ndarray, rc: np.ndarray, k: int, time_limit: float,
+                   rel_gap: float, best: float) -> np.ndarray | None:
+    """A better incumbent from the LP's neighbourhood: the ``k`` integer variables closest to
+    entering (fractional, then the smallest ``|reduced cost|``) are free, the rest keep their
+    LP value (1 if whole at 1, else 0); ``milp`` solves that small problem."""
+    lp1 = x_lp > 1 - 1e-6
+    frac = p.integer & ~lp1 & (x_lp > 1e-6)
+    score = np.where(frac, -1.0, np.abs(rc))
+    score = np.where(p.integer, score, -2.0)  # continuous variables stay free
+    free = np.sort(np.argsort(score, kind="stable")[:k])
+    is_free = np.zeros(p.m, dtype=bool)
+    is_free[free] = True
+    fixed1 = np.flatnonzero(lp1 & ~is_free)
+    fixed_cost = float(p.cost[fixed1].sum())
+    cutoff = best - fixed_cost - 1e-9 * max(abs(best), 1.0) if np.isfinite(best) else np.inf
+    # the gap asked is relative to the whole objective, the sub-problem sees only its part
+    core = cutoff if np.isfinite(cutoff) else float(np.abs(p.cost[free]).sum())
+    rel = min(max(rel_gap * (best if np.isfinite(best) else core) / max(core, _ZERO), 1e-9), 1.0)
+    x, _, _, _ = _milp(p, free, fixed1, time_limit, rel, cutoff)
+    return x if x is not None and p.feasible(x) else None
+
+
 def _fix_by_reduced_cost(p: SelectionProblem, rc: np.ndarray, best: float,
                          lp_val: float) -> tuple[np.ndarray, np.ndarray]:
     """Free and fixed-at-1 variables after reduced-cost fixing against the incumbent ``best``."""
@@ -295,11 +317,15 @@ def _fix_by_reduced_cost(p: SelectionProblem, rc: np.ndarray, best: float,
 
 
 def solve(p: SelectionProblem, order: np.ndarray, *, mip_rel_gap: float = DEFAULT_MIP_REL_GAP,
-          time_limit: float = DEFAULT_TIME_LIMIT,
-          seed: int = 0) -> Solution:
+          time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0, max_core: int = MAX_CORE,
+          search_share: float = 0.5, neighbourhood: int = 0) -> Solution:
     """Best selection for ``p`` within ``mip_rel_gap`` or ``time_limit`` seconds (see module doc).
 
-    ``order`` is the priority of the greedy start.
+    ``order`` is the priority of the greedy start; ``max_core`` the largest core handed to
+    ``milp``; ``search_share`` the share of ``time_limit`` the local search may use at most;
+    ``neighbourhood`` > 0: when the core is larger than ``max_core``, first search the LP's
+    neighbourhood of that many variables with ``milp`` for a better incumbent, which shrinks
+    the core (see :func:`_neighbourhood`).
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
@@ -342,7 +368,7 @@ def solve(p: SelectionProblem, order: np.ndarray, *, mip_rel_gap: float = DEFAUL
         if r_obj < best:
             best, best_x = r_obj, xr
     if best_x is not None and not done():
-        best_x = p.improve(best_x, min(deadline, time.perf_counter() + 0.5 * time_limit),
+        best_x = p.improve(best_x, min(deadline, time.perf_counter() + search_share * time_limit),
                            mip_rel_gap, bound, rng)
         best = float(p.cost @ best_x)
         stages["local_search"] = best
@@ -351,9 +377,19 @@ def solve(p: SelectionProblem, order: np.ndarray, *, mip_rel_gap: float = DEFAUL
         return result("optimal", how)
 
     free, fixed1 = _fix_by_reduced_cost(p, rc, best, lp_val)
+    if free.size > max_core and neighbourhood > 0 and deadline - time.perf_counter() > 0.05:
+        t_n = time.perf_counter()  # too large to prove: first a better incumbent, a smaller core
+        xn = _neighbourhood(p, x_lp, rc, neighbourhood, 0.7 * (deadline - t_n), mip_rel_gap / 4, best)
+        if xn is not None and float(p.cost @ xn) < best:
+            best, best_x = float(p.cost @ xn), xn
+        stages["neighbourhood"] = best
+        stages["neighbourhood_seconds"] = time.perf_counter() - t_n
+        if done():
+            return result("optimal", "proven by the LP bound")
+        free, fixed1 = _fix_by_reduced_cost(p, rc, best, lp_val)
     stages["core_size"] = int(free.size)
     fixed_cost = float(p.cost[fixed1].sum())
-    msg = "core too large for the time left" if free.size > MAX_CORE else "out of time before the MILP"
+    msg = "core too large for the time left" if free.size > max_core else "out of time before the MILP"
     remaining = deadline - time.perf_counter()
     eps = 1e-9 * max(abs(best), 1.0) if np.isfinite(best) else 0.0
     if free.size == 0:
@@ -362,7 +398,7 @@ def solve(p: SelectionProblem, order: np.ndarray, *, mip_rel_gap: float = DEFAUL
         if p.feasible(x) and float(p.cost @ x) < best:
             best, best_x = float(p.cost @ x), x
         bound = max(bound, best)  # the fixed vector was the only candidate better than the incumbent
-    elif remaining > 0.02 and free.size <= MAX_CORE:
+    elif remaining > 0.02 and free.size <= max_core:
         target_abs = mip_rel_gap * (best if np.isfinite(best) else 1.0)
         core_obj = (best - fixed_cost) if np.isfinite(best) else np.inf
         rel = min(max(target_abs / max(core_obj, _ZERO), 1e-9), 1.0) if np.isfinite(core_obj) else mip_rel_gap

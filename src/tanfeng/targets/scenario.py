@@ -27,6 +27,10 @@ _LABEL = {"energy_freed_tce": ("腾出用能", "tce"), "co2_reduced_t": ("减少
           "cost": ("费用", "万元"), "jobs": ("涉及人数", "人"), "actions": ("行动数", "项")}
 _MIN_MEASURES = ("energy_freed_tce", "co2_reduced_t")
 _MAX_MEASURES = ("energy_freed_tce", "co2_reduced_t", "cost", "jobs", "actions")
+#: Variables of the LP's neighbourhood searched with ``milp`` for a better incumbent before the
+#: proof (fractional ones and those of smallest reduced cost); measured on the 10 000-candidate
+#: benchmark: 600 proves 1e-4 in about 0.7 s, 300 and 1 000 take longer.
+NEIGHBOURHOOD = 600
 #: Shadow prices below this share of the objective per unit of the row count as zero.
 _DUAL_TOL = 1e-9
 
@@ -272,7 +276,7 @@ def whatif(candidates: pd.DataFrame, *, tracker: Tracker | None = None, need_tce
                       u=np.array([m["limit"] for m in meta if m["kind"] == "<="]),
                       enterprise=pd.factorize(ident)[0] if len(e) else np.zeros(0, dtype=int))
     return _solve(cand, reason, p, meta, w, need_tce, need_co2, budget, dl,
-                  dict(mip_rel_gap=mip_rel_gap, time_limit=time_limit, seed=seed))
+                  dict(mip_rel_gap=mip_rel_gap, time_limit=time_limit, seed=seed, neighbourhood=NEIGHBOURHOOD))
 
 
 def _solve(cand: pd.DataFrame, reason: np.ndarray, p: ActionProblem, meta: list[dict[str, Any]],
