@@ -15,6 +15,8 @@ from tanfeng.factors import FactorSet
 formulas = pytest.importorskip("formulas")
 
 REGION, YEAR = "浙江", 2022
+# account() warns that 烟煤 has no GB/T 2589 coefficient although the row's measured NCV is used
+pytestmark = pytest.mark.filterwarnings("ignore:no GB/T 2589")
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +32,13 @@ def factors() -> FactorSet:
 @pytest.fixture(scope="module")
 def records() -> pd.DataFrame:
     return pd.DataFrame({
-        "企业": ["甲", "甲", "甲", "甲", "甲", "乙"],
-        "能源品种": ["原煤", "原煤", "电力", "电力", "柴油", "外购电力"],
-        "消费量": [1000, 200, 100, 10, 20, "1,000"],
-        "计量单位": ["吨", "t", "万千瓦时", "万kWh", "t", "kWh"],
-        "用途": ["", "原料", "", "", "", ""],
-        "流向": ["", "", "", "外供", "", ""],
+        "企业": ["甲", "甲", "甲", "甲", "甲", "乙", "乙"],
+        "能源品种": ["原煤", "原煤", "电力", "电力", "柴油", "外购电力", "烟煤"],
+        "消费量": [1000, 200, 100, 10, 20, "1,000", 500],
+        "计量单位": ["吨", "t", "万千瓦时", "万kWh", "t", "kWh", "吨"],
+        "用途": ["", "原料", "", "", "", "", ""],
+        "流向": ["", "", "", "外供", "", "", ""],
+        "低位发热量": ["", "", "", "", "", "", "5000 kcal/kg"],
     })
 
 
@@ -141,8 +144,10 @@ def test_totals_worked_by_hand(written, factors) -> None:
     # the diesel line: 20 t × 42.652 GJ/t × 20.2 tC/TJ × 0.98 × 44/12 (GB/T 32151.22-2024 表C.1)
     diesel = next(ln for ln in st.entities[0].lines if ln.carrier == "柴油")
     assert diesel.co2_value == pytest.approx(20 * 42.652 / 1000 * 20.2 * 0.98 * 44 / 12, rel=1e-12)
-    # 乙: "1,000" kWh × 0.1229 kgce/kWh = 0.1229 tce
-    assert float(values[("乙", total_cells(path)["乙"][LABELS["tce_calorific"]])]) == pytest.approx(0.1229)  # type: ignore[arg-type]
+    # 乙: "1,000" kWh × 0.1229 kgce/kWh = 0.1229 tce; 烟煤 500 t at a measured 5000 kcal/kg:
+    # 500 000 kg × 5000 kcal/kg ÷ 7 000 000 kcal/tce = 357.142857… tce
+    got = float(values[("乙", total_cells(path)["乙"][LABELS["tce_calorific"]])])  # type: ignore[arg-type]
+    assert got == pytest.approx(0.1229 + 500_000 * 5000 / 7_000_000, rel=1e-12)
 
 
 def test_changing_a_coefficient_moves_the_totals(written, tmp_path: Path) -> None:
@@ -226,3 +231,14 @@ def test_cli_statement(tmp_path: Path, records: pd.DataFrame, capsys: pytest.Cap
     assert "甲: 5" in capsys.readouterr().out
     assert main(["statement", str(src), "--only", "丁", "--out", str(tmp_path / "x.xlsx")]) == 1
     assert "丁" in capsys.readouterr().err
+
+
+def test_an_unknown_factor_kind_is_shown_as_the_number_applied() -> None:
+    from tanfeng.statement.chains import co2_chain, tce_chain
+
+    # e.g. a steam row whose heat account() computed by a method this statement does not rebuild
+    (term,) = tce_chain({}, "steam-enthalpy-iapws", "t", 0.0987, "当量值")
+    assert (term.kind, term.value, term.unit) == ("applied", 0.0987, "tce/t")
+    assert "steam-enthalpy-iapws" in term.label
+    (term,) = co2_chain({}, "steam-enthalpy-iapws+heat-co2", "t", 0.2861)
+    assert (term.kind, term.value) == ("applied", 0.2861)

@@ -11,6 +11,7 @@ the statement always shows what was computed.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,7 @@ class Term:
     source: str = ""
     factor_id: str = ""
     formula: str | None = None
+    divide: bool = False  # a divisor (÷ 29 307.6 MJ/tce) rather than a small multiplier
 
 
 def _reg() -> Any:
@@ -79,17 +81,39 @@ def _split_unit(unit: str) -> tuple[str, str | None]:
     return "*".join(nums) or "dimensionless", ("*".join(dens) or None)
 
 
-def _conversion(from_unit: str, to_unit: str, from_label: str | None = None) -> Term | None:
+#: Conversions below this are written as divisors (× 1/29 307.6 reads as ÷ 29 307.6 MJ/tce and
+#: keeps its digits in every spreadsheet engine); powers of ten stay multipliers (× 0.001).
+DIVISOR_BELOW = 0.01
+
+
+def _conversion(from_unit: str, to_unit: str) -> Term | None:
     """The factor turning 1 ``from_unit`` into ``to_unit`` (None when it is exactly 1 of the same)."""
     from ..units import parse_unit
 
     reg = _reg()
-    src = parse_unit(from_unit) if from_label is not None else reg.Unit(from_unit)
-    value = float(reg.Quantity(1.0, src).to(to_unit).magnitude)
-    shown = from_label if from_label is not None else from_unit
+    src, dst = parse_unit(from_unit.strip()), parse_unit(to_unit.strip())
+    value = float(reg.Quantity(1.0, src).to(dst).magnitude)
+    a, b = from_unit.strip(), to_unit.strip()
     if value == 1.0:  # the same unit, spelled differently (吨 / t): nothing to convert
         return None
-    return Term("conversion", f"单位换算 {shown}→{to_unit}", value, f"{to_unit}/{shown}", "单位换算（物理量）")
+    if value < DIVISOR_BELOW and not math.log10(value).is_integer():
+        inverse = float(reg.Quantity(1.0, dst).to(src).magnitude)
+        return Term("conversion", f"单位换算 {a}→{b}", inverse, f"{a}/{b}", "单位换算（物理量）", divide=True)
+    return Term("conversion", f"单位换算 {a}→{b}", value, f"{b}/{a}", "单位换算（物理量）")
+
+
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)$")
+
+
+def _measured(ncv_text: str | None) -> Term:
+    """A measured 低位发热量 as written (``5000 kcal/kg``), its unit checked by pint."""
+    from ..units import parse_unit
+
+    m = _NUMBER_UNIT.match(ncv_text or "")
+    if m is None:
+        raise ValueError(f"measured NCV {ncv_text!r} is not a number with a unit")
+    parse_unit(m.group(2))
+    return Term("factor", "实测低位发热量", float(m.group(1)), m.group(2).strip(), "企业实测（记录中的低位发热量）")
 
 
 def _factor_term(f: Factor, label: str | None = None) -> Term:
@@ -123,9 +147,10 @@ def _close(a: float, b: float) -> bool:
 
 
 def product(terms: list[Term]) -> float:
+    """The chain's value per unit of quantity."""
     out = 1.0
     for t in terms:
-        out *= t.value
+        out = out / t.value if t.divide else out * t.value
     return out
 
 
@@ -140,11 +165,8 @@ def tce_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: f
     """Terms of ``tce = quantity × …`` for one (factor id, unit), checked against ``per_unit``."""
     try:
         if factor_id == MEASURED_NCV:
-            if not ncv_text:
-                raise ValueError("measured NCV without text")
-            q = _reg().Quantity(ncv_text)
-            coef = Term("factor", "实测低位发热量", float(q.magnitude), f"{q.units:~}", "企业实测（记录中的低位发热量）")
-            cunit = f"{q.units:~}"
+            coef = _measured(ncv_text)
+            cunit = coef.unit
         else:
             f = factors.get(factor_id)
             if f is None:
@@ -154,7 +176,7 @@ def tce_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: f
             coef = _factor_term(f, label)
             cunit = f.unit
         num, den = _split_unit(cunit)
-        terms = [t for t in (_conversion(unit, den, unit) if den else None, coef, _conversion(num, "tce")) if t]
+        terms = [t for t in (_conversion(unit, den) if den else None, coef, _conversion(num, "tce")) if t]
         if _close(product(terms), per_unit):
             return terms
         why = f"由 id 重建的系数链（{product(terms):.10g}）与 account() 所用值不一致，按所用值列示"
@@ -173,10 +195,7 @@ def co2_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: f
         current: str | None = None  # None: still the records' unit
         for part in parts:
             if part == MEASURED_NCV:
-                if not ncv_text:
-                    raise ValueError("measured NCV without text")
-                q = reg.Quantity(ncv_text)
-                term = Term("factor", "实测低位发热量", float(q.magnitude), f"{q.units:~}", "企业实测（记录中的低位发热量）")
+                term = _measured(ncv_text)
             else:
                 f = factors.get(part)
                 if f is None:
@@ -184,7 +203,7 @@ def co2_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: f
                 term = _factor_term(f)
             num, den = _split_unit(term.unit)
             if den is not None:
-                conv = _conversion(unit, den, unit) if current is None else _conversion(current, den)
+                conv = _conversion(unit if current is None else current, den)
                 if conv:
                     terms.append(conv)
                 current = num
@@ -251,10 +270,14 @@ def term_text(t: Term) -> str:
     return value if t.unit == "—" else f"{value} {t.unit}"
 
 
+def _op(t: Term) -> str:
+    return "÷" if t.divide else "×"
+
+
 def words(quantity: float, unit: str, sign: int, terms: list[Term], result: str) -> str:
     """The formula in words: ``1000 吨 × 1000 kg/吨 × 0.7143 kgce/kg × 0.001 tce/kgce → tce``."""
-    parts = [f"{quantity:g} {unit}"] + [term_text(t) for t in terms]
-    return f"{'−' if sign < 0 else ''}{' × '.join(parts)} → {result}"
+    text = f"{quantity:g} {unit}" + "".join(f" {_op(t)} {term_text(t)}" for t in terms)
+    return f"{'−' if sign < 0 else ''}{text} → {result}"
 
 
 def source_text(terms: list[Term]) -> str:

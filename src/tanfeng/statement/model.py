@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..factors import Factor, FactorSet
-from .chains import Term, co2_chain, factors_by_id, product, tce_chain
+from .chains import MEASURED_NCV, Term, co2_chain, factors_by_id, product, tce_chain
 
 #: Bases of the statement: key -> (account basis, Chinese label).
 BASES: dict[str, str] = {"calorific": "当量值", "substitution": "等价值"}
@@ -229,24 +229,28 @@ def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Ma
     cid = cal["carrier_id"].astype(object).tolist()
     problem = cal["problem"].tolist() if "problem" in cal else [""] * n
     results = {"calorific": (cal, tce), "substitution": (sub, sub["tce"].to_numpy(dtype=float, na_value=np.nan))}
+    measured = [i == MEASURED_NCV for i in cal["tce_factor"].astype(object).tolist()]
     chains: dict[str, list[list[Term] | None]] = {}
     for b, (res, vals) in results.items():
         ids = res["tce_factor"].astype(object).tolist()
-        keys = [(i, u, v if i == "measured-ncv" else None) for i, u, v in zip(ids, units, ncv)]
+        keys = [(i, u, v if m else None) for i, u, v, m in zip(ids, units, ncv, measured)]
         per = _per_unit(vals, sign * q, keys)
-        memo: dict[tuple[Any, ...], list[Term]] = {}
-        chains[b] = [None if not isinstance(k[0], str) or problem[j] else memo.setdefault(
-            k, tce_chain(by_id, k[0], k[1], per[k], BASES[b], k[2])) for j, k in enumerate(keys)]
+
+        def make(k: tuple[Any, ...], b: str = b, per: dict[tuple[Any, ...], float] = per) -> list[Term]:
+            return tce_chain(by_id, k[0], k[1], per[k], BASES[b], k[2])
+
+        chains[b] = _chains(keys, [not isinstance(k[0], str) or bool(problem[j]) for j, k in enumerate(keys)], make)
     co2_chains: list[list[Term] | None] = [None] * n
     co2_vals = cal["co2_t"].to_numpy(dtype=float, na_value=np.nan)
     if co2:
-        ids = cal["co2_factor"].astype(object).tolist()
-        keys = [(i, u, v if isinstance(i, str) and "measured-ncv" in i else None) for i, u, v in zip(ids, units, ncv)]
+        # a row with a measured NCV: account() applied it in place of the default NCV its id names
+        ids = [_with_measured_ncv(i, by_id) if m and isinstance(i, str) else i
+               for i, m in zip(cal["co2_factor"].astype(object).tolist(), measured)]
+        keys = [(i, u, v if m else None) for i, u, v, m in zip(ids, units, ncv, measured)]
         burnt = category != "feedstock"
         per = _per_unit(np.where(burnt, co2_vals, np.nan), sign * q, keys)
-        memo2: dict[tuple[Any, ...], list[Term]] = {}
-        co2_chains = [None if not isinstance(k[0], str) or not k[0] or problem[j] or not burnt[j] else memo2.setdefault(
-            k, co2_chain(by_id, k[0], k[1], per.get(k, math.nan), k[2])) for j, k in enumerate(keys)]
+        skip = [not isinstance(k[0], str) or not k[0] or bool(problem[j]) or not burnt[j] for j, k in enumerate(keys)]
+        co2_chains = _chains(keys, skip, lambda k: co2_chain(by_id, k[0], k[1], per.get(k, math.nan), k[2]))
     scope = cal["scope"].astype("Int64").tolist()
     carriers = records[cols["carrier"]].astype(str).tolist()
     out = []
@@ -258,6 +262,27 @@ def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Ma
             co2=co2_chains[j], co2_value=float(co2_vals[j]),
             scope=None if scope[j] is pd.NA else int(scope[j]), problem=str(problem[j] or "")))
     return out
+
+
+def _chains(keys: list[tuple[Any, ...]], skip: list[bool],
+            make: Callable[[tuple[Any, ...]], list[Term]]) -> list[list[Term] | None]:
+    """One chain per row, built once per distinct key."""
+    memo: dict[tuple[Any, ...], list[Term]] = {}
+    out: list[list[Term] | None] = []
+    for k, s in zip(keys, skip):
+        if s:
+            out.append(None)
+            continue
+        if k not in memo:
+            memo[k] = make(k)
+        out.append(memo[k])
+    return out
+
+
+def _with_measured_ncv(co2_id: str, by_id: Mapping[str, Factor]) -> str:
+    """``ncv-id+cc-id+of-id`` -> ``measured-ncv+cc-id+of-id`` (the chain is checked afterwards)."""
+    parts = [p for p in co2_id.split("+") if p != MEASURED_NCV and not (p in by_id and by_id[p].quantity == "ncv")]
+    return "+".join([MEASURED_NCV, *parts])
 
 
 def _entity(key: tuple[Any, ...], pos: np.ndarray, lines: list[StatementLine], records: pd.DataFrame, by_cols: list[str],

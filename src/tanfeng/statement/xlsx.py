@@ -150,14 +150,14 @@ def _chain_table(sh: _Sheet, e: EntityStatement, inputs: dict[int, tuple[str, st
                 row += [None, None]
                 continue
             row += [sh.cell(t.formula or t.value, FMT_INPUT), sh.cell(t.unit, text=True)]
-            refs.append(f"{vcol}{r}")
+            refs.append(("/" if t.divide else "*") + f"{vcol}{r}")
         chain = ln.chain(which)
         if chain is None:
             why = ln.problem or ("原料用能：不作燃料燃烧，不计燃烧排放" if co2 and ln.category == "feedstock" else "未计算")
             value = "=0" if co2 and ln.category == "feedstock" else None
             row += [sh.cell(value, FMT_RESULT), sh.cell(why, text=True), None]
         else:
-            formula = "=" + "*".join([f"{col(base - 1)}{r}", f"{col(base - 3)}{r}", *refs])
+            formula = f"={col(base - 1)}{r}*{col(base - 3)}{r}" + "".join(refs)
             row += [sh.cell(formula, FMT_RESULT), sh.cell(words(ln.quantity, ln.unit, ln.sign, chain, result_unit), text=True),
                     sh.cell(source_text(chain), text=True)]
         sh.append(row)
