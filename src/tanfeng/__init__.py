@@ -36,6 +36,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "to_co2": ("accounting", "to_co2"),
     "account": ("accounting", "account"),
     "summarize": ("accounting", "summarize"),
+    "problems": ("accounting", "problems"),
     # screening
     "screen_two_high": ("screening", "screen_two_high"),
     "screen_low_efficiency": ("screening", "screen_low_efficiency"),
@@ -98,7 +99,7 @@ def __dir__() -> list[str]:
 from . import _accessor
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .accounting import account, summarize, to_co2, to_tce
+    from .accounting import account, problems, summarize, to_co2, to_tce
     from .carriers import Carrier
     from .carriers import resolve as resolve_carrier
     from .errors import (

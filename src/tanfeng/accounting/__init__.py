@@ -5,6 +5,10 @@
   returns the same rows, in the same order and with the same index, plus ``tce``,
   ``tce_excl_feedstock``, ``co2_t``, ``scope``, ``tce_factor``, ``co2_factor`` and ``confidence``.
 * :func:`summarize` totals a result by any columns.
+* :func:`problems` gives the failure table of a result computed with ``errors="report"``.
+
+Each takes a pandas DataFrame or a dask DataFrame (``pip install "tanfeng[dask]"``; see
+`tanfeng.accounting.partitioned`).
 
 How it runs: each distinct (carrier, unit, year, region) key is resolved once with pint and the
 factor set; the values are then applied with numpy over integer codes. No Quantity is built per
@@ -22,6 +26,7 @@ Rules applied (GB/T 2589-2020 综合能耗计算通则; GB/T 32150 / 32151 CO2 a
 """
 
 from ._common import COLUMN_ALIASES, REASONS, YEAR_RANGE
+from .problem_table import problems
 from .scalar import to_co2, to_tce
 from .summary import summarize
 from .table import account
@@ -31,6 +36,7 @@ __all__ = [
     "REASONS",
     "YEAR_RANGE",
     "account",
+    "problems",
     "summarize",
     "to_co2",
     "to_tce",

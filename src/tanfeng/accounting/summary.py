@@ -29,18 +29,34 @@ def summarize(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd
     Rows whose key is blank form their own group, labelled `BLANK_KEY` (``（空白）``, in English
     ``(blank)``), so that the group totals always add up to the overall total.
     """
+    from .partitioned import is_dask_frame, summarize_partitioned  # imports no dask
+
+    if is_dask_frame(result):
+        return summarize_partitioned(result, by)
     if "tce" not in result.columns:
         raise ValueError("summarize() takes the result of tanfeng.account()")
     keys = [by] if isinstance(by, str) else list(by or [])
-    df = result.assign(**{k: _label_blank(result[k]) for k in keys if k in result.columns}).assign(_rows=1, _problem=result["tce"].isna().astype(int),
-                       _unverified=(result["confidence"].astype(str) != "verified").astype(int))
+    df, sums = _prepare(result, keys)
+    g = df.groupby(keys, observed=True, sort=True, dropna=False)[sums].sum() if keys else df[sums].sum().to_frame().T
+    return _finish(g, result.attrs.get("tanfeng", {}))
+
+
+def _prepare(result: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The result with blank keys labelled and the per-row counts to sum (rows, rows with
+    problems, rows on a factor that is not verified), and the names of every column to sum."""
+    df = result.assign(**{k: _label_blank(result[k]) for k in keys if k in result.columns}).assign(
+        _rows=1, _problem=result["tce"].isna().astype(int),
+        _unverified=(result["confidence"].astype(str) != "verified").astype(int))
     vals = [c for c in ("tce", "tce_excl_feedstock", "tce_calorific", "tce_substitution", "co2_t") if c in df]
-    agg = {c: "sum" for c in [*vals, "_rows", "_problem", "_unverified"]}
-    g = df.groupby(keys, observed=True, sort=True, dropna=False).agg(agg) if keys else df.agg(agg).to_frame().T
+    return df, [*vals, "_rows", "_problem", "_unverified"]
+
+
+def _finish(g: pd.DataFrame, provenance: dict) -> pd.DataFrame:
+    """Ratios and names of the summed groups (shared by the pandas and the dask path)."""
     g["co2_per_tce"] = g["co2_t"] / g["tce"] if "co2_t" in g else np.nan
     g["share_not_verified"] = g["_unverified"] / g["_rows"]
     g = g.rename(columns={"_rows": "rows", "_problem": "rows_with_problems"}).drop(columns="_unverified")
-    g.attrs = {"tanfeng": result.attrs.get("tanfeng", {})}
+    g.attrs = {"tanfeng": provenance}
     return g
 
 
@@ -48,8 +64,8 @@ def summarize(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd
 BLANK_KEY = {"zh": "（空白）", "en": "(blank)"}
 
 
-def _label_blank(key: pd.Series) -> pd.Series:
+def _label_blank(key: pd.Series, lang: str | None = None) -> pd.Series:
     blank = key.isna().to_numpy() | (key.astype(str).str.strip() == "").to_numpy() if len(key) else np.zeros(0, bool)
     if not blank.any():
         return key
-    return key.astype(object).where(~blank, BLANK_KEY[get_language()])
+    return key.astype(object).where(~blank, BLANK_KEY[lang or get_language()])

@@ -43,7 +43,8 @@ def account(
     Parameters
     ----------
     records : DataFrame
-        Long format: one row per (entity, period, carrier) with columns ``carrier``,
+        A pandas DataFrame, or a dask DataFrame (then a dask DataFrame is returned, computed
+        per partition by this same function; see `tanfeng.accounting.partitioned`). Long format: one row per (entity, period, carrier) with columns ``carrier``,
         ``quantity``, ``unit`` (Chinese headers such as 能源品种, 消费量, 计量单位 are recognised,
         see `COLUMN_ALIASES`), plus any id columns, kept as they are. Optional columns:
         ``year``, ``region``, ``use`` (``energy`` | ``feedstock`` 原料用能), ``flow``
@@ -88,13 +89,17 @@ def account(
     >>> tanfeng.account(df)["tce"].round(2).tolist()
     [714.3, 122.9]
     """
-    if errors not in ("raise", "report"):
-        raise ValueError("errors must be 'raise' or 'report'")
-    if not isinstance(records, pd.DataFrame):
-        raise TypeError(f"account() takes a pandas DataFrame, got {type(records).__name__}")
+    from .partitioned import account_partitioned, is_dask_frame  # imports no dask
     from .scalar import with_substitution_factor
 
     fs = with_substitution_factor(factors or FactorSet.default(), substitution_factor)
+    if is_dask_frame(records):  # the same engine per partition (tanfeng[dask])
+        return account_partitioned(records, basis=basis, region=region, year=year, factors=fs,
+                                   errors=errors, co2=co2, columns=columns)
+    if errors not in ("raise", "report"):
+        raise ValueError("errors must be 'raise' or 'report'")
+    if not isinstance(records, pd.DataFrame):
+        raise TypeError(f"account() takes a pandas (or dask) DataFrame, got {type(records).__name__}")
     b = normalize_basis(basis)
     bases = ["calorific", "substitution"] if b == "both" else [b]
     cols = find_columns(records, COLUMN_ALIASES, columns, required=("carrier", "quantity", "unit"),

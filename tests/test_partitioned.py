@@ -1,0 +1,223 @@
+"""account / summarize / problems on dask DataFrames (partitioned parquet) on a distributed.LocalCluster.
+
+The claim tested: the dask path gives what the pandas path gives on the same rows — to 1e-12 —
+on a mixed table with bad rows, fallbacks, feedstock and output flows, read from several parquet
+files whose index restarts in each file; and a few values by hand, from GB/T 2589 (原煤 0.7143
+kgce/kg, 电力 当量值 1.229 kgce/kWh).
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import tanfeng  # noqa: E402
+from tanfeng import FactorFallbackWarning, InputError  # noqa: E402
+
+NUMERIC = ["tce", "tce_excl_feedstock", "co2_t"]
+# the partitions repeat the fallback the client said once (Python shows it once per process)
+pytestmark = pytest.mark.filterwarnings("ignore::tanfeng.errors.FactorFallbackWarning")
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[object]:
+    # threads in this process: starts in well under a second, and exercises the scheduler
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def mixed(n_repeat: int = 4) -> pd.DataFrame:
+    """Good rows, bad rows (negative, missing, unknown carrier, blank unit, bad year), a carrier
+    converted by its NCV (烟煤: FactorFallbackWarning), 原料用能, 外供 and measured NCV rows."""
+    base = pd.DataFrame({
+        "企业": ["甲", "甲", "乙", "乙", "丙", "丙", None, "丁", "丁", "戊", "戊", "己", "庚"],
+        "月份": [1, 2, 1, 2, 1, 2, 1, 1, 2, 3, 3, 1, 2],
+        "能源品种": ["原煤", "电力", "天然气", "柴油", "烟煤", "蒸汽", "原煤", "焦炭", "不存在的煤", "电力", "原煤", "柴油",
+                 "原煤"],
+        "消费量": [1000.0, 100.0, -5.0, 200.0, 50.0, 30.0, 10.0, 120.0, 1.0, 5.0, np.nan, 3.0, 7.0],
+        "计量单位": ["吨", "万千瓦时", "万立方米", "吨", "吨", "吨", "吨", "吨", "吨", "kWh", "吨", "", "吨"],
+        "用途": ["", "", "", "原料", "", "", "", "feedstock", "", "", "", "", ""],
+        "流向": ["", "", "", "", "", "", "外供", "", "", "output", "", "", ""],
+        "低位发热量": ["", "", "", "", "", "", "", "28 GJ/t", "", "", "", "", ""],
+        "year": [2022, 2022, 2023, 2022, 2022, 2022, 2022, 2022, 2022, 2022, 2022, 2022, 1800],
+        "region": ["浙江", "浙江", "江苏", *["浙江"] * 10],
+    })
+    return pd.concat([base] * n_repeat, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def parquet_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four files (index 0…k in each, as exports are), carrier dictionary-encoded in two."""
+    d = tmp_path_factory.mktemp("records")
+    df = mixed()
+    for i, (a, b) in enumerate([(0, 7), (7, 20), (20, 21), (21, len(df))]):
+        part = df.iloc[a:b].reset_index(drop=True)
+        if i % 2:
+            part = part.assign(能源品种=part["能源品种"].astype("category"))
+        part.to_parquet(d / f"part-{i}.parquet")
+    return d
+
+
+def pandas_twin(ddf: object) -> pd.DataFrame:
+    """The same rows as one pandas frame, labelled as the pandas user would have them."""
+    return ddf.compute().reset_index(drop=True)  # type: ignore[attr-defined]
+
+
+def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    assert list(got.columns) == list(want.columns)
+    assert got.index.equals(want.index)
+    for c in want.columns:
+        if c in NUMERIC:
+            np.testing.assert_allclose(got[c].to_numpy(), want[c].to_numpy(), rtol=1e-12, atol=0)
+        elif isinstance(want[c].dtype, pd.CategoricalDtype):
+            assert isinstance(got[c].dtype, pd.CategoricalDtype), c
+            assert got[c].astype(object).equals(want[c].astype(object)), c
+        else:
+            assert got[c].dtype == want[c].dtype, c
+            assert got[c].astype(object).fillna("").equals(want[c].astype(object).fillna("")), c
+
+
+def test_account_on_parquet_equals_the_pandas_path(client: object, parquet_dir: Path) -> None:
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    with pytest.warns(FactorFallbackWarning, match="烟煤"):  # said once, on the client
+        result = tanfeng.account(ddf, errors="report", region="浙江")
+    assert type(result).__module__.startswith("dask")
+    got = result.compute()
+    records = pandas_twin(ddf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FactorFallbackWarning)
+        want = tanfeng.account(records, errors="report", region="浙江")
+    assert_same(got, want)
+    assert got.index.tolist() == list(range(52))  # numbered across files, as one table
+    # by hand, GB/T 2589: 1000 t 原煤 × 0.7143 = 714.3 tce; 100 万kWh × 1.229 t/万kWh = 122.9 tce;
+    # 外供 5 kWh electricity: −5 × 0.0001229 = −0.0006145 tce; 原料用能 counts in tce only
+    for start in (0, 13, 26, 39):
+        assert got.loc[start, "tce"] == pytest.approx(714.3, rel=1e-12)
+        assert got.loc[start + 1, "tce"] == pytest.approx(122.9, rel=1e-12)
+        assert got.loc[start + 9, "tce"] == pytest.approx(-0.0006145, rel=1e-12)
+        assert got.loc[start + 3, "tce_excl_feedstock"] == 0.0 and got.loc[start + 3, "tce"] > 0
+        # 外供 10 t 原煤 (blank enterprise): −10 × 0.7143 = −7.143 tce
+        assert got.loc[start + 6, "tce"] == pytest.approx(-7.143, rel=1e-12)
+    bad = got["problem"] != ""
+    # negative gas, unknown carrier, bad year, missing quantity, blank unit: 5 of 12 per copy
+    assert bad.sum() == 4 * 5 and got.loc[bad, "tce"].isna().all()
+    assert got.loc[~bad, "tce"].notna().all()
+    # every partition shares one set of categories: the pandas path's
+    assert result["tce_factor"].dtype.categories.tolist() == sorted(
+        {*want["tce_factor"].cat.categories, "measured-ncv"})
+
+
+def test_summarize_aggregates_on_the_workers_and_equals_pandas(client: object, parquet_dir: Path) -> None:
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FactorFallbackWarning)
+        result = tanfeng.account(ddf, errors="report", region="浙江")
+        want = tanfeng.summarize(tanfeng.account(pandas_twin(ddf), errors="report", region="浙江"),
+                                 by=["企业", "月份"])
+    got = tanfeng.summarize(result, by=["企业", "月份"])
+    assert isinstance(got, pd.DataFrame)
+    assert list(got.columns) == list(want.columns)
+    common = want.index.intersection(got.index)
+    assert len(common) == len(want)
+    pd.testing.assert_frame_equal(got.loc[want.index], want, rtol=1e-12, check_dtype=False)
+    # the rows of the blank enterprise are their own group: totals add up to the whole
+    assert got["rows"].sum() == 52
+    assert got["tce"].sum() == pytest.approx(result["tce"].sum().compute(), rel=1e-12)
+    total = tanfeng.summarize(result)
+    assert total["rows"].iloc[0] == 52 and total["rows_with_problems"].iloc[0] == 20
+
+
+def test_errors_raise_names_global_rows(client: object, parquet_dir: Path) -> None:
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FactorFallbackWarning)
+        result = tanfeng.account(ddf, region="浙江")  # lazy: nothing raised yet
+        with pytest.raises(InputError) as exc:
+            result.compute()
+        with pytest.raises(InputError) as whole:
+            tanfeng.account(pandas_twin(ddf), region="浙江")
+    f = exc.value.failures
+    # the first bad partition raised: its failures are the pandas path's for those rows, by global label
+    expected = whole.value.failures
+    assert set(f["row"]) <= set(expected["row"])
+    assert len(f) and f.reset_index(drop=True).equals(
+        expected[expected["row"].isin(f["row"])].reset_index(drop=True))
+    # an InputError crosses process boundaries (workers in other processes) intact
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert isinstance(again, InputError) and again.failures.equals(f)
+
+
+def test_problems_collects_the_failure_table(client: object, parquet_dir: Path) -> None:
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FactorFallbackWarning)
+        got = tanfeng.problems(tanfeng.account(ddf, errors="report", region="浙江"))
+        records = pandas_twin(ddf)
+        on_pandas = tanfeng.problems(tanfeng.account(records, errors="report", region="浙江"))
+        with pytest.raises(InputError) as exc:
+            tanfeng.account(records, region="浙江")
+    assert got.equals(exc.value.failures) and on_pandas.equals(exc.value.failures)
+    # row 2 of the second copy: 天然气 −5 万m3 -> quantity_negative on 消费量
+    assert got.loc[got["row"] == 15, ["column", "reason"]].values.tolist() == [["消费量", "quantity_negative"]]
+    assert sorted(set(got["reason"])) == ["carrier_unknown", "quantity_missing", "quantity_negative",
+                                          "unit_missing", "year_out_of_range"]
+
+
+def test_known_divisions_keep_their_labels(client: object) -> None:
+    df = mixed(2).set_axis(pd.RangeIndex(100, 126))
+    ddf = dd.from_pandas(df, npartitions=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FactorFallbackWarning)
+        got = tanfeng.account(ddf, errors="report", basis="both", region="浙江").compute()
+        want = tanfeng.account(ddf.compute(), errors="report", basis="both", region="浙江")
+    assert got.index.tolist() == list(range(100, 126))
+    assert_same(got, want)
+    assert want["tce_substitution"].notna().any()
+
+
+def test_a_missing_column_is_said_before_any_work(client: object) -> None:
+    ddf = dd.from_pandas(pd.DataFrame({"能源品种": ["原煤"], "计量单位": ["吨"]}), npartitions=1)
+    with pytest.raises(InputError, match="quantity"):
+        tanfeng.account(ddf)
+
+
+def test_import_tanfeng_and_the_pandas_path_never_import_dask() -> None:
+    # `import tanfeng` imports no dask at all; accounting a pandas table imports no dask.dataframe
+    # and no distributed (pint itself imports dask.base when dask is installed, for dask arrays)
+    code = ("import sys, pandas as pd, tanfeng; "
+            "seen = lambda: sorted({m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')}); "
+            "at_import = seen(); "
+            "r = tanfeng.account(pd.DataFrame({'carrier': ['原煤'], 'quantity': [1], 'unit': ['t']}), errors='report'); "
+            "tanfeng.summarize(r); tanfeng.problems(r); "
+            "print(at_import, [m for m in seen() if m.startswith(('dask.dataframe', 'distributed'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[] []"
+
+
+def test_messages_and_blank_labels_in_the_clients_language(client: object, parquet_dir: Path) -> None:
+    from tanfeng.cells import get_language, set_language
+
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    before = get_language()
+    set_language("en")
+    try:
+        result = tanfeng.account(ddf, errors="report", region="浙江")
+        got = result["problem"].compute()
+        want = tanfeng.account(pandas_twin(ddf), errors="report", region="浙江")["problem"]
+        summary = tanfeng.summarize(result, by="企业")
+    finally:
+        set_language(before)
+    assert got.equals(want) and (got != "").sum() == 20
+    assert "(blank)" in summary.index and summary.loc["(blank)", "rows"] == 4  # the 4 rows with no 企业
