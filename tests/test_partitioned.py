@@ -139,6 +139,30 @@ def test_summarize_aggregates_on_the_workers_and_equals_pandas(client: object, p
     assert total["rows"].iloc[0] == 52 and total["rows_with_problems"].iloc[0] == 20
 
 
+def test_keys_are_resolved_once_on_the_client_never_per_partition(
+        client: object, parquet_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tanfeng.resolver as resolver
+
+    calls: list[str] = []
+    real = resolver.resolve_key
+
+    def counting(fs: object, carrier: str, *args: object, **kwargs: object) -> object:
+        calls.append(carrier)
+        return real(fs, carrier, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(resolver, "resolve_key", counting)
+    fs = tanfeng.FactorSet.from_dir(tmp_path)  # a factor set of its own: nothing resolved yet
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    result = tanfeng.account(ddf, factors=fs, errors="report", region="浙江")
+    on_client = len(calls)
+    # keys with a known carrier and a unit: 原煤 t 2022, 电力 万kWh, 电力 kWh, 天然气 万m3 2023 江苏,
+    # 柴油 t, 烟煤 t, 蒸汽 t, 焦炭 t — and 原煤 t of the row whose year 1800 is refused (read
+    # without a year): 9, each resolved once for 52 rows
+    assert on_client == 9
+    assert result["tce"].notna().sum().compute() == 4 * 8
+    assert len(calls) == on_client  # the workers (threads here, sharing this module) resolved nothing
+
+
 def test_errors_raise_names_global_rows(client: object, parquet_dir: Path) -> None:
     ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
     with warnings.catch_warnings():
