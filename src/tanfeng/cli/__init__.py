@@ -89,8 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from ._common import say_note
 
+    from ..cells import set_language
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_language(args.lang)  # messages of the failure tables in the chosen language
     seen: set[str] = set()
 
     def note(message: Warning | str, *_a: object, **_k: object) -> None:

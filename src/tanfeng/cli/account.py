@@ -96,7 +96,9 @@ def _account_failures(records: Any, args: argparse.Namespace) -> Any:
     except InputError as exc:
         f = exc.failures.copy()
         rows = ok["source_row"] if "source_row" in ok else pd.Series(ok.index + 2, index=ok.index)
-        f["row"] = [rows.get(r, r) for r in f["row"]]
+        sheet = f["sheet_row"] if "sheet_row" in f else pd.Series(pd.NA, index=f.index)
+        # the failure table's sheet row where it has one, else the reader's source_row
+        f["row"] = [int(s) if pd.notna(s) else rows.get(r, r) for r, s in zip(f["row"], sheet)]
         headers = {v: k for k, v in (records.attrs.get("tanfeng_io", {}).get("columns") or {}).items()}
         f["column"] = [headers.get(c, c) for c in f["column"]]
         return f
