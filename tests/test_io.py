@@ -284,8 +284,8 @@ def test_sheet_choice_and_errors(tmp_path: Path) -> None:
     assert both[["source_sheet", "quantity"]].values.tolist() == [["1月", 1.0], ["2月", 2.0]]
     with pytest.raises(FileFormatError, match="3月"):
         read_records(tmp_path / "m.xlsx", sheet="3月")
-    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(FileFormatError, match=r"\.xlsx"):
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # a damaged .xls: said, not a traceback
+    with pytest.raises(FileFormatError, match=r"old\.xls: not a readable Excel workbook"):
         read_records(tmp_path / "old.xls")
 
 

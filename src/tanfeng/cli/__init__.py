@@ -87,9 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tanfeng`` command."""
     import warnings
 
-    from ._common import say_note
-
     from ..cells import set_language
+    from ._common import say_note
 
     parser = build_parser()
     args = parser.parse_args(argv)

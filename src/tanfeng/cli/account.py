@@ -43,8 +43,8 @@ _TEXT = {
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``account`` command."""
     a = add_help_defaults(sub.add_parser("account", parents=[common],
-                                         help="energy records (xlsx/csv, any layout) to tce and CO2"))
-    a.add_argument("files", nargs="+", help="one or more .xlsx / .csv files")
+                                         help="energy records (xlsx/xls/csv, any layout, form 205-1) to tce and CO2"))
+    a.add_argument("files", nargs="+", help="one or more .xlsx / .xls / .csv files (form 205-1 is recognised)")
     a.add_argument("--out", required=True, help="result file: .xlsx (workbook), .csv or .parquet (the records)")
     a.add_argument("--basis", default="当量值", help="当量值, 等价值 or both")
     a.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2")

@@ -30,6 +30,7 @@ REASONS: dict[str, str] = {
     "carrier_unknown": "能源品种无法识别",
     "unit_unknown": "计量单位无法识别",
     "unit_dimension": "计量单位与能源品种的量纲不符",
+    "feedstock_exceeds_consumption": "用于原材料大于工业生产消费量（205-1 表中原材料用量是消费量的“其中”项）",
 }
 #: Cell texts that mean "nothing here" in Chinese statistical tables.
 BLANK_TOKENS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "空", "nan", "none", "null",

@@ -20,7 +20,7 @@ from .base import HEADER_SEARCH_ROWS, NOTE_PREFIXES, TOTAL_WORDS, FileFormatErro
 from .headers import HeaderSpec, _carrier_column, _Col, _header_text, _standard_column, _unit_ok
 from .numbers import _parse_one
 
-_EXCEL_EXT = {".xlsx", ".xlsm"}
+_EXCEL_EXT = {".xlsx", ".xlsm", ".xls"}
 _TEXT_EXT = {".csv", ".txt", ".tsv"}
 
 
@@ -81,43 +81,80 @@ def _read_text_grid(path: Path, encoding: str | None) -> _Grid:
     return _Grid(rows, numbers, str(path), None, reported, delim)
 
 
+def _chosen_sheets(path: Path, names: list[str], sheet: Any) -> list[str]:
+    """The sheets asked for: the first (or the first after a report's 说明 sheet), ``"*"`` for all,
+    a name, a number or a list of them."""
+    wanted: list[Any]
+    if sheet is None:
+        wanted = [names[1] if len(names) > 1 and names[0] in ("说明", "Notes") else names[0]]
+    elif sheet == "*":
+        wanted = names
+    elif isinstance(sheet, str | int):
+        wanted = [sheet]
+    else:
+        wanted = list(sheet)
+    chosen: list[str] = []
+    for s in wanted:
+        if isinstance(s, int) and not isinstance(s, bool):
+            if not -len(names) <= s < len(names):
+                raise FileFormatError(f"{path.name}: no sheet number {s}; the workbook has {len(names)}: {names}")
+            chosen.append(names[s])
+        elif s in names:
+            chosen.append(str(s))
+        else:
+            raise FileFormatError(f"{path.name}: no sheet {s!r}; sheets are {names}")
+    return chosen
+
+
+def _cell_name(row: int, col: int) -> str:
+    """0-based (row, col) -> ``"B3"``."""
+    letters, n = "", col + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"{letters}{row + 1}"
+
+
+def _fill_merged(rows: list[list[Any]], merged: Sequence[Any]) -> list[str]:
+    """Fill merged ranges whose value is text (headers, enterprise names, towns) with that value,
+    so every row carries it; numbers stay in their first cell only (never counted twice).
+    Returns the ranges filled (``"A3:A5"``)."""
+    filled = []
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        if not isinstance(value, str) or not value.strip():
+            continue
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+        filled.append(f"{_cell_name(r0, c0)}:{_cell_name(r1, c1)}")
+    return filled
+
+
 def _read_excel_grids(path: Path, sheet: Any) -> list[_Grid]:
-    from openpyxl import load_workbook
+    """.xlsx, .xlsm and the old .xls through calamine (python-calamine, also pandas' engine)."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile/openpyxl raise several types
-        raise FileFormatError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
-    try:
-        names = list(wb.sheetnames)
-        wanted: list[Any]
-        if sheet is None:  # the first sheet, or the first after a report's 说明 sheet
-            wanted = [names[1] if len(names) > 1 and names[0] in ("说明", "Notes") else names[0]]
-        elif sheet == "*":
-            wanted = names
-        elif isinstance(sheet, str | int):
-            wanted = [sheet]
-        else:
-            wanted = list(sheet)
-        chosen: list[str] = []
-        for s in wanted:
-            if isinstance(s, int) and not isinstance(s, bool):
-                if not -len(names) <= s < len(names):
-                    raise FileFormatError(f"{path.name}: no sheet number {s}; the workbook has {len(names)}: {names}")
-                chosen.append(names[s])
-            elif s in names:
-                chosen.append(str(s))
-            else:
-                raise FileFormatError(f"{path.name}: no sheet {s!r}; sheets are {names}")
-        grids = []
-        for name in chosen:
-            ws = wb[name]
-            rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-            rows = [[None if (isinstance(c, str) and not c.strip()) else c for c in r] for r in rows]
-            grids.append(_Grid(rows, list(range(1, len(rows) + 1)), str(path), name))
-        return grids
-    finally:
-        wb.close()
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise FileFormatError(f"{path.name}: not a readable Excel workbook ({exc})") from exc
+    grids = []
+    for name in _chosen_sheets(path, list(wb.sheet_names), sheet):
+        ws = wb.get_sheet_by_name(name)
+        rows = [[None if (isinstance(c, str) and not c.strip()) else c for c in r]
+                for r in ws.to_python(skip_empty_area=False)]
+        filled = _fill_merged(rows, ws.merged_cell_ranges or [])
+        if filled:
+            warnings.warn(f"{path.name}/{name}: merged cells {', '.join(filled[:8])}"
+                          f"{' …' if len(filled) > 8 else ''} filled with their value on every row "
+                          "(合并单元格已逐行填充)", IOWarning, stacklevel=4)
+        grids.append(_Grid(rows, list(range(1, len(rows) + 1)), str(path), name))
+    return grids
 
 
 def _grids(path: str | Path, sheet: Any, encoding: str | None) -> list[_Grid]:
@@ -129,10 +166,7 @@ def _grids(path: str | Path, sheet: Any, encoding: str | None) -> list[_Grid]:
         return _read_excel_grids(p, sheet)
     if ext in _TEXT_EXT:
         return [_read_text_grid(p, encoding)]
-    if ext == ".xls":
-        raise FileFormatError(f"{p.name}: the old .xls format is not supported; open it in Excel or "
-                              "WPS and save as .xlsx (另存为 → Excel 工作簿)")
-    raise FileFormatError(f"{p.name}: unsupported file type {ext!r}; use .xlsx or .csv")
+    raise FileFormatError(f"{p.name}: unsupported file type {ext!r}; use .xlsx, .xls or .csv")
 
 
 def _row_score(row: Sequence[Any], specs: Mapping[str, HeaderSpec], index: Mapping[str, str],

@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import InputError, UnknownCarrierError
 from .base import IOWarning, _Failures, _finish, _warn_skipped
 from .files import _Body, _body, _classify, _Grid, _grids, _locate_header
+from .form205 import FORM_205_1, is_205_1, records_205_1
 from .headers import (
     HeaderSpec,
     _apply_mapping,
@@ -125,10 +126,11 @@ def read_records(
     mapping: Mapping[str, str | None] | None = None,
     errors: str = "raise",
     encoding: str | None = None,
+    layout: str | None = None,
 ) -> pd.DataFrame:
-    """Read energy records from .xlsx or .csv into long records ready for `tanfeng.account`.
+    """Read energy records from .xlsx, .xls or .csv into long records ready for `tanfeng.account`.
 
-    Two layouts are understood:
+    Three layouts are understood:
 
     * **long** — columns 能源品种 / 消费量 / 计量单位 (``carrier``, ``quantity``, ``unit``), one row
       per carrier; kept as written, quantities parsed to numbers;
@@ -139,6 +141,15 @@ def read_records(
       was not used and gives no record; a data row with no energy at all is listed in a warning
       and in ``attrs["tanfeng_io"]["empty_rows"]``.
 
+    * **205-1** — the national statistical form 能源购进、消费与库存 as enterprises file it
+      (detected, or ``layout="205-1"``): one row per energy product; 工业生产消费量 less
+      其中：用于原材料 becomes a ``use="energy"`` record, 用于原材料 a ``use="feedstock"`` one
+      (原料用能); 代码, 期初库存量, 购进量, 期末库存量 and 参考折标系数 are kept as columns, the
+      unit's name and credit code from the title rows as ``enterprise`` / ``credit_code``.
+
+    Merged cells holding text (headers, an enterprise name over several rows) are filled on every
+    row they cover, with an `IOWarning` naming the ranges.
+
     Every other column (企业名称, 统一社会信用代码, 所属乡镇, 年份, 月份 …) is an id column, renamed to
     tanfeng's name when known (`load_headers`) and repeated on each record. A ``period`` column
     (统计期 ``2022-03`` / ``2022年3月`` / ``202203``) gives ``year`` and ``month`` when those are absent.
@@ -146,7 +157,9 @@ def read_records(
     Parameters
     ----------
     path, sheet, mapping, errors, encoding
-        As in `read_table`. ``mapping`` can also name a carrier column:
+        As in `read_table`.
+    layout : {None, "205-1"}
+        None (default) detects the layout; ``"205-1"`` insists on the statistical form. ``mapping`` can also name a carrier column:
         ``{"自备电厂": "电力(万千瓦时)"}``.
 
     Returns
@@ -176,9 +189,16 @@ def read_records(
     index = _default_alias_index()
     grids = _grids(path, sheet, encoding)
     frames, metas, all_fails = [], [], []
+    if layout not in (None, FORM_205_1):
+        raise ValueError(f"layout={layout!r}: use None (detect) or {FORM_205_1!r}")
     for grid in grids:
         fails = _Failures(grid.file, grid.sheet)
-        df, meta = _records_of(grid, specs, index, mapping, fails, errors)
+        if layout == FORM_205_1 or (layout is None and is_205_1(grid.rows)):
+            where = f"{Path(grid.file).name}{'/' + grid.sheet if grid.sheet else ''}"
+            df, meta = records_205_1(grid.rows, grid.row_numbers, fails, where)
+            meta = {"file": grid.file, "sheet": grid.sheet, **meta}
+        else:
+            df, meta = _records_of(grid, specs, index, mapping, fails, errors)
         if len(grids) > 1:
             df["source_sheet"] = grid.sheet
         frames.append(df)
