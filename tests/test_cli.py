@@ -133,7 +133,7 @@ def test_account_errors_report_applies_to_reading(tmp_path: Path, capsys: pytest
     rows = pd.read_excel(out, sheet_name="能源核算")
     assert len(rows) == 3  # every input row kept
     # 1 000 t 原煤 × 0.7143 = 714.3 tce; the two bad rows have no tce
-    assert rows["折标准煤（吨标准煤）"].sum() == pytest.approx(714.3)
+    assert rows["综合能耗（吨标准煤）"].sum() == pytest.approx(714.3)
 
 
 def test_account_header_advice_names_columns_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -221,3 +221,17 @@ def test_warnings_print_once_as_notes(capsys: pytest.CaptureFixture[str], monkey
     assert main(["factors", "list"]) == 0
     err = capsys.readouterr().err
     assert err.count("tanfeng: 提示: 同一条提示") == 1 and "UserWarning" not in err
+
+
+def test_report_tables_speak_chinese_and_align(demo_dir: Path) -> None:
+    md = (demo_dir / "report.md").read_text(encoding="utf-8")
+    assert "综合能耗（当量值，吨标准煤）" in md and "| tce_calorific |" not in md
+    assert "| True |" not in md and "| False |" not in md
+    html = (demo_dir / "report.html").read_text(encoding="utf-8")
+    assert "<td class='num'>2,351,631.4</td>" in html          # numbers right-aligned (class num)
+    assert "td.num{text-align:right" in html and "text-align:left" in html
+    wb = openpyxl.load_workbook(demo_dir / "results.xlsx", read_only=True)
+    heads = [c.value for c in next(wb["两高一低"].iter_rows(max_row=1))]
+    assert "index" not in heads
+    town_heads = [c.value for c in next(wb["镇乡进度"].iter_rows(max_row=1))]
+    assert "目标" not in town_heads                              # no town targets: the column is absent

@@ -370,8 +370,8 @@ def test_report_formatting(tmp_path: Path) -> None:
     assert wb.sheetnames == ["说明", "结果_汇总_1"]
     assert wb["说明"]["A1"].value == "合成数据，仅供演示"
     ws = wb["结果_汇总_1"]
-    assert [c.value for c in ws[1]] == ["企业名称", "年份", "实缴税金（万元）", "综合能耗（吨标准煤）", "share",
-                                        "完成日期", "two_high", "自定义（吨）"]
+    assert [c.value for c in ws[1]] == ["企业名称", "年份", "实缴税金（万元）", "综合能耗（吨标准煤）", "完成比例",
+                                        "完成日期", "是否两高", "自定义（吨）"]
     assert ws.freeze_panes == "A2" and ws["A1"].font.bold
     assert ws["B2"].number_format == "0" and ws["C2"].number_format == "#,##0.00"
     assert ws["D2"].number_format == "#,##0.0" and ws["E2"].number_format == "0.0%"
@@ -379,6 +379,17 @@ def test_report_formatting(tmp_path: Path) -> None:
     assert ws["G2"].value == "是" and ws["H2"].value is None and ws["H3"].value == 3
     assert ws.column_dimensions["A"].width >= 20  # 10 CJK characters count double
     assert ws.auto_filter.ref == "A1:H3"
+
+
+def test_workbook_number_formats_by_meaning(tmp_path: Path) -> None:
+    """Factors keep their digits, shares are %, a score is a plain number, no stray index column."""
+    df = pd.DataFrame({"id": ["a", "b", "c"], "value": [0.1229, 29.27, 2.0], "rd_share": [0.016, 0.02, 0.5],
+                       "rd_share_score": [5.29, 1.0, 0.0], "score": [99.5, 80.25, 3.0]}, index=[4, 17, 30])
+    ws = load_workbook(write_report_xlsx(tmp_path / "f.xlsx", {"系数": df}))["系数"]
+    assert [c.value for c in ws[1]] == ["编号", "数值", "rd_share", "rd_share_score", "综合得分"]  # no 'index'
+    assert ws["B2"].number_format == "0.0###"        # 0.1229 shown as 0.1229, not 0.12
+    assert ws["C2"].number_format == "0.0%" and ws["D2"].number_format != "0.0%"
+    assert "%" not in ws["E2"].number_format
 
 
 def test_report_round_trips_through_read_table(tmp_path: Path) -> None:

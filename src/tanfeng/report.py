@@ -14,8 +14,10 @@ The sample is synthetic (合成数据，仅供演示): the numbers show what tan
 from __future__ import annotations
 
 import base64
+import contextvars
 import datetime as dt
 import html
+import re
 import time
 import warnings
 from collections.abc import Callable
@@ -83,22 +85,34 @@ class DemoReport:
     statement: Path | None = None
 
 
+#: Language of the report being written (headers of its tables, 是/否); set by `run_demo`.
+_REPORT_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("tanfeng_report_lang", default="zh")
+
+
 def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20) -> str:
-    """A Markdown table (no extra dependency)."""
+    """A Markdown table (no extra dependency): headers in the report's language
+    (``tce_calorific`` → 综合能耗（当量值，吨标准煤）), booleans 是/否, numbers thousands separated."""
+    from .io import header_label
+
+    lang = _REPORT_LANG.get()
     d = df.head(max_rows)
+    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
 
     def cell(v: Any) -> str:
+        if isinstance(v, bool | np.bool_):
+            return yes if v else no
         if isinstance(v, float | np.floating):
             return "" if np.isnan(v) else f"{v:,.{digits}f}"
         if v is None or v is pd.NA:
             return ""
         return str(v).replace("|", "\\|").replace("\n", " ")
 
-    cols = [str(c) for c in d.columns]
+    cols = [header_label(str(c), lang=lang) for c in d.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in d.itertuples(index=False)]
     if len(df) > max_rows:
-        lines.append(f"\n（共 {len(df)} 行，此处列出前 {max_rows} 行；完整数据见 results.xlsx）")
+        lines.append(f"\n（共 {len(df)} 行，此处列出前 {max_rows} 行；完整数据见 results.xlsx）" if lang == "zh" else
+                     f"\n({len(df)} rows, the first {max_rows} shown; all of them in results.xlsx)")
     return "\n".join(lines)
 
 
@@ -151,12 +165,16 @@ def run_demo(
     say("生成合成样本数据 (zhuji_sample)")
     s = zhuji_sample(seed)
     no_font = cjk_font() is None
+    token = _REPORT_LANG.set(lang)
     with warnings.catch_warnings(record=True) as caught:  # shown in the report, not on the console
         warnings.simplefilter("always")
         if no_font:  # charts in English labels; the install hint is said once, not per glyph
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
-        rep = _run(s, out, charts_dir, charts, md, fs, text, say, as_of, t0, caught,
-                   "en" if no_font else lang)
+        try:
+            rep = _run(s, out, charts_dir, charts, md, fs, text, say, as_of, t0, caught,
+                       "en" if no_font else lang)
+        finally:
+            _REPORT_LANG.reset(token)
     if no_font:
         rep.notes.append(FONT_HINT[lang])
     return rep
@@ -219,7 +237,7 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     acted = s.energy[s.energy["enterprise"].isin(s.actions["enterprise"])]  # each firm's own carrier mix
     tracker = Tracker(ZHUJI_2023, s.actions, energy=acted)
     prog = tracker.progress(as_of=as_of)
-    towns = tracker.by_town(as_of=as_of)
+    towns = tracker.by_town(as_of=as_of).dropna(axis=1, how="all")  # no town targets: no empty columns
     for name, fn in (("progress.png", lambda p: tgt_plot.progress_bars(prog, path=p, lang=lang)),
                      ("towns.png", lambda p: tgt_plot.town_ranking(towns, path=p, lang=lang)),
                      ("timeline.png", lambda p: tgt_plot.progress_timeline(tracker, as_of=as_of, path=p, lang=lang))):
@@ -314,6 +332,10 @@ def _statement(energy: pd.DataFrame, acc: pd.DataFrame, out: Path, as_of: str) -
     return path, who, year
 
 
+#: A table cell that is a number (right-aligned in the HTML report): 1,234.5 / -3 / 77.6%.
+_NUMBER = re.compile(r"^[-−+]?[0-9][0-9,]*(\.[0-9]+)?%?$")
+
+
 def _to_html(markdown: str, base: Path, title: str) -> str:
     """A small Markdown-to-HTML rendering (headings, tables, images embedded, code, lists)."""
     out: list[str] = []
@@ -337,7 +359,8 @@ def _to_html(markdown: str, base: Path, title: str) -> str:
                 out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cells) + "</tr></thead><tbody>")
                 in_table = True
             else:
-                out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+                out.append("<tr>" + "".join(f"<td class='num'>{html.escape(c)}</td>" if _NUMBER.match(c)
+                                            else f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
             continue
         if in_table:
             out.append("</tbody></table>")
@@ -366,8 +389,8 @@ def _to_html(markdown: str, base: Path, title: str) -> str:
         out.append("</tbody></table>")
     style = ("body{font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','Noto Sans SC',SimHei,sans-serif;"
              "max-width:1100px;margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0;"
-             "font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}"
-             "td:first-child,th:first-child{text-align:left}img{max-width:100%}.note{background:#fff4d6;padding:.6em}"
+             "font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}"
+             "td.num{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%}.note{background:#fff4d6;padding:.6em}"
              "pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}")
     return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{style}</style></head><body>\n" + "\n".join(out) + "\n</body></html>\n")

@@ -92,13 +92,39 @@ def _alias_index(specs: Mapping[str, HeaderSpec]) -> dict[str, str]:
     return index
 
 
+#: Chinese labels of columns tanfeng writes (results, not inputs, so not reading aliases);
+#: they take precedence over the input label of ``headers.csv`` in reports and workbooks.
+OUTPUT_LABELS: dict[str, str] = {
+    "tce": "综合能耗", "tce_calorific": "综合能耗（当量值）", "tce_substitution": "综合能耗（等价值）",
+    "tce_excl_feedstock": "综合能耗（扣除原料用能）", "co2_t": "二氧化碳排放",
+    "co2_per_tce": "单位能耗碳排放（吨二氧化碳/吨标准煤）", "rows": "记录数", "rows_with_problems": "有问题记录数",
+    "share_not_verified": "未核实系数占比", "measure": "指标", "name_zh": "名称", "target": "目标",
+    "achieved": "已完成", "share": "完成比例", "remaining": "尚需完成", "rate_so_far": "月均进度",
+    "rate_needed": "月均需完成", "on_pace": "是否达到进度", "expected_share": "按期应完成比例",
+    "deadline": "截止日期", "as_of": "统计截至", "months_elapsed": "已过月数", "months_left": "剩余月数",
+    "n_missing": "缺数据条数", "share_of_city": "占全市比例", "two_high": "是否两高", "reason": "原因",
+    "reason_code": "原因代码", "problem": "问题", "score": "综合得分", "rank": "排名", "class": "类别",
+    "class_name": "类别名称", "class_initial": "初始类别", "tax_per_mu": "亩均税收（万元/亩）",
+    "value_added_per_mu": "亩均增加值（万元/亩）", "value_added_per_tce": "单位能耗增加值（万元/吨标准煤）",
+    "id": "编号", "value": "数值", "source_number": "标准（文件）号", "table": "表号",
+    "project": "项目名称", "low_efficiency": "是否两高一低", "energy_intensity": "单位增加值能耗",
+    "value_added_comparable": "可比价工业增加值（万元）", "decline_pct": "累计下降（%）",
+    "annualised_decline_pct": "年均下降（%）", "yoy_decline_pct": "同比下降（%）", "group": "组别",
+    "evaluated": "是否参评", "screened_tce": "判定所用能耗（吨标准煤）", "threshold_tce": "门槛（吨标准煤）",
+    "margin_tce": "距门槛（吨标准煤）", "basis": "口径", "source_file": "来源文件",
+}
+
+
 def header_label(column: str, unit: str | None = None, *, lang: str = "zh") -> str:
-    """Header text for a report column: the Chinese label and the unit, ``实缴税金（万元）``.
+    """Header text for a report column: the Chinese label and the unit, ``实缴税金（万元）``;
+    a label that already ends in a bracket takes the unit inside it (``综合能耗（当量值，吨标准煤）``).
 
     Examples
     --------
     >>> header_label("tax")
     '实缴税金（万元）'
+    >>> header_label("tce_calorific")
+    '综合能耗（当量值，吨标准煤）'
     >>> header_label("energy_tce", lang="en")
     'energy_tce (tce)'
     >>> header_label("企业名称")
@@ -108,8 +134,11 @@ def header_label(column: str, unit: str | None = None, *, lang: str = "zh") -> s
     if unit is None:
         unit = spec.unit if spec else ""
     if lang == "zh":
-        label = spec.label if spec else column
-        return f"{label}（{_UNIT_ZH.get(unit, unit)}）" if unit else label
+        label = OUTPUT_LABELS.get(column) or (spec.label if spec else column)
+        if not unit or ("（" in label and _UNIT_ZH.get(unit, unit) in label):
+            return label
+        unit_zh = _UNIT_ZH.get(unit, unit)
+        return f"{label[:-1]}，{unit_zh}）" if label.endswith("）") else f"{label}（{unit_zh}）"
     return f"{column} ({unit})" if unit else column
 
 

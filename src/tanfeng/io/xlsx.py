@@ -19,7 +19,9 @@ from .base import EXCEL_MAX_ROWS, FORMULA_PREFIXES, FileFormatError, _col_letter
 from .headers import header_label
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-_YEARLIKE = {"year", "month", "built_year", "source_row", "scope", "rank"}
+_YEARLIKE = {"year", "month", "built_year", "source_row", "sheet_row", "scope", "rank"}
+#: Columns holding factors (values of `FactorSet.table`, 参考折标系数 …).
+_FACTOR_LIKE = {"value", "factor", "reference_factor", "co2_per_tce", "retire_per_new"}
 
 
 def write_report_xlsx(
@@ -46,7 +48,8 @@ def write_report_xlsx(
         The ``.xlsx`` to write; written to a temporary file first and then moved into place.
     sheets : dict of str -> DataFrame
         Sheet name -> table. Names are made valid for Excel (≤ 31 characters, no ``[]:*?/\\``).
-        A non-default index is written as leading columns.
+        A named or non-integer index is written as leading columns; an unnamed integer index
+        (row positions, e.g. of a filtered frame) is not.
     units : dict, optional
         Column -> unit for every sheet, or sheet -> {column -> unit}. Defaults: the frame's
         ``attrs["units"]``, then the unit of tanfeng's standard column (``headers.csv``).
@@ -106,8 +109,10 @@ def write_report_xlsx(
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"sheet {name!r}: expected a DataFrame, got {type(frame).__name__}")
         df = frame
-        if not (isinstance(df.index, pd.RangeIndex) and df.index.name is None and df.index.start == 0
-                and df.index.step == 1):
+        if df.index.name is None and df.index.nlevels == 1 and pd.api.types.is_integer_dtype(df.index.dtype):
+            df = df.reset_index(drop=True)  # row positions (a filtered frame's labels) are no data
+        elif not (isinstance(df.index, pd.RangeIndex) and df.index.name is None and df.index.start == 0
+                  and df.index.step == 1):
             df = df.reset_index()
         if len(df) + 1 > EXCEL_MAX_ROWS:
             raise FileFormatError(f"sheet {name!r} has {len(df)} rows; Excel holds at most "
@@ -265,8 +270,11 @@ def _number_format(name: str, s: pd.Series) -> str | None:
         return "0"
     if pd.api.types.is_integer_dtype(s.dtype):
         return "#,##0"
-    if "share" in name.split("_"):
-        return "0.0%"
+    words = name.split("_")
+    if (words[0] == "share" or words[-1] == "share") and "score" not in words:
+        return "0.0%"  # shares as %; a score (rd_share_score 5.29) stays a plain number
+    if name in _FACTOR_LIKE or words[-1] in ("factor", "ncv", "coefficient"):
+        return "0.0###"  # factors keep their significant digits: 0.1229, 29.27, 2.0
     v = s.to_numpy(dtype=float, na_value=np.nan)
     v = v[np.isfinite(v)]
     if len(v) and np.all(v == np.round(v)) and np.nanmax(np.abs(v)) < 1e15:
