@@ -18,8 +18,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 # public name -> (module, attribute)
 _LAZY: dict[str, tuple[str, str]] = {
     # units
@@ -72,12 +70,17 @@ _LAZY: dict[str, tuple[str, str]] = {
 _SUBMODULES = {
     "units", "carriers", "regions", "factors", "accounting", "screening", "swap", "targets",
     "plans", "per_mu", "plotting", "io", "statement", "datasets", "testing", "errors", "cli", "industries",
+    "defaults", "resolver",
 }
 
 __all__ = sorted([*_LAZY, "ureg", "__version__"])
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # from the package metadata: pyproject.toml is the one place
+        from ._resources import package_version
+
+        return package_version()
     if name == "ureg":
         from .units import get_registry
 

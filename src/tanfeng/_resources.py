@@ -10,7 +10,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["data_dir", "find_columns", "normalize_name"]
+__all__ = ["data_dir", "find_columns", "normalize_name", "package_version"]
+
+
+@functools.cache
+def package_version() -> str:
+    """The installed distribution's version (``pyproject.toml`` is the one place it is written).
+
+    A source tree that is not installed reports ``"0+unknown"``.
+    """
+    from importlib import metadata
+
+    try:
+        return metadata.version("tanfeng")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        return "0+unknown"
 
 
 @functools.cache

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._resources import data_dir
+from ._resources import data_dir, package_version
 from .carriers import CarrierVocabulary
+from .defaults import CO2_PER_TCE_BAND, FACTOR_BANDS
 from .errors import FactorFallbackWarning, FactorNotFoundError, FactorTableError
 from .regions import Regions
 
@@ -75,21 +76,8 @@ QUANTITY_DIMENSIONS = {
     "heat_co2": "[carbon_dioxide] / [energy]",
 }
 
-#: Plausibility bands (value converted to the given unit), by (quantity, carrier category).
-#: They catch unit slips (kJ for MJ, % for fraction), not scientific disagreement. Bands follow
-#: the spread of IPCC 2006 Vol. 2 Table 1.2/1.3 defaults and the Chinese tables of
-#: ``factors.md`` §1, §4, §5 with margin.
-PLAUSIBLE: dict[tuple[str, str], tuple[float, float, str]] = {
-    ("ncv", "coal"): (5.0, 35.0, "GJ/t"),
-    ("ncv", "oil"): (30.0, 55.0, "GJ/t"),
-    ("carbon_content", "*"): (10.0, 80.0, "tC/TJ"),
-    ("oxidation_rate", "*"): (0.8, 1.0, "dimensionless"),
-    ("grid_co2", "*"): (0.05, 1.3, "tCO2/MWh"),
-    ("heat_co2", "*"): (0.03, 0.2, "tCO2/GJ"),
-}
-#: CO2 per tce of heat content for any fuel (tCO2/tce): natural gas ≈ 1.6, coal ≈ 2.6,
-#: blast-furnace gas ≈ 7.5 (factors.md §4 column "tCO2/tce").
-CO2_PER_TCE_BAND = (1.0, 8.0)
+#: Plausibility bands and the CO2-per-tce band: `tanfeng.defaults` (kept here by their old names).
+PLAUSIBLE = FACTOR_BANDS
 #: Molar-mass ratio CO2 : C used by GB/T 32150 / GB/T 32151 (E = AD × NCV × CC × OF × 44/12).
 CO2_PER_CARBON = 44.0 / 12.0
 
@@ -319,9 +307,7 @@ class FactorSet:
     @property
     def version(self) -> str:
         """``"<package version>+<content hash>"``, recorded in every result."""
-        from . import __version__
-
-        return f"{__version__}+{self.content_hash}"
+        return f"{package_version()}+{self.content_hash}"
 
     def __repr__(self) -> str:
         return f"<FactorSet {self.label!r} {len(self.rows)} factors, version {self.version}>"
@@ -822,7 +808,7 @@ def check_factor_table(
         if unit.dimensionality != unit_dim[dkey]:
             bad(fid, "dimension", f"unit {rec['unit']!r} does not fit {q} of a {carrier.measure} carrier (needs {want})")
             continue
-        band = PLAUSIBLE.get((q, carrier.category)) or PLAUSIBLE.get((q, "*"))
+        band = FACTOR_BANDS.get((q, carrier.category)) or FACTOR_BANDS.get((q, "*"))
         if band is not None and (carrier.measure == "mass" or q not in ("ncv",)):
             lo_b, hi_b, bu = band
             try:

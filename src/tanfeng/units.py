@@ -1,7 +1,8 @@
 """Units as Chinese energy statistics write them.
 
 tanfeng keeps one private :class:`pint.UnitRegistry` (never pint's application registry), built
-on first use with pint's on-disk definition cache. On top of pint's defaults it defines
+on first use with pint's on-disk definition cache. On top of pint's defaults it loads the
+definitions file ``factors/units.txt`` (`definitions_path`), which defines
 
 * standard coal per GB/T 2589: ``kgce`` = 29 307.6 kJ (7 000 kcal_IT), ``tce``, ``gce`` and
   the Chinese names 吨标准煤, 吨标煤, 千克标准煤 …;
@@ -27,6 +28,7 @@ import math
 import os
 import re
 import unicodedata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UnitError
@@ -37,7 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MEASURES",
     "Q_",
+    "UNITS_FILE",
     "check_dimension",
+    "definitions_path",
     "format_zh",
     "get_registry",
     "normalize_unit_text",
@@ -45,66 +49,16 @@ __all__ = [
     "unit_factor",
 ]
 
-#: Definitions added to pint's defaults. Each line is pint definition syntax.
-_DEFINITIONS = """
-# --- standard coal, GB/T 2589-2020 §3 / 2008 §6.2: 1 kgce = 7 000 kcal_IT = 29 307.6 kJ
-kgce = 29307.6 * kilojoule = kgce = kilogram_coal_equivalent
-tce = 1000 * kgce = tce = tonne_coal_equivalent
-gce = 1e-3 * kgce = gce = gram_coal_equivalent
-# --- CO2 and carbon as their own dimensions
-kgCO2 = [carbon_dioxide] = kgCO2 = kilogram_CO2
-tCO2 = 1000 * kgCO2 = tCO2 = tonne_CO2
-gCO2 = 1e-3 * kgCO2 = gCO2 = gram_CO2
-kgC = [carbon] = kgC = kilogram_carbon
-tC = 1000 * kgC = tC = tonne_carbon
-# --- money and land
-yuan = [currency] = CNY = RMB
-mu = 10000 / 15 * meter ** 2
-# --- magnitudes
-万- = 1e4
-亿- = 1e8
-wan = 1e4 = 万
-yi = 1e8 = 亿
-baiwan = 1e6 = 百万
-qianwan = 1e7 = 千万
-# --- Chinese names
-吨 = metric_ton
-千克 = kilogram
-公斤 = kilogram
-克 = gram
-千瓦时 = kilowatt_hour
-度 = kilowatt_hour
-兆瓦时 = megawatt_hour
-瓦时 = watt_hour
-立方米 = meter ** 3
-方 = meter ** 3
-标准立方米 = meter ** 3
-标方 = meter ** 3
-升 = liter
-焦耳 = joule
-千焦 = kilojoule
-兆焦 = megajoule
-吉焦 = gigajoule
-太焦 = terajoule
-千卡 = 1000 * international_calorie
-大卡 = 1000 * international_calorie
-吨标准煤 = tce
-吨标煤 = tce
-千克标准煤 = kgce
-公斤标准煤 = kgce
-千克标煤 = kgce
-克标准煤 = gce
-吨二氧化碳 = tCO2
-吨CO2 = tCO2
-千克CO2 = kgCO2
-千克二氧化碳 = kgCO2
-公斤二氧化碳 = kgCO2
-吨碳 = tC
-元 = yuan
-亩 = mu
-公顷 = hectare
-平方米 = meter ** 2
-"""
+#: File of the definitions added to pint's defaults (``factors/units.txt``, in the wheel).
+UNITS_FILE = "units.txt"
+
+
+def definitions_path() -> Path:
+    """The pint definitions file tanfeng loads on top of pint's defaults."""
+    from ._resources import data_dir
+
+    return data_dir() / UNITS_FILE
+
 
 # Names offered as suggestions when a unit is not understood.
 _COMMON = [
@@ -190,10 +144,7 @@ def get_registry() -> pint.UnitRegistry:
         )
     except OSError:  # read-only home: build without the cache
         reg = pint.UnitRegistry(cache_folder=None, preprocessors=[normalize_unit_text])
-    for line in _DEFINITIONS.strip().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            reg.define(line)
+    reg.load_definitions(str(definitions_path()))
     reg.formatter.default_format = "~P"
     return reg
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..cells import REASONS as _REASONS
 from ..cells import aliases
+from ..defaults import DATA_YEAR_RANGE, MEASURED_NCV_BANDS
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -20,8 +21,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = aliases(
 OUTPUT_COLUMNS = ("tce", "tce_excl_feedstock", "tce_calorific", "tce_substitution", "co2_t", "scope",
                   "carrier_id", "tce_factor", "co2_factor", "confidence", "problem")
 
-#: Plausible data years; a year outside is reported as ``year_out_of_range``.
-YEAR_RANGE = (1980, 2100)
+#: Plausible data years (`tanfeng.defaults.DATA_YEAR_RANGE`); outside: ``year_out_of_range``.
+YEAR_RANGE = DATA_YEAR_RANGE
 
 #: Reason codes of `InputError` failures and the ``problem`` column: the kernel's registry.
 REASONS = _REASONS
@@ -31,9 +32,8 @@ _USE = {"": "energy", "energy": "energy", "能源": "energy", "燃料": "energy"
         "原材料": "feedstock"}
 _FLOW = {"": 1.0, "input": 1.0, "in": 1.0, "消费": 1.0, "投入": 1.0, "购入": 1.0, "输入": 1.0,
          "output": -1.0, "out": -1.0, "外供": -1.0, "输出": -1.0, "转供": -1.0, "外销": -1.0}
-#: Plausible measured NCV (GJ per t or per 万m3) — wider than the factor-table bands, catching
-#: kJ-for-MJ slips: solid and liquid fuels 3–60 GJ/t (煤泥 ≈ 8, LPG ≈ 50), gases 20–600 GJ/万m3.
-NCV_BAND = {"mass": (3.0, 60.0, "GJ/t"), "volume": (20.0, 600.0, "GJ/万m3")}
+#: Plausible measured NCV: `tanfeng.defaults.MEASURED_NCV_BANDS`.
+NCV_BAND = MEASURED_NCV_BANDS
 
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..cells import MAX_CELL_CHARS, Failures, read_quantity
+from ..defaults import DEFAULT_REGION
 from ..errors import (
     FactorFallbackWarning,
     FactorNotFoundError,
@@ -184,7 +185,7 @@ def to_co2(
     carrier: str | None = None,
     *,
     year: int | None = None,
-    region: str = "national",
+    region: str = DEFAULT_REGION,
     factors: FactorSet | None = None,
     factor: Any = None,
     ncv: Any = None,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..cells import QUANTITY_REASONS, Failures, find_columns, read_quantities
+from ..defaults import DEFAULT_REGION
 from ..errors import (
     FactorFallbackWarning,
     FactorNotFoundError,
@@ -30,7 +31,7 @@ def account(
     records: pd.DataFrame,
     *,
     basis: str = "当量值",
-    region: str | None = "national",
+    region: str | None = DEFAULT_REGION,
     year: int | None = None,
     factors: FactorSet | None = None,
     errors: str = "raise",
@@ -54,7 +55,7 @@ def account(
         ``tce_substitution`` (``tce`` is then the 当量值, the statistical convention).
     region : str, optional
         Grid region for electricity CO2 (``"浙江"``, ``"华东"``, ``"national"``); a ``region``
-        column overrides it per row.
+        column overrides it per row. Default: `tanfeng.defaults.DEFAULT_REGION` (national).
     year : int, optional
         Data year for year-stamped factors; a ``year`` column overrides it per row.
     factors : FactorSet, optional
@@ -169,7 +170,7 @@ def account(
             ycodes[~has_year] = 0
         yuniq = np.array([-1, *range(lo, hi + 1)])
 
-    default_region = fs.regions.resolve(region) if region else "national"
+    default_region = fs.regions.resolve(region or DEFAULT_REGION)
     if "region" in cols:
         rcodes, runiq = _codes(records[cols["region"]])
         rids = np.empty(len(runiq), dtype=object)

@@ -8,14 +8,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..defaults import LOW_TAX_PER_MU
 from ..errors import InputError
 from .collect import _Fails, _Notes
 from .fields import FIELD_ZH, REASONS
 from .inputs import _map_columns, _read_fields
 
-#: 诸暨 plan 三(一)1: "重点排查亩均税收5万元以下 … 的企业用地" (万元/亩). "以下" includes the
-#: number (民法典 第1259条), so the default listing is ``tax_per_mu <= 5``.
-LOW_TAX_THRESHOLD = 5.0
+#: 诸暨 plan 三(一)1 line, 万元/亩: `tanfeng.defaults.LOW_TAX_PER_MU` (5, "以下" inclusive).
+LOW_TAX_THRESHOLD = LOW_TAX_PER_MU
 
 
 def low_tax_per_mu(

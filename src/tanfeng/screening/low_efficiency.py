@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from ..defaults import DEFAULT_REGION
 from ..errors import InputError, RuleError
 from ._input import (
     _S,
@@ -40,7 +41,7 @@ def screen_low_efficiency(
     records: pd.DataFrame | None = None,
     on: str | Sequence[str] | None = None,
     year: int | None = None,
-    region: str | None = "浙江",
+    region: str | None = None,
     columns: Mapping[str, str] | None = None,
     errors: Literal["raise", "report"] = "raise",
 ) -> pd.DataFrame:
@@ -62,7 +63,8 @@ def screen_low_efficiency(
         or high emission) and low benefit. Three-valued (Kleene): a missing figure gives NA
         only when it could change the answer.
     records, on, year, region, columns, errors
-        As in `screen_two_high`; ``region`` picks the grid factor for electricity CO2.
+        As in `screen_two_high`; ``region`` picks the grid factor for electricity CO2 (default:
+        the rule set's ``region``, 浙江 for ``zhuji-2021``, else `tanfeng.defaults.DEFAULT_REGION`).
 
     Returns
     -------
@@ -90,6 +92,7 @@ def screen_low_efficiency(
         lr = LowEfficiencyRules.model_validate({**base.model_dump(), **changes}) if changes else base
     except ValidationError as exc:
         raise RuleError(f"low-efficiency thresholds: {exc}") from exc
+    region = region or lr.region or DEFAULT_REGION
     cols = _find_columns(enterprises, columns, ["energy_tce", "co2_t", "tax", "land_area", "tax_per_mu"])
     need = []
     if records is None:

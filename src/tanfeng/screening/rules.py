@@ -17,13 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .. import industries
 from .._resources import data_dir, normalize_name
 from .._rules import Confidence, Source, content_version, read_toml
+from ..defaults import BUILD_YEAR_RANGE
 from ..errors import RuleError
 
 __all__ = ["DEFAULT_RULES", "YEAR_RANGE", "Confidence", "LowEfficiencyRules", "RuleSet", "SectorCode", "SectorPreset",
            "Source", "TwoHighRules"]
 
-#: Plausible build years.
-YEAR_RANGE = (1900, 2100)
+#: Plausible build years (`tanfeng.defaults.BUILD_YEAR_RANGE`).
+YEAR_RANGE = BUILD_YEAR_RANGE
 
 
 class SectorCode(BaseModel):
@@ -275,6 +276,7 @@ class LowEfficiencyRules(BaseModel):
     combine: Literal["all", "any_high"] = "any_high"
     precision: int = Field(default=1, ge=0, le=6)
     tax_per_mu_precision: int = Field(default=2, ge=0, le=6)
+    region: str = ""
     note: str = ""
     sources: dict[str, Source] = Field(default_factory=dict)
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import industries
+from ..defaults import DEFAULT_REGION
 from ..errors import InputError, TanfengWarning
 from ._input import (
     _S,
@@ -46,7 +47,7 @@ def screen_two_high(
     records: pd.DataFrame | None = None,
     on: str | Sequence[str] | None = None,
     year: int | None = None,
-    region: str | None = "national",
+    region: str | None = DEFAULT_REGION,
     substitution_factor: float | None = None,
     columns: Mapping[str, str] | None = None,
     errors: Literal["raise", "report"] = "raise",

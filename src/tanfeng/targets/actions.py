@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import defaults
 from .._resources import find_columns, normalize_name
 from ..errors import InputError, TanfengWarning
 from ._common import MEASURES, _failures
@@ -54,8 +55,9 @@ _STAGE_HEADERS = ("stage", "阶段", "时点")
 #: 综合能源消费量 is "按照发热量" (policy.md §6, inference); the plan's own basis is not stated
 #: (policy.md §9.3). Pass ``basis=`` to choose.
 DEFAULT_BASIS = "当量值"
-#: Grid region for electricity CO2 of energy records (诸暨 is in 浙江). Pass ``region=``.
-DEFAULT_REGION = "浙江"
+#: Grid region for electricity CO2 of energy records when the plan names none (a plan's
+#: ``grid_region``, 浙江 for 诸暨, comes first): `tanfeng.defaults.DEFAULT_REGION`.
+DEFAULT_REGION = defaults.DEFAULT_REGION
 
 
 def _find(df: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]],

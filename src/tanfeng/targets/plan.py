@@ -126,6 +126,7 @@ class Plan(BaseModel):
     issuer: str = ""
     status: str = ""
     region: str = ""
+    grid_region: str = ""
     start: dt.date
     end: dt.date
     source: str = ""

@@ -53,7 +53,8 @@ class Tracker:
     key : str
         Column linking energy records to actions (default ``"enterprise"``).
     basis, region, year, factors
-        Passed to `account` for the energy records (`DEFAULT_BASIS`, `DEFAULT_REGION`).
+        Passed to `account` for the energy records (`DEFAULT_BASIS`; region: the plan's
+        ``grid_region``, else `DEFAULT_REGION`).
     planning_co2_per_tce : float, optional
         Defaults to the plan's named value (诸暨: 2.0). Shown beside own-mix CO2, never forced.
     allow_repeat : bool
@@ -95,7 +96,7 @@ class Tracker:
         energy: pd.DataFrame | None = None,
         key: str = "enterprise",
         basis: str = DEFAULT_BASIS,
-        region: str | None = DEFAULT_REGION,
+        region: str | None = None,
         year: int | None = None,
         factors: Any = None,
         planning_co2_per_tce: float | None = None,
@@ -110,7 +111,7 @@ class Tracker:
         self.allow_repeat = allow_repeat
         self.actions, self.failures, self._has_land = read_actions(
             plan, actions, energy, key, columns,
-            dict(basis=basis, region=region, year=year, factors=factors, errors=errors), errors,
+            dict(basis=basis, region=region or plan.grid_region or DEFAULT_REGION, year=year, factors=factors, errors=errors), errors,
             allow_repeat=allow_repeat, planning_co2_per_tce=self.planning_co2_per_tce)
 
     # -- aggregation ---------------------------------------------------------------------------
