@@ -129,7 +129,7 @@ def test_account_errors_report_applies_to_reading(tmp_path: Path, capsys: pytest
     assert main(["account", str(src), "--out", str(out), "--errors", "report"]) == 0
     err = capsys.readouterr().err
     assert "tanfeng: 提示: 2 行有问题，已保留并在 problem 列说明（--errors report）" in err
-    assert "tanfeng: 提示: 电力排放因子：地区 浙江" in err
+    assert "tanfeng: 提示: 电力排放因子：地区 national" in err  # tanfeng.defaults.DEFAULT_REGION
     rows = pd.read_excel(out, sheet_name="能源核算")
     assert len(rows) == 3  # every input row kept
     # 1 000 t 原煤 × 0.7143 = 714.3 tce; the two bad rows have no tce
@@ -204,7 +204,7 @@ def test_help_shows_defaults_and_every_option_has_help() -> None:
     for name, p in sub.choices.items():
         for action in p._actions:
             assert action.help, (name, action.dest)
-    assert "(default: 浙江)" in sub.choices["account"].format_help()
+    assert "(default: national)" in sub.choices["account"].format_help()
 
 
 def test_warnings_print_once_as_notes(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import Any
 
+from .. import defaults
 from ._common import (
     MSG,
     add_errors_option,
@@ -20,9 +21,8 @@ from ._common import (
     write_out,
 )
 
-#: Grid region of electricity CO2 when ``--region`` is not given.
-#: TODO(engine): use the library's one named default region once it lands.
-DEFAULT_REGION = "浙江"
+#: Grid region of electricity CO2 when ``--region`` is not given: the library's one default.
+DEFAULT_REGION = defaults.DEFAULT_REGION
 
 _TEXT = {
     "zh": {"problems": "{file}：{n} 个问题（{rows} 行）：",
