@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -278,3 +279,40 @@ def test_every_subset_size_up_to_16_is_handled() -> None:
         best = min(sum(c) for k in range(n + 1) for c in itertools.combinations(tce / 10, k)
                    if 10 * sum(c) >= need)
         assert whatif(df, need_tce=need, need_co2=0).objective_value == pytest.approx(best)
+
+
+# ---------------------------------------------------------------------------------------------
+# the chart and the sample candidates
+
+
+def test_chart_draws_chosen_against_the_rest_by_town(tmp_path: Path) -> None:
+    from tanfeng.plotting.whatif import whatif_chart
+
+    r = whatif(HAND, need_tce=1200, need_co2=0, town_min={"店口镇": 800})
+    fig = whatif_chart(r, path=tmp_path / "w.png")
+    assert (tmp_path / "w.png").stat().st_size > 10_000
+    left, right = fig.axes[:2]
+    # left: rest (hollow) then chosen (filled) points — 1 not chosen (甲淘汰), 3 chosen
+    assert [len(c.get_offsets()) for c in left.collections[:2]] == [1, 3]
+    # right: one bar per town with eligible candidates, the chosen energy of each:
+    # 店口镇 400 + 500 = 900, 陶朱街道 600
+    bars = {t.get_text(): p.get_width() for t, p in zip(right.get_yticklabels(), right.patches)}
+    assert bars == {"陶朱街道": pytest.approx(600.0), "店口镇": pytest.approx(900.0)}
+    assert "已证明最优" in fig._suptitle.get_text()  # type: ignore[union-attr]
+    en = whatif_chart(r, lang="en")
+    assert "proven optimal" in en._suptitle.get_text()  # type: ignore[union-attr]
+
+
+def test_sample_candidates_are_synthetic_and_read_by_whatif() -> None:
+    from tanfeng.datasets import whatif_candidates, zhuji_sample
+
+    s = zhuji_sample(seed=0, n_enterprises=300)
+    a, b = whatif_candidates(s), whatif_candidates(s)
+    pd.testing.assert_frame_equal(a, b)  # the same seed, the same table
+    assert a.attrs["synthetic"] and "合成数据" in a.attrs["note"]
+    # every candidate enterprise has no action finished by 2022-12-31, and at most two rows
+    done = set(s.actions.loc[s.actions["date"] <= "2022-12-31", "enterprise"])
+    assert not set(a["企业名称"]) & done
+    assert a["企业名称"].value_counts().max() <= 2
+    r = whatif(a, need_tce=0.3 * a["腾出用能"].sum(), need_co2=0)
+    assert r.ok and r.status == "optimal"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["INDUSTRIES", "SYNTHETIC_NOTE", "TOWNS", "ZhujiSample", "zhuji_sample"]
+__all__ = ["INDUSTRIES", "SYNTHETIC_NOTE", "TOWNS", "ZhujiSample", "whatif_candidates", "zhuji_sample"]
 
 #: Label carried by every table of the sample (attrs["note"], and the 说明 sheet of a report).
 SYNTHETIC_NOTE = ("合成数据，仅供演示：由 tanfeng.datasets.zhuji_sample 按诸暨的镇乡（街道）和产业分布随机生成，"
@@ -636,3 +636,62 @@ def _economy(rng: np.random.Generator, ent: pd.DataFrame, tce_by_year: dict[int,
         "energy_tce": np.round([float(tce_by_year[y][above].sum()) for y in YEARS], 2),
     })
 
+
+
+#: Generator parameters of `whatif_candidates` (all synthetic): the energy range of a candidate
+#: enterprise (tce, small firms), the share of the lowest 亩均税收
+#: enterprises that are candidates, the share of them that may also be upgraded, CO2 per tce of
+#: their own mix (uniform range), closure cost per tce and per 亩 (万元), upgrade investment per
+#: tce freed (万元), and the share of energy an upgrade frees.
+WHATIF_PARAMS: dict[str, tuple[float, float]] = {
+    "energy_tce": (50.0, 3000.0), "candidate_share": (0.30, 0.30), "upgrade_option": (0.60, 0.60), "co2_per_tce": (1.6, 2.6),
+    "close_per_tce": (0.03, 0.10), "close_per_mu": (3.0, 8.0), "upgrade_per_tce": (0.15, 0.45),
+    "upgrade_frees": (0.10, 0.40),
+}
+
+
+def whatif_candidates(sample: ZhujiSample | None = None, *, as_of: str = "2022-12-31",
+                      seed: int = 0) -> pd.DataFrame:
+    """Synthetic candidate actions for :func:`tanfeng.targets.whatif` (合成数据，仅供演示).
+
+    From a :func:`zhuji_sample`: the enterprises with the lowest 亩均税收 and no action finished by
+    ``as_of``, each with a 淘汰 row (all its 2020 energy freed; cost from its energy and land;
+    all its employees affected) and, for some, an 整治提升 row (part of its energy; investment
+    per tce freed; a few people affected), an earliest month in 2023–2024, and CO2 from a
+    synthetic own-mix ratio (`WHATIF_PARAMS`). Chinese headers, as a county sheet would have.
+
+    Examples
+    --------
+    >>> c = whatif_candidates(zhuji_sample(seed=0, n_enterprises=300))
+    >>> c.columns.tolist()[:5], c.attrs["synthetic"]
+    (['企业名称', '镇乡（街道）', '类型', '腾出用能', '减少碳排放'], True)
+    """
+    s = sample if sample is not None else zhuji_sample(seed)
+    rng = np.random.default_rng(seed + 17)
+    ent = s.enterprises
+    done = set(s.actions.loc[s.actions["date"] <= pd.Timestamp(as_of), "enterprise"])
+    per_mu = ent["tax"].to_numpy(dtype=float) / ent["land_area"].to_numpy(dtype=float)
+    tce_all = ent["energy_tce"].to_numpy(dtype=float)
+    pool = ent[~ent["enterprise"].isin(done) & (tce_all >= WHATIF_PARAMS["energy_tce"][0])
+               & (tce_all <= WHATIF_PARAMS["energy_tce"][1])
+               & (per_mu <= np.quantile(per_mu, WHATIF_PARAMS["candidate_share"][0]))]
+    n = len(pool)
+    p = {k: rng.uniform(lo, hi, n) for k, (lo, hi) in WHATIF_PARAMS.items() if k != "energy_tce"}
+    tce = pool["energy_tce"].to_numpy(dtype=float)
+    ratio = p["co2_per_tce"]
+    close = pd.DataFrame({"企业名称": pool["enterprise"].to_numpy(), "镇乡（街道）": pool["town"].to_numpy(),
+                          "类型": "淘汰落后", "腾出用能": np.round(tce, 1), "减少碳排放": np.round(tce * ratio, 1),
+                          "费用": np.round(tce * p["close_per_tce"] + pool["land_area"].to_numpy() * p["close_per_mu"], 1),
+                          "涉及人数": pool["employees"].to_numpy()})
+    up = rng.random(n) < p["upgrade_option"]
+    freed = tce * p["upgrade_frees"]
+    upgrade = pd.DataFrame({"企业名称": close["企业名称"], "镇乡（街道）": close["镇乡（街道）"], "类型": "整治提升",
+                            "腾出用能": np.round(freed, 1), "减少碳排放": np.round(freed * ratio, 1),
+                            "费用": np.round(freed * p["upgrade_per_tce"], 1),
+                            "涉及人数": np.round(pool["employees"].to_numpy() * rng.uniform(0, 0.1, n))})[up]
+    out = pd.concat([close, upgrade]).sort_index(kind="stable").reset_index(drop=True)
+    months = pd.period_range("2023-01", "2024-06", freq="M").astype(str).to_numpy()
+    out["最早完成月份"] = rng.choice(months, len(out), p=np.linspace(2, 1, len(months)) / np.linspace(2, 1, len(months)).sum())
+    out.attrs = {"note": SYNTHETIC_NOTE, "synthetic": True, "dataset": "whatif_candidates", "seed": seed,
+                 "units": {"腾出用能": "tce", "减少碳排放": "tCO2", "费用": "万元", "涉及人数": "人"}}
+    return out

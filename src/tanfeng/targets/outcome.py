@@ -17,6 +17,12 @@ _TOTAL_ZH = {"n_actions": "行动数", "phase_out": "淘汰", "upgrade": "整治
              "objective": "目标值"}
 
 
+_STATUS_ZH = {"optimal": "已证明最优", "time_limit": "时限内未证明最优", "infeasible": "无可行方案"}
+_ACTION_ZH = {"phase_out": "淘汰落后", "upgrade": "整治提升"}
+_CHOSEN_ZH = {"enterprise": "企业", "town": "镇乡（街道）", "action": "行动", "energy_freed_tce": "腾出用能（tce）",
+              "co2_reduced_t": "减少碳排放（tCO2）", "cost": "费用（万元）", "jobs": "涉及人数"}
+
+
 class WhatIf(BaseModel):
     """Which candidate actions meet what remains of the targets at the least cost (or disruption).
 
@@ -82,7 +88,7 @@ class WhatIf(BaseModel):
         lines = [f"情景测算：选 {int(t['n_actions'])} 项（淘汰 {int(t['phase_out'])}、整治 {int(t['upgrade'])}），"
                  f"费用 {t['cost']:,.1f} 万元，涉及 {t['jobs']:,.0f} 人，腾出用能 {t['energy_freed_tce']:,.0f} tce，"
                  f"减少碳排放 {t['co2_reduced_t']:,.0f} tCO2。",
-                 f"  状态 {self.status}（已证明间隙 {gap}），目标值 {self.objective_value:,.2f}；"
+                 f"  {_STATUS_ZH[self.status]}（已证明间隙 {gap}），目标值 {self.objective_value:,.2f}；"
                  f"贪心方案 {self.greedy_objective:,.2f}（比值 {self.greedy_ratio:.4f}）。"]
         if self.binding:
             lines.append("  起约束作用：" + "、".join(self.binding))
@@ -93,15 +99,21 @@ class WhatIf(BaseModel):
 
     def _repr_html_(self) -> str:
         totals = self.totals.rename(columns=_TOTAL_ZH, index={"chosen": "最优方案", "greedy": "贪心方案"})
-        cons = self.constraints.rename(columns={
-            "constraint": "约束", "kind": "类型", "limit": "限值", "achieved": "方案达到", "slack": "余量",
-            "shadow_price": "影子价格", "binding": "起约束作用"})
-        cols = [c for c in ("enterprise", "town", "action", "energy_freed_tce", "co2_reduced_t", "cost", "jobs")
-                if c in self.candidates]
+        cons = self.constraints.assign(
+            kind=self.constraints["kind"].map({">=": "≥", "<=": "≤"}),
+            shadow_price=self.constraints["shadow_price"].clip(lower=0.0),
+            binding=self.constraints["binding"].map({True: "是", False: "否"}),
+            town=self.constraints["town"].fillna("")).drop(columns=["measure", "town"])
+        cons = cons.rename(columns={"constraint": "约束", "kind": "", "limit": "限值", "unit": "单位",
+                                    "achieved": "方案达到", "slack": "余量", "shadow_price": "影子价格",
+                                    "binding": "起约束作用"})
+        cols = [c for c in _CHOSEN_ZH if c in self.candidates]
+        chosen = self.chosen[cols].assign(action=self.chosen["action"].map(_ACTION_ZH)).rename(columns=_CHOSEN_ZH)
         head = html.escape(self.summary()).replace("\n", "<br>")
-        return (f"<div><p><b>情景测算</b>（状态 {html.escape(self.status)}）<br>{head}</p>"
-                f"{totals.to_html(float_format=lambda v: f'{v:,.2f}')}"
-                f"{cons.to_html(index=False, float_format=lambda v: f'{v:,.4g}')}"
+        return (f"<div><p><b>情景测算</b><br>{head}</p>"
+                f"{totals.to_html(float_format=lambda v: f'{v:,.1f}')}"
+                f"<p>约束（影子价格：放宽一个单位可省的目标值，来自 LP 松弛）</p>"
+                f"{cons.to_html(index=False, float_format=lambda v: f'{v:,.4g}' if abs(v) < 1000 else f'{v:,.0f}')}"
                 f"<p>选中的行动（前 20 项，共 {len(self.chosen)} 项）</p>"
-                f"{self.chosen[cols].head(20).to_html()}"
+                f"{chosen.head(20).to_html(float_format=lambda v: f'{v:,.1f}')}"
                 + ("" if self.shortfall.empty else self.shortfall.to_html(index=False)) + "</div>")

@@ -65,7 +65,7 @@ def _needs(tracker: Tracker | None, need_tce: float | None, need_co2: float | No
     return out[0], out[1]
 
 
-def _eligible(cand: pd.DataFrame, tracker: Tracker | None, deadline: dt.date | None) -> np.ndarray:
+def _eligible(cand: pd.DataFrame, tracker: Tracker | None, deadline: dt.date | None, as_of: Any) -> np.ndarray:
     """Reason each candidate cannot be chosen ('' = eligible)."""
     reason = np.where(cand["valid"].to_numpy(), "", "invalid").astype(object)
     if deadline is not None:
@@ -75,7 +75,9 @@ def _eligible(cand: pd.DataFrame, tracker: Tracker | None, deadline: dt.date | N
         reason = np.array([r.replace("{}", str(e)) for r, e in zip(reason, cand["earliest"])], dtype=object)
     if tracker is not None:
         a = tracker.actions
-        closed = {normalize_name(e) for e in a.loc[a["valid"] & (a["action"] == "phase_out"), "enterprise"]}
+        on = pd.Timestamp(tracker.progress(as_of)["as_of"].iloc[0])  # closed by then
+        closed = {normalize_name(e) for e in
+                  a.loc[a["valid"] & (a["action"] == "phase_out") & (a["date"] <= on), "enterprise"]}
         done = np.array([normalize_name(e) in closed for e in cand["enterprise"]], dtype=bool)
         reason = np.where((reason == "") & done, "already_closed: 已在 Tracker 中淘汰", reason)
     return reason
@@ -92,8 +94,8 @@ def _rows(cand: pd.DataFrame, elig: np.ndarray, need_tce: float, need_co2: float
     cover: list[np.ndarray] = []
     pack: list[np.ndarray] = []
 
-    def add(name: str, kind: str, measure: str, limit: float, coef: np.ndarray) -> None:
-        meta.append({"constraint": name, "kind": kind, "measure": measure, "limit": float(limit)})
+    def add(name: str, kind: str, measure: str, limit: float, coef: np.ndarray, where: Any = None) -> None:
+        meta.append({"constraint": name, "kind": kind, "measure": measure, "town": where, "limit": float(limit)})
         (cover if kind == ">=" else pack).append(coef)
 
     if need_tce > 0:
@@ -103,13 +105,13 @@ def _rows(cand: pd.DataFrame, elig: np.ndarray, need_tce: float, need_co2: float
     for t, row in town_min.iterrows():
         for m, v in row.items():
             if not math.isnan(v) and v > 0:
-                add(f"{t} {_LABEL[str(m)][0]} ≥", ">=", str(m), v, np.where(town == t, vals[str(m)], 0.0))
+                add(f"{t} {_LABEL[str(m)][0]} ≥", ">=", str(m), v, np.where(town == t, vals[str(m)], 0.0), t)
     if budget is not None:
         add("预算", "<=", "cost", budget, vals["cost"])
     for t, row in town_max.iterrows():
         for m, v in row.items():
             if not math.isnan(v):
-                add(f"{t} {_LABEL[str(m)][0]} ≤", "<=", str(m), v, np.where(town == t, vals[str(m)], 0.0))
+                add(f"{t} {_LABEL[str(m)][0]} ≤", "<=", str(m), v, np.where(town == t, vals[str(m)], 0.0), t)
     meta = [r for r in meta if r["kind"] == ">="] + [r for r in meta if r["kind"] == "<="]
     n = len(e)
     A = np.vstack(cover) if cover else np.zeros((0, n))
@@ -151,14 +153,16 @@ def _shortfall_table(p: ActionProblem, meta: list[dict[str, Any]]) -> tuple[pd.D
                 for r in np.flatnonzero(miss > 0)]
     parts = [f"{r['constraint']}：需 {r['limit']:,.0f} {_LABEL[r['measure']][1]}，合格候选最多 "
              f"{r['best_possible']:,.0f}，至少缺 {r['missing']:,.0f}" for r in rows]
-    caps = "（在预算与上限之内）" if p.u.size else ""
+    within = [f"预算 {m['limit']:,.0f} 万元" if m["town"] is None else "各镇街上限"
+              for m in meta if m["kind"] == "<="]
+    caps = f"（在{'及'.join(dict.fromkeys(within))}之内）" if within else ""
     if rows and rows[0]["alone"]:
         msg = f"无法满足{caps}：" + "；".join(parts) + "。"
     elif rows:
         msg = f"各项目标单独可达，但无法同时满足{caps}：" + "；".join(parts) + "。"
     else:
         msg = f"各项目标（允许按比例）可同时满足，但整项行动无法同时满足全部约束{caps}。"
-    cols = ["constraint", "measure", "limit", "best_possible", "missing", "alone"]
+    cols = ["constraint", "measure", "town", "limit", "best_possible", "missing", "alone"]
     return pd.DataFrame(rows, columns=cols + ["kind"])[cols], msg
 
 
@@ -167,7 +171,7 @@ def _constraints(meta: list[dict[str, Any]], A: np.ndarray, P: np.ndarray, x: np
     """Each constraint: limit, achieved by ``x``, slack, LP shadow price, binding."""
     M = np.vstack([A, P]) if len(meta) else np.zeros((0, 0))
     got = M @ x if x is not None and len(meta) else np.full(len(meta), np.nan)
-    out = pd.DataFrame(meta, columns=["constraint", "kind", "measure", "limit"])
+    out = pd.DataFrame(meta, columns=["constraint", "kind", "measure", "town", "limit"])
     out["unit"] = [_LABEL[m][1] for m in out["measure"]]
     out["achieved"] = got
     out["slack"] = np.where(out["kind"] == ">=", got - out["limit"], out["limit"] - got)
@@ -227,6 +231,8 @@ def whatif(candidates: pd.DataFrame, *, tracker: Tracker | None = None, need_tce
     deadline : date, optional
         Actions whose ``earliest`` month is after the deadline's month cannot count. Default:
         the Tracker's energy indicator deadline (or the plan's end); none without a Tracker.
+    as_of : date, optional
+        The Tracker's date: what remains then, and which enterprises are closed by then.
     mip_rel_gap, time_limit, seed
         Stop when the proven gap is at most ``mip_rel_gap`` (default 1e-4) or after
         ``time_limit`` seconds (default 1.5) with the best set found — never worse than greedy.
@@ -265,7 +271,7 @@ def whatif(candidates: pd.DataFrame, *, tracker: Tracker | None = None, need_tce
         ind = tracker.plan.for_measure("energy_freed_tce")
         deadline = (ind.deadline if ind is not None else None) or tracker.plan.end
     dl = _to_date(deadline) if deadline is not None else None
-    reason = _eligible(cand, tracker, dl)
+    reason = _eligible(cand, tracker, dl, as_of)
     elig = reason == ""
     meta, A, P = _rows(cand, elig, need_tce, need_co2, mins, caps, budget)
     e = cand[elig]
@@ -309,7 +315,7 @@ def _solve(cand: pd.DataFrame, reason: np.ndarray, p: ActionProblem, meta: list[
         greedy[np.flatnonzero(elig)[xg > 0.5]] = True
     out = cand.copy()
     out["eligible"], out["reason"], out["chosen"], out["greedy"] = elig, reason, chosen, greedy
-    short = pd.DataFrame(columns=["constraint", "measure", "limit", "best_possible", "missing", "alone"])
+    short = pd.DataFrame(columns=["constraint", "measure", "town", "limit", "best_possible", "missing", "alone"])
     if x is None and status == "infeasible":
         short, message = _shortfall_table(p, meta)
     elif x is None:
