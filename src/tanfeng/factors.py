@@ -104,6 +104,11 @@ class Factor(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    def _repr_html_(self) -> str:
+        from ._html import fields
+
+        return fields(f"Factor {self.id}", self.model_dump())
+
     id: str
     carrier: str
     quantity: str
@@ -311,6 +316,14 @@ class FactorSet:
 
     def __repr__(self) -> str:
         return f"<FactorSet {self.label!r} {len(self.rows)} factors, version {self.version}>"
+
+    def _repr_html_(self) -> str:
+        from ._html import fields, table
+
+        cols = [c for c in ("id", "carrier", "quantity", "value", "unit", "basis", "region", "data_year",
+                            "confidence") if c in self.table().columns]
+        return (fields("FactorSet", {"label": self.label, "factors": len(self.rows), "version": self.version})
+                + table(self.table()[cols]))
 
     def source(self, source_id: str) -> dict[str, str]:
         """The ``sources.csv`` row of a source id."""

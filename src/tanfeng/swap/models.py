@@ -211,6 +211,21 @@ class _Result(BaseModel):
     def __str__(self) -> str:
         return self.summary()
 
+    def _repr_html_(self) -> str:
+        import html
+
+        from .._html import table
+
+        lines = html.escape(self.summary()).replace("\n", "<br>")
+        out = f"<div><p><b>{type(self).__name__}</b><br>{lines}</p>"
+        if len(self.allocations):
+            cols = [c for c in ("source_id", "line", "product", "share", "capacity", "capacity_unit",
+                                "energy_tce") if c in self.allocations.columns]
+            out += table(self.allocations[cols], "计入的来源 / sources counted")
+        if self.findings:
+            out += table(self.findings_frame(), "提示 / findings")
+        return out + "</div>"
+
 
 class SwapCheck(_Result):
     """Result of :func:`~tanfeng.swap.check`: does the swap add up, and is every source eligible?

@@ -173,6 +173,14 @@ class Tracker:
         out["on_pace"] = (out["share"] >= out["expected_share"] - 1e-12).where(out["share"].notna())
         return out
 
+    def _repr_html_(self) -> str:
+        from .._html import fields, table
+
+        p = self.progress()
+        cols = [c for c in ("name_zh", "unit", "target", "achieved", "share", "rate_needed", "on_pace") if c in p]
+        title = f"Tracker: {getattr(self.plan, 'title', self.plan.id)}"
+        return fields(title, {"as_of": str(p["as_of"].iloc[0]) if len(p) else ""}) + table(p[cols])
+
     def progress(self, as_of: Any = None) -> pd.DataFrame:
         """Where each tracked target stands on ``as_of`` (default: today, at most the plan's end).
 
