@@ -16,16 +16,18 @@ formulas = pytest.importorskip("formulas")
 
 REGION, YEAR = "浙江", 2022
 # account() warns that 烟煤 has no GB/T 2589 coefficient although the row's measured NCV is used
-pytestmark = pytest.mark.filterwarnings("ignore:no GB/T 2589")
+# (and which 等价值 year it used): fallbacks are tested where they are made, not here
+pytestmark = pytest.mark.filterwarnings("ignore::tanfeng.errors.FactorFallbackWarning")
 
 
 @pytest.fixture(scope="module")
 def factors() -> FactorSet:
-    """Shipped factors plus a stated 等价值 for 2022 (so the hand-worked numbers do not move
-    when the shipped 供电煤耗 series is revised): 0.300 kgce/kWh."""
+    """Shipped factors plus a stated 等价值 coal rate (so the hand-worked numbers do not move when
+    the shipped series is revised): 0.300 kgce/kWh for 2021, which data year 2022 uses (GB 30251
+    按上年; the nearest year under any rule)."""
     return FactorSet.default().override(
         [{"carrier": "电力", "quantity": "tce_coefficient", "value": 0.300, "unit": "kgce/kWh",
-          "basis": "等价值", "data_year": 2022, "variant": "", "source": "test-2022", "confidence": "verified"}],
+          "basis": "等价值", "data_year": 2021, "variant": "", "source": "test-2022", "confidence": "verified"}],
         sources=[{"id": "test-2022", "title": "测试用等价值通知", "number": "测〔2022〕1号", "date": "2022-03-01"}])
 
 
@@ -192,14 +194,26 @@ def test_user_text_never_becomes_a_formula(tmp_path: Path) -> None:
 
 def test_html_and_markdown_write_the_formulas_in_words(tmp_path: Path, records, factors) -> None:
     md = tmp_path / "甲.md"
-    tanfeng.write_statement(records, md, only="甲", region=REGION, year=YEAR, factors=factors)
+    tanfeng.write_statement(records.assign(消费量=[1000, 200, 1699.4915, 10, 20, 1, 1]), md, only="甲",
+                            region=REGION, year=YEAR, factors=factors)
     text = md.read_text(encoding="utf-8")
+    assert "1699.4915 万千瓦时 × 10000 kWh/万千瓦时 × 0.1229 kgce/kWh" in text  # every digit as given
     assert "1000 吨 × 1000 kg/吨 × 0.7143 kgce/kg × 0.001 tce/kgce = 714.3000 tce" in text
     assert "20 t × 42.652 GJ/t × 0.001 TJ/GJ × 20.2 tC/TJ × 0.98 × 44/12 tCO2/tC" in text
     assert "## 乙" not in text and "测〔2022〕1号" in text  # only 甲; the 等价值 notice on 依据
     page = tmp_path / "甲.html"
     tanfeng.write_statement(records.assign(企业="<b>甲</b>"), page, region=REGION, year=YEAR, factors=factors)
     assert "&lt;b&gt;甲&lt;/b&gt;" in page.read_text(encoding="utf-8")
+
+
+def test_substitution_factor_as_account_takes_it(tmp_path: Path, records: pd.DataFrame) -> None:
+    st = tanfeng.write_statement(records, tmp_path / "乙.md", only="乙", region=REGION, year=YEAR,
+                                 substitution_factor="0.28 kgce/kWh")
+    # 1 000 kWh × 0.28 kgce/kWh = 0.28 tce; 烟煤 at its measured NCV as before
+    assert st.entities[0].totals["tce_substitution"] == pytest.approx(0.28 + 500_000 * 5000 / 7_000_000, rel=1e-12)
+    elec = st.entities[0].lines[0].tce["substitution"]
+    assert elec is not None and [t.kind for t in elec] == ["factor", "conversion"]  # a cited row, not a bare number
+    assert st.substitution[0]["value"] == 0.28 and "0.28" in (tmp_path / "乙.md").read_text(encoding="utf-8")
 
 
 def test_clear_errors(tmp_path: Path, records) -> None:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import MSG, add_errors_option, progress
+from ._common import MSG, add_errors_option, add_help_defaults, progress
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``statement`` command."""
-    s = sub.add_parser("statement", parents=[common],
-                       help="计算书: every record's conversion and coefficient, live Excel formulas (or .html / .md)")
+    s = add_help_defaults(sub.add_parser(
+        "statement", parents=[common],
+        help="计算书: every record's conversion and coefficient, live Excel formulas (or .html / .md)"))
     s.add_argument("files", nargs="+", help="one or more .xlsx / .csv files of energy records")
     s.add_argument("--out", required=True, help="statement file: .xlsx (live formulas), .html or .md")
     s.add_argument("--by", default="企业", help="entity column, one sheet per value (default: 企业)")
     s.add_argument("--only", action="append", default=None, help="write only this entity (repeatable)")
     s.add_argument("--region", default="浙江", help="grid region for electricity CO2")
     s.add_argument("--year", type=int, default=None, help="data year when the files have no year column")
+    s.add_argument("--substitution-factor", default=None, metavar="VALUE",
+                   help="your province's official 等价值 of electricity, e.g. '0.28078 kgce/kWh'")
     add_errors_option(s)
     s.set_defaults(func=run)
 
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         frames.append(read_records(path))
     records = pd.concat(frames, ignore_index=True)
     st = write_statement(records, args.out, by=args.by, only=args.only, region=args.region, year=args.year,
-                         errors=args.errors)
+                         errors=args.errors, substitution_factor=args.substitution_factor)
     for e in st.entities:
         t = e.totals
         print(f"{e.title}: {len(e.lines)} {msg['rows']}, {t['tce_calorific']:,.2f} tce (当量值), "

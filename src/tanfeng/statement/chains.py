@@ -264,9 +264,14 @@ def by_role(chain: list[Term], co2: bool) -> tuple[dict[str, Term], list[Term]]:
     return placed, extra
 
 
+def number_text(x: float) -> str:
+    """A number with every digit it was given (1699.4915, 0.1229, 1000), no binary noise."""
+    return f"{x:.15g}"
+
+
 def term_text(t: Term) -> str:
     """``0.7143 kgce/kg``; a constant as its formula (``44/12``)."""
-    value = t.formula.lstrip("=") if t.formula else f"{t.value:.10g}"
+    value = t.formula.lstrip("=") if t.formula else number_text(t.value)
     return value if t.unit == "—" else f"{value} {t.unit}"
 
 
@@ -276,7 +281,7 @@ def _op(t: Term) -> str:
 
 def words(quantity: float, unit: str, sign: int, terms: list[Term], result: str) -> str:
     """The formula in words: ``1000 吨 × 1000 kg/吨 × 0.7143 kgce/kg × 0.001 tce/kgce → tce``."""
-    text = f"{quantity:g} {unit}" + "".join(f" {_op(t)} {term_text(t)}" for t in terms)
+    text = f"{number_text(quantity)} {unit}" + "".join(f" {_op(t)} {term_text(t)}" for t in terms)
     return f"{'−' if sign < 0 else ''}{text} → {result}"
 
 

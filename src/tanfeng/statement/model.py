@@ -86,14 +86,14 @@ class Statement:
     fallbacks: list[str]
     co2: bool
     sources: list[dict[str, str]] = field(default_factory=list)   # documents cited by the factors
+    substitution: list[dict[str, Any]] = field(default_factory=list)  # 等价值 of electricity per data year
 
 
 def _parse_quantities(col: pd.Series) -> np.ndarray:
-    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-        return col.to_numpy(dtype=float, na_value=np.nan)
-    from ..io import parse_numbers
+    """The quantities as account() reads them (the one cell reader, `tanfeng.cells`)."""
+    from ..cells import read_quantities
 
-    values, _ = parse_numbers(col.tolist())
+    values, _ = read_quantities(col)
     return np.asarray(values, dtype=float)
 
 
@@ -117,10 +117,12 @@ def build_statement(
     errors: str = "raise",
     co2: bool = True,
     columns: Mapping[str, str] | None = None,
+    substitution_factor: Any = None,
 ) -> Statement:
     """The statement's model: lines per entity with their factor chains and account()'s totals.
 
-    Arguments as :func:`tanfeng.account` (both bases are always computed) plus ``by`` (the
+    Arguments as :func:`tanfeng.account` (both bases are always computed; ``substitution_factor``
+    is applied as account() applies it, as a row of the factor set) plus ``by`` (the
     entity column or columns; ``"企业"`` also finds ``enterprise``) and ``only`` (one entity's
     value, or a list of values). When an entity's records span several years (a ``year``
     column not in ``by``), each year is its own statement.
@@ -128,6 +130,11 @@ def build_statement(
     from ..accounting import account
 
     fs = factors or FactorSet.default()
+    if substitution_factor is not None:  # as account() does: a row of the set, so its id resolves
+        from ..substitution import user_substitution_row
+
+        row, source = user_substitution_row(substitution_factor)
+        fs = fs.override([row], sources=[source])
     by_cols = _by_columns(records, by)
     if only is not None:
         _check_only(records, by_cols, only)
@@ -155,23 +162,22 @@ def build_statement(
             sources.append({"id": sid, "title": sid})
     return Statement(entities, factor_rows, fs.version,
                      {"by": by_cols, "region": cal.attrs["tanfeng"]["region"], "year": year, "errors": errors,
-                      "co2": co2, "columns": dict(cols)}, fallbacks, co2, sources)
+                      "co2": co2, "columns": dict(cols)}, fallbacks, co2, sources,
+                     list(sub.attrs["tanfeng"].get("substitution", [])))
 
 
 def _by_columns(records: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
     """The records' own headers for ``by``: as written, or through the one alias table
     (``factors/rules/headers.csv``: ``企业`` finds ``enterprise`` and ``企业名称``)."""
+    from ..cells import find_columns
     from ..io import load_headers
 
     specs = load_headers().values()
     wanted = [by] if isinstance(by, str) else list(by)
     out = []
     for b in wanted:
-        names = [b]
-        for spec in specs:
-            if b == spec.standard or b in spec.aliases:
-                names += [spec.standard, *spec.aliases]
-        hit = next((c for c in names if c in records.columns), None)
+        std = next((spec.standard for spec in specs if b == spec.standard or b in spec.aliases), None)
+        hit = b if b in records.columns else (find_columns(records, [std]).get(std) if std else None)
         if hit is None:
             import difflib
 
@@ -330,6 +336,16 @@ def subject(e: EntityStatement, st: Statement) -> str:
     """``核算对象：企业名称 = 甲；统一社会信用代码：…；所属乡镇：…``."""
     info = "；".join(f"{label(k)}：{v}" for k, v in e.constants.items())
     return f"核算对象：{' / '.join(label(b) for b in st.arguments['by'])} = {e.title}" + (f"；{info}" if info else "")
+
+
+#: Columns of the 等价值 table on 依据 (one row per data year of electricity).
+SUBSTITUTION_HEADS = ["数据年份", "规则要求的煤耗年份", "所用年份", "数值", "单位", "系数编号", "口径", "是否替代", "规则"]
+
+
+def substitution_row(rec: Mapping[str, Any]) -> list[Any]:
+    """One record of ``attrs["tanfeng"]["substitution"]`` as the 依据 table's row."""
+    return [rec.get("data_year"), rec.get("coal_rate_year"), rec.get("used_year"), rec.get("value"), rec.get("unit"),
+            rec.get("factor_id"), rec.get("basis"), "是" if rec.get("substituted") else "否", rec.get("rule")]
 
 
 def check_lines(statement: Statement) -> None:

@@ -11,8 +11,19 @@ import html
 from typing import Any
 
 from .basis import RULES
-from .chains import source_text, words
-from .model import BASES, CATEGORY, PARTS, SCOPES, EntityStatement, Statement, label, subject
+from .chains import number_text, source_text, words
+from .model import (
+    BASES,
+    CATEGORY,
+    PARTS,
+    SCOPES,
+    SUBSTITUTION_HEADS,
+    EntityStatement,
+    Statement,
+    label,
+    subject,
+    substitution_row,
+)
 
 Block = tuple[str, Any]  # ("h1" | "h2" | "h3" | "p", text) or ("table", (headers, rows))
 
@@ -26,7 +37,7 @@ def _entity_blocks(e: EntityStatement, st: Statement) -> list[Block]:
                         ("p", subject(e, st) + f"。电网区域：{st.arguments['region']}；系数库版本：{st.factor_set}。")]
     ids = list(dict.fromkeys(k for ln in e.lines for k in ln.ids))
     rows = [[str(i), ln.carrier, ln.carrier_name, *[str(ln.ids.get(k, "")) for k in ids], CATEGORY[ln.category],
-             f"{ln.quantity:g}", ln.unit, ln.problem] for i, ln in enumerate(e.lines, 1)]
+             number_text(ln.quantity), ln.unit, ln.problem] for i, ln in enumerate(e.lines, 1)]
     out += [("h3", "一、能源消费实物量（原始数据）"),
             ("table", (["序号", "能源品种（原文）", "能源品种", *[label(k) for k in ids], "类别", "实物量", "计量单位", "问题"], rows))]
     for which in [*BASES, *(["co2"] if st.co2 else [])]:
@@ -67,7 +78,7 @@ def _total_rows(e: EntityStatement, st: Statement) -> list[list[str]]:
 def _basis_blocks(st: Statement) -> list[Block]:
     from .. import __version__
 
-    factors = [[f.id, f.carrier, f.quantity, f"{f.value:g}", f.unit, f.region or "全国",
+    factors = [[f.id, f.carrier, f.quantity, number_text(f.value), f.unit, f.region or "全国",
                 "" if f.data_year is None else str(f.data_year), f.citation, f.confidence] for f in st.factors]
     docs = [[s.get("number", ""), s.get("title", ""), s.get("issuer", ""), s.get("date", "")] for s in st.sources]
     out: list[Block] = [
@@ -76,6 +87,9 @@ def _basis_blocks(st: Statement) -> list[Block]:
               f"数据年份 {st.arguments['year'] or '按记录'}。"),
         ("h3", "所用系数"), ("table", (["系数编号", "能源品种", "量", "数值", "单位", "地区", "数据年份", "出处", "可信度"], factors)),
         ("h3", "所引文件"), ("table", (["文件编号", "文件名称", "发布机关", "发布日期"], docs)),
+        *([("h3", "电力等价值的选用（按数据年份）"),
+           ("table", (SUBSTITUTION_HEADS, [["" if v is None else str(v) for v in substitution_row(r)]
+                                           for r in st.substitution]))] if st.substitution else []),
         ("h3", "计算规则"), ("table", (["规则", "出处"], [list(r) for r in RULES])),
     ]
     if st.fallbacks:

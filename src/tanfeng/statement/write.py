@@ -28,6 +28,7 @@ def write_statement(
     errors: str = "raise",
     co2: bool = True,
     columns: Mapping[str, str] | None = None,
+    substitution_factor: Any = None,
 ) -> Statement:
     """Write a 计算书 (calculation statement) of energy use and CO2, one part per entity.
 
@@ -46,7 +47,7 @@ def write_statement(
         One entity (or a list) to write, e.g. ``only="甲"``.
     basis : {"当量值", "等价值", "both"}
         Accepted for symmetry with `account`; the statement always shows both bases.
-    region, year, factors, errors, co2, columns
+    region, year, factors, errors, co2, columns, substitution_factor
         As in :func:`tanfeng.account`. With ``errors="report"`` a bad row is shown with its
         problem and left out of the totals.
 
@@ -76,7 +77,7 @@ def write_statement(
     if suffix not in FORMATS:
         raise ValueError(f"{path.name}: write a statement as {', '.join(FORMATS)} ({'; '.join(FORMATS.values())})")
     st = build_statement(records, by=by, only=only, region=region, year=year, factors=factors,
-                         errors=errors, co2=co2, columns=columns)
+                         errors=errors, co2=co2, columns=columns, substitution_factor=substitution_factor)
     check_lines(st)
     if suffix == ".xlsx":
         from .xlsx import write_xlsx

@@ -14,7 +14,18 @@ from typing import Any
 
 from .basis import RULES
 from .chains import CO2_ROLES, TCE_ROLES, by_role, source_text, words
-from .model import BASES, CATEGORY, PARTS, SCOPES, EntityStatement, Statement, label, subject
+from .model import (
+    BASES,
+    CATEGORY,
+    PARTS,
+    SCOPES,
+    SUBSTITUTION_HEADS,
+    EntityStatement,
+    Statement,
+    label,
+    subject,
+    substitution_row,
+)
 
 #: Number formats: quantities and coefficients as typed; results to 4 decimals, totals to 2.
 FMT_INPUT = "General"
@@ -233,6 +244,11 @@ def _basis_sheet(wb: Any, st: Statement) -> None:
     sh.header(["文件编号", "文件名称", "发布机关", "发布日期", "网址"])
     for s in st.sources:
         sh.append([sh.cell(s.get(k, ""), text=True) for k in ("number", "title", "issuer", "date", "url")])
+    if st.substitution:
+        sh.heading("二之一、电力等价值的选用（按数据年份）")
+        sh.header(SUBSTITUTION_HEADS)
+        for rec in st.substitution:
+            sh.append([sh.cell(_plain(v), text=isinstance(v, str)) for v in substitution_row(rec)])
     sh.heading("三、计算规则")
     sh.header(["规则", "出处"])
     for rule, where in RULES:
