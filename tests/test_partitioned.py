@@ -245,3 +245,29 @@ def test_messages_and_blank_labels_in_the_clients_language(client: object, parqu
         set_language(before)
     assert got.equals(want) and (got != "").sum() == 20
     assert "(blank)" in summary.index and summary.loc["(blank)", "rows"] == 4  # the 4 rows with no 企业
+
+
+def test_cli_totals_from_parquet_on_dask_and_on_pandas(client: object, parquet_dir: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from tanfeng.cli import main
+
+    pattern = str(parquet_dir / "*.parquet")
+    address = client.scheduler.address  # type: ignore[attr-defined]
+    common = ["--by", "企业,月份", "--errors", "report", "--region", "浙江"]
+    assert main(["account", pattern, "--out", str(tmp_path / "dask.parquet"), *common,
+                 "--engine", "dask", "--scheduler", address]) == 0
+    assert "100% Completed" in capsys.readouterr().out  # dask's own progress bar
+    assert main(["account", pattern, "--out", str(tmp_path / "pandas.parquet"), *common]) == 0  # small: pandas
+    on_dask, on_pandas = pd.read_parquet(tmp_path / "dask.parquet"), pd.read_parquet(tmp_path / "pandas.parquet")
+    want = tanfeng.summarize(tanfeng.account(pandas_twin(dd.read_parquet(pattern)), errors="report", region="浙江"),
+                             by=["企业", "月份"]).reset_index()
+    for got in (on_dask, on_pandas):
+        assert got[["企业", "月份", "rows"]].astype(str).values.tolist() == want[["企业", "月份", "rows"]].astype(str).values.tolist()
+        np.testing.assert_allclose(got["tce"], want["tce"], rtol=1e-12)
+    # the failure table beside the totals: 5 bad rows in each of 4 copies
+    assert len(pd.read_csv(tmp_path / "dask.problems.csv")) == 20
+    # --errors raise: the first bad partition's rows, by global row, and exit code 1
+    assert main(["account", pattern, "--out", str(tmp_path / "x.parquet"), "--engine", "dask",
+                 "--scheduler", address]) == 1
+    err = capsys.readouterr().err
+    assert "quantity_negative" in err and not (tmp_path / "x.parquet").exists()

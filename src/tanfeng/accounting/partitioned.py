@@ -24,7 +24,7 @@ dask DataFrame is passed, and ``import tanfeng`` never imports it.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -149,6 +149,13 @@ def summarize_partitioned(result: Any, by: str | Sequence[str] | None = None) ->
     >>> tanfeng.summarize(r, by="town")["tce"].round(2).to_dict()
     {'店口': 291.42, '陶朱': 837.2}
     """
+    lazy, finish = summary_plan(result, by)
+    return finish(lazy.compute())
+
+
+def summary_plan(result: Any, by: str | Sequence[str] | None = None) -> tuple[Any, Callable[[Any], pd.DataFrame]]:
+    """The lazy group sums of `summarize_partitioned`, and the function that turns their computed
+    value into the summary — for a caller that computes them itself (with a progress bar)."""
     if "tce" not in result.columns:
         raise ValueError("summarize() takes the result of tanfeng.account()")
     keys = [by] if isinstance(by, str) else list(by or [])
@@ -158,16 +165,19 @@ def summarize_partitioned(result: Any, by: str | Sequence[str] | None = None) ->
     sums = _prepare(result._meta, [])[1]
     provenance = result._meta.attrs.get("tanfeng", {})
     if not keys:
-        total = result.map_partitions(lambda p: _prepare(p, [])[0][sums]).sum().compute()
-        return _finish(total.to_frame().T, provenance)
+        lazy = result.map_partitions(lambda p: _prepare(p, [])[0][sums]).sum()
+        return lazy, lambda total: _finish(total.to_frame().T, provenance)
     meta = _partial_groups(result._meta, keys, sums, "zh")
     partials = result.map_partitions(_partial_groups, keys, sums, get_language(), meta=meta)
-    g = partials.groupby(keys, dropna=False, sort=False).sum().compute()
-    try:
-        g = g.sort_index()  # as the pandas path sorts its groups
-    except TypeError:  # keys of mixed types (numbers and the blank label) keep their order
-        pass
-    return _finish(g, provenance)
+
+    def finish(g: pd.DataFrame) -> pd.DataFrame:
+        try:
+            g = g.sort_index()  # as the pandas path sorts its groups
+        except TypeError:  # keys of mixed types (numbers and the blank label) keep their order
+            pass
+        return _finish(g, provenance)
+
+    return partials.groupby(keys, dropna=False, sort=False).sum(), finish
 
 
 def _partial_groups(part: pd.DataFrame, keys: list[str], sums: list[str], lang: str) -> pd.DataFrame:

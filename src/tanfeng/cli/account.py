@@ -43,8 +43,9 @@ _TEXT = {
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``account`` command."""
     a = add_help_defaults(sub.add_parser("account", parents=[common],
-                                         help="energy records (xlsx/xls/csv, any layout, form 205-1) to tce and CO2"))
-    a.add_argument("files", nargs="+", help="one or more .xlsx / .xls / .csv files (form 205-1 is recognised)")
+                                         help="energy records (xlsx/xls/csv, any layout, form 205-1; parquet) to tce and CO2"))
+    a.add_argument("files", nargs="+", help="one or more .xlsx / .xls / .csv files (form 205-1 is recognised), "
+                                            "or .parquet files (quoted globs: 'data/*.parquet')")
     a.add_argument("--out", required=True, help="result file: .xlsx (workbook), .csv or .parquet (the records)")
     a.add_argument("--basis", default="当量值", help="当量值, 等价值 or both")
     a.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2")
@@ -52,6 +53,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--columns", action="append", default=[], metavar="HEADER=NAME",
                    help="your header = tanfeng's (消费量, 能源品种, 计量单位, 企业名称 … or quantity, carrier …)")
     add_errors_option(a)
+    from .scaleout import add_options  # --by, --engine, --workers, --scheduler (parquet, dask)
+
+    add_options(a)
     a.set_defaults(func=run)
 
 
@@ -131,9 +135,13 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..accounting import account, summarize
+    from . import scaleout
 
     msg, t = MSG[args.lang], _TEXT[args.lang]
     check_out(args.out, args.lang)
+    engine = scaleout.engine_for(args)
+    if engine is not None:  # parquet, or larger than memory: see tanfeng.cli.scaleout
+        return scaleout.run(args, engine)
     mapping = _mapping(args.columns)
     frames: list[Any] = []
     bad = rows_bad = False
@@ -166,9 +174,11 @@ def run(args: argparse.Namespace) -> int:
     n_bad = int((result.get("problem", pd.Series("", index=result.index)).fillna("") != "").sum())
     if n_bad:
         say_note(t["flagged"].format(n=n_bad), args.lang)
-    by = [c for c in ("enterprise", "year") if c in result.columns] or None
+    by = scaleout.by_columns(args) or [c for c in ("enterprise", "year") if c in result.columns] or None
     sheets = {"能源核算" if args.lang == "zh" else "records": result,
               "汇总" if args.lang == "zh" else "summary": summarize(result, by=by).reset_index() if by else summarize(result)}
+    if scaleout.by_columns(args):  # --by: a .csv/.parquet --out holds the totals
+        sheets = dict(reversed(list(sheets.items())))
     write_out(args.out, sheets, args.lang, notes=[used])
     print(f"{msg['wrote']} {args.out}: {len(result)} {msg['rows']}, {result['tce'].sum():,.2f} tce, "
           f"{result['co2_t'].sum():,.2f} tCO2 (factor set {meta.get('factor_set')})")
