@@ -35,6 +35,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "account": ("accounting", "account"),
     "summarize": ("accounting", "summarize"),
     "problems": ("accounting", "problems"),
+    "steam_heat": ("accounting", "steam_heat"),
     # screening
     "screen_two_high": ("screening", "screen_two_high"),
     "screen_low_efficiency": ("screening", "screen_low_efficiency"),

@@ -429,8 +429,13 @@ class FactorSet:
         basis: str = "calorific",
         variant: str = "",
         co2: bool = True,
+        pressure: float | None = None,
+        temperature: float | None = None,
     ) -> ResolvedKey:
         """One key resolved (cached on this factor set): tce and tCO2 per one ``unit``.
+
+        ``pressure`` (MPa, absolute) and ``temperature`` (℃) describe steam and hot water (and a
+        gas volume's metering temperature); they are part of the key.
 
         See `tanfeng.resolver` for the rules and `resolve` for a table of keys.
 
@@ -445,11 +450,12 @@ class FactorSet:
         cid = self.carriers.resolve(carrier)
         b = normalize_basis(basis)
         reg = self.regions.resolve(region) if region else None
-        ck = (cid, unit, year, reg, b, variant or "", co2)
+        ck = (cid, unit, year, reg, b, variant or "", co2, pressure, temperature)
         hit = self._resolved.get(ck)
         if hit is None:
             hit = self._resolved[ck] = resolve_key(self, cid, unit, year=year, region=reg, basis=b,
-                                                   variant=variant or "", co2=co2)
+                                                   variant=variant or "", co2=co2, pressure=pressure,
+                                                   temperature=temperature)
         return hit
 
     def resolve(self, keys: pd.DataFrame, *, co2: bool = True) -> pd.DataFrame:

@@ -156,11 +156,16 @@ def resolve_key(
     co2: bool = True,
     tce_factor: Any = None,
     co2_factor: Any = None,
+    pressure: float | None = None,
+    temperature: float | None = None,
 ) -> ResolvedKey:
     """Resolve one key against ``fs`` (uncached; `FactorSet.resolve_key` caches it).
 
     ``carrier`` is a carrier id or name, ``basis`` ``"calorific"`` or ``"substitution"``.
     ``tce_factor`` / ``co2_factor`` (pint Quantities) replace the factor set's choice.
+    ``pressure`` (MPa, absolute) and ``temperature`` (℃) describe steam and hot water given by
+    mass (heat by enthalpy, `tanfeng.steam`); on a gas volume ``temperature`` is the metering
+    temperature (converted to 0 ℃, `tanfeng.gas`), as is a bracketed one in the unit (``万m³(20℃)``).
     """
     from .units import MEASURES, get_registry, parse_unit
 
@@ -168,19 +173,48 @@ def resolve_key(
     c = fs.carriers.get(fs.carriers.resolve(carrier))
     key: dict[str, Any] = {"carrier": c.id, "unit": unit, "year": year, "region": region, "basis": basis,
                            "variant": variant, "scope": c.scope}
+    from .gas import split_reference_temperature
+
+    unit_text, unit_temperature = split_reference_temperature(unit)
+    if unit_temperature is not None and c.measure != "volume":
+        return ResolvedKey(**key, reason="unit_dimension", message=f"{unit!r}: a temperature in the unit only applies to gas volumes",
+                           suggestion="write the unit alone; give steam or hot-water temperature in a temperature column")
     try:
-        u = parse_unit(unit)
+        u = parse_unit(unit_text)
     except UnitError as exc:
         return ResolvedKey(**key, reason="unit_unknown", message=str(exc), suggestion=", ".join(exc.suggestions))
-    if u.dimensionality != reg.get_dimensionality(MEASURES[c.measure]):
+    as_heat = c.id in ENTHALPY_CARRIERS and u.dimensionality == reg.get_dimensionality("[energy]")
+    if u.dimensionality != reg.get_dimensionality(MEASURES[c.measure]) and not as_heat:
         reason, msg, sugg = _unit_error(c, unit, u)
         return ResolvedKey(**key, reason=reason, message=msg, suggestion=sugg)
     one = reg.Quantity(1.0, u)
     fallbacks: list[FactorFallbackWarning] = []
     confidences: list[str] = []
     substitution: dict[str, Any] = {}
+    gas_t = unit_temperature if unit_temperature is not None else (temperature if c.measure == "volume" else None)
+    if gas_t is not None:  # a volume metered at gas_t ℃: to standard (0 ℃) volume at equal pressure
+        from .gas import reference_volume_factor
+
+        try:
+            one = reg.Quantity(reference_volume_factor(gas_t), u)
+        except ValueError as exc:
+            return ResolvedKey(**key, reason="temperature_unparsable", message=str(exc), suggestion="write e.g. 20 ℃")
+    heat: tuple[float, str] | None = None  # GJ per one unit, and how it was found
+    if as_heat:  # steam or hot water already given as heat (GJ, MJ, 万kJ, 百万千焦): used as it is
+        heat = (float(one.to("GJ").magnitude), "heat-as-given")
+    elif c.measure == "mass" and c.id in ENTHALPY_CARRIERS:  # CO2 (and tce unless a variant) by enthalpy
+        got = _heat_by_enthalpy(c, pressure, temperature)
+        if isinstance(got, ResolvedKey):
+            return ResolvedKey(**key, reason=got.reason, message=got.message, suggestion=got.suggestion)
+        heat = (got[0] * float(one.to("t").magnitude), got[1])
+        fallbacks += got[2]
     if tce_factor is not None:
         coef, tce_id = tce_factor, "user-supplied"
+    elif heat is not None and (not variant or as_heat):  # heat × 热力 当量值 (热力 等价值: "按供热煤耗计算", no number)
+        f, heat_fb = fs.lookup("heat", "tce_coefficient", year=year, basis="calorific")
+        coef, tce_id = reg.Quantity(heat[0], "GJ") / one * f.to_quantity(), f"{heat[1]}+{f.id}"
+        fallbacks += heat_fb
+        confidences.append(f.confidence)
     elif basis == "substitution" and c.category == "electricity" and not variant:
         from .substitution import electricity_substitution  # GB 30251-2024: 上年 发电标准煤耗
 
@@ -216,7 +250,17 @@ def resolve_key(
         return ResolvedKey(**key, reason="unit_dimension",
                            message=f"{unit!r} cannot be combined with the factor's unit {getattr(coef, 'units', coef)}")
     co2_value, co2_id = math.nan, ""
-    if co2:
+    if co2 and heat is not None and co2_factor is None:  # heat content × the heat CO2 factor
+        try:
+            f, heat_fb = fs.lookup(c.id, "heat_co2", region=region, year=year)
+        except FactorNotFoundError as exc:
+            return ResolvedKey(**key, tce=tce, tce_factor=tce_id, reason="co2_factor_missing", message=str(exc), error=exc,
+                               suggestion="pass co2=False, or add the factor with FactorSet.override")
+        co2_value = heat[0] * float(f.to_quantity().to("tCO2/GJ").magnitude)
+        co2_id = f"{heat[1]}+{f.id}"
+        fallbacks += heat_fb
+        confidences.append(f.confidence)
+    elif co2:
         try:
             co2_value, co2_id, conf, fb = co2_per_unit(fs, c.id, one, year=year, region=region, factor=co2_factor)
         except FactorNotFoundError as exc:
@@ -224,9 +268,47 @@ def resolve_key(
                                suggestion="pass co2=False, or add the factor with FactorSet.override")
         fallbacks += fb
         confidences += [conf] if conf else []
+    if gas_t is not None:  # say in the factor ids that the volume was converted to 0 ℃
+        mark = f"volume[{gas_t:g}℃→0℃]+"
+        tce_id, co2_id = mark + tce_id, (mark + co2_id) if co2_id else co2_id
     return ResolvedKey(**key, tce=tce, tce_factor=tce_id, co2=co2_value, co2_factor=co2_id,
                        confidence=_worst(confidences) or "verified", fallbacks=tuple(fallbacks),
                        substitution=substitution)
+
+
+#: Carriers given by mass whose heat is computed by enthalpy (`tanfeng.steam`): steam from its
+#: pressure (and temperature if superheated), hot water from its temperature.
+ENTHALPY_CARRIERS = ("steam", "hot_water")
+
+
+def _heat_by_enthalpy(c: Carrier, pressure: float | None,
+                      temperature: float | None) -> tuple[float, str, list[FactorFallbackWarning]] | ResolvedKey:
+    """GJ per tonne, a label of the method, and the notes — or an error key (reason, message)."""
+    from . import steam as st
+
+    notes: list[FactorFallbackWarning] = []
+    try:
+        if c.id == "hot_water":
+            if temperature is None:
+                return ResolvedKey(c.id, "", reason="steam_state_invalid", message="hot water needs its temperature",
+                                   suggestion="add a temperature column, e.g. 80 ℃")
+            gj = float(st.hot_water_heat_per_tonne(temperature)[0])
+            return gj, f"hot-water[{temperature:g}℃]", notes
+        p = pressure
+        if p is None:
+            p = st.DEFAULT_STEAM_PRESSURE
+            notes.append(FactorFallbackWarning(
+                f"steam without a pressure: used the default DEFAULT_STEAM_PRESSURE = {p:g} MPa (absolute) saturated "
+                f"steam (steam-heat.md §1 worked example), {float(st.steam_heat_per_tonne(p)[0]):.4f} GJ/t by IAPWS-IF97 "
+                "enthalpy − 83.74 kJ/kg; give the pressure (and temperature if superheated) for the real value",
+                carrier=c.id, quantity="heat", used="steam-default-1.0MPa"))
+        t = math.nan if temperature is None else temperature
+        gj = float(st.steam_heat_per_tonne(p, t)[0])
+    except st.SteamInputError as exc:
+        return ResolvedKey(c.id, "", reason="steam_state_invalid", message=str(exc),
+                           suggestion="absolute pressure '1.0 MPa' or gauge '0.9 MPa(g)'; temperature '200 ℃'")
+    state = "sat" if math.isnan(t) else f"{t:g}℃"
+    return gj, f"enthalpy[{p:g}MPa,{state}]", notes
 
 
 def co2_per_unit(

@@ -27,7 +27,7 @@ Rules applied (GB/T 2589-2020 综合能耗计算通则; GB/T 32150 / 32151 CO2 a
 
 from ._common import COLUMN_ALIASES, REASONS, YEAR_RANGE
 from .problem_table import problems
-from .scalar import to_co2, to_tce
+from .scalar import steam_heat, to_co2, to_tce
 from .summary import summarize
 from .table import account
 
@@ -37,6 +37,7 @@ __all__ = [
     "YEAR_RANGE",
     "account",
     "problems",
+    "steam_heat",
     "summarize",
     "to_co2",
     "to_tce",

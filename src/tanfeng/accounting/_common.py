@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Standard columns of a records table; their headers are those of ``factors/rules/headers.csv``
 #: (`tanfeng.cells.find_columns`). Override with ``columns=``.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = aliases(
-    ["carrier", "quantity", "unit", "year", "region", "use", "flow", "ncv"])
+    ["carrier", "quantity", "unit", "year", "region", "use", "flow", "ncv", "pressure", "temperature"])
 #: Columns `account` adds; an input column of one of these names is an error (``column_reserved``),
 #: never silently replaced.
 OUTPUT_COLUMNS = ("tce", "tce_excl_feedstock", "tce_calorific", "tce_substitution", "co2_t", "scope",

@@ -105,6 +105,8 @@ def to_tce(
     factor: Any = None,
     ncv: Any = None,
     substitution_factor: Any = None,
+    pressure: Any = None,
+    temperature: Any = None,
 ) -> pint.Quantity:
     """Convert one quantity of an energy carrier to standard coal (tce).
 
@@ -133,6 +135,10 @@ def to_tce(
     substitution_factor : pint.Quantity or str, optional
         Your province's official 等价值 of electricity (``"0.28078 kgce/kWh"``, 上海), used for
         any data year instead of the shipped stand-in.
+    pressure, temperature : str or float, optional
+        Steam's pressure (``"1.0 MPa"`` absolute, ``"0.9 MPa(g)"`` gauge) and temperature
+        (``"200 ℃"``, superheated) — its heat by enthalpy (:func:`steam_heat`) × 0.03412 kgce/MJ;
+        hot water's temperature; a gas volume's metering temperature (``20`` → × 273.15/293.15).
 
     Returns
     -------
@@ -169,11 +175,13 @@ def to_tce(
             raise
         except Exception as exc:
             raise UnitError(unit_text, f"does not fit {nq} of {c.name_zh}") from exc
+    p_mpa, t_c = _state(pressure, temperature)
     if factor is not None:
         tce_factor = _as_quantity(factor, "factor", "factor_not_positive")
-        k = resolve_key(fs, cid, unit_text, year=year, basis=b, co2=False, tce_factor=tce_factor)
+        k = resolve_key(fs, cid, unit_text, year=year, basis=b, co2=False, tce_factor=tce_factor,
+                        pressure=p_mpa, temperature=t_c)
     else:
-        k = fs.resolve_key(cid, unit_text, year=year, basis=b, co2=False)
+        k = fs.resolve_key(cid, unit_text, year=year, basis=b, co2=False, pressure=p_mpa, temperature=t_c)
     _raise_key_errors(k, name, unit_text)
     _warn(k.fallbacks)
     return _finite(_round_float(value * k.tce), "tce", value)
@@ -189,16 +197,21 @@ def to_co2(
     factors: FactorSet | None = None,
     factor: Any = None,
     ncv: Any = None,
+    pressure: Any = None,
+    temperature: Any = None,
 ) -> pint.Quantity:
     """CO2 from one quantity of an energy carrier, in ``tCO2``.
 
     Fuels: AD × NCV × CC × OF × 44/12 — CC and OF from GB/T 32151.22-2024 表C.1, the NCV the one
     behind the fuel's GB/T 2589 tce coefficient (so tCO2/tce is the fuel's own), or a measured ``ncv``;
-    purchased electricity: the grid factor of ``region`` and ``year`` (MEE/NBS notices); heat and
-    steam: heat content × 0.11 tCO2/GJ. ``factor`` overrides the database (``"0.5703 tCO2/MWh"``).
+    purchased electricity: the grid factor of ``region`` and ``year`` (MEE/NBS notices); heat, steam
+    and hot water: delivered heat × 0.11 tCO2/GJ, steam's heat by enthalpy from ``pressure`` and
+    ``temperature`` (:func:`steam_heat`). ``factor`` overrides the database (``"0.5703 tCO2/MWh"``).
 
     Examples
     --------
+    >>> round(to_co2(10, "t", "蒸汽", pressure="1.0 MPa").m, 4)   # 10 × (2777.12 − 83.74)/1000 × 0.11
+    2.9627
     >>> round(to_co2(5, "万m3", "天然气").m, 2)   # 5 × 355.44 GJ × 15.3 tC/TJ × 0.99 × 44/12
     98.7
     >>> to_co2(100, "万kWh", "电力", region="浙江", year=2022).m
@@ -221,15 +234,84 @@ def to_co2(
         except Exception as exc:
             raise UnitError(unit_text, f"does not fit {nq} of {carrier_obj.name_zh}") from exc
     else:
+        p_mpa, t_c = _state(pressure, temperature)
         if factor is not None:
             co2_factor = _as_quantity(factor, "factor", "factor_not_positive")
-            k = resolve_key(fs, cid, unit_text, year=year, region=region, co2_factor=co2_factor)
+            k = resolve_key(fs, cid, unit_text, year=year, region=region, co2_factor=co2_factor,
+                            pressure=p_mpa, temperature=t_c)
         else:
-            k = fs.resolve_key(cid, unit_text, year=year, region=region)
+            k = fs.resolve_key(cid, unit_text, year=year, region=region, pressure=p_mpa, temperature=t_c)
         _raise_key_errors(k, name, unit_text)
         co2, fallbacks = k.co2, k.fallbacks
     _warn(fallbacks)
     return _finite(_round_float(value * co2), "tCO2", value)
+
+
+def steam_heat(
+    quantity: Any,
+    unit: Any = None,
+    *,
+    pressure: Any = None,
+    temperature: Any = None,
+    carrier: str = "蒸汽",
+) -> pint.Quantity:
+    """Heat delivered by steam or hot water, in GJ, by the industry accounting guidelines' method.
+
+    Steam: mass (t) × (h − 83.74 kJ/kg) × 10⁻³, h the IAPWS-IF97 enthalpy of saturated steam at
+    ``pressure`` (absolute; ``"0.9 MPa(g)"`` for gauge) or of superheated steam at ``pressure`` and
+    ``temperature``. Hot water (``carrier="热水"``): mass × (T − 20 ℃) × 4.1868 × 10⁻³. Heat
+    already given in energy units (GJ, MJ, 万kJ, 百万千焦) is returned as it is. Steam without a
+    pressure is taken at `tanfeng.steam.DEFAULT_STEAM_PRESSURE` (1.0 MPa saturated), with a
+    `FactorFallbackWarning` naming it.
+
+    Examples
+    --------
+    >>> round(steam_heat(10, "t", pressure="1.0 MPa").m, 4)         # 10 × (2777.12 − 83.74) / 1000
+    26.9338
+    >>> round(steam_heat(10, "t", pressure="1.0 MPa", temperature="200 ℃").m, 3)   # h = 2828.27
+    27.445
+    >>> steam_heat(5, "百万千焦")
+    <Quantity(5.0, 'gigajoule')>
+    >>> round(steam_heat(10, "t", temperature="80 ℃", carrier="热水").m, 5)   # 10 × 60 × 4.1868e-3
+    2.51208
+    """
+    from ..resolver import ENTHALPY_CARRIERS, _heat_by_enthalpy
+    from ..units import get_registry
+
+    value, unit_text, name = _split_args(quantity, unit, carrier)
+    reg = get_registry()
+    q = reg.Quantity(value, _unit_quantity(unit_text).units)
+    if q.check("[energy]"):
+        return reg.Quantity(_round_float(float(q.to("GJ").magnitude)), "GJ")
+    c = FactorSet.default().carriers.get(name)
+    if c.id not in ENTHALPY_CARRIERS or not q.check("[mass]"):
+        raise UnitError(unit_text, f"steam_heat takes 蒸汽 or 热水 by mass (t) or heat in energy units; got {c.name_zh}")
+    p_mpa, t_c = _state(pressure, temperature)
+    got = _heat_by_enthalpy(c, p_mpa, t_c)
+    if isinstance(got, ResolvedKey):
+        _raise_key_errors(got, name, unit_text)
+        raise AssertionError("unreachable")  # pragma: no cover
+    gj, _, notes = got
+    _warn(notes)
+    return _finite(_round_float(float(q.to("t").magnitude) * gj), "GJ", value)
+
+
+def _state(pressure: Any, temperature: Any) -> tuple[float | None, float | None]:
+    """Parsed ``pressure`` (MPa absolute) and ``temperature`` (℃); an `InputError` names a bad one."""
+    from ..steam import SteamInputError, parse_pressure, parse_temperature
+
+    out: dict[str, float | None] = {"pressure": None, "temperature": None}
+    for name, raw, parse, reason in (("pressure", pressure, parse_pressure, "pressure_unparsable"),
+                                     ("temperature", temperature, parse_temperature, "temperature_unparsable")):
+        if raw is None:
+            continue
+        try:
+            out[name] = parse(raw)
+        except SteamInputError as exc:
+            fails = Failures(1, what="arguments")
+            fails.add(np.ones(1, dtype=bool), name, [raw], reason, str(exc), None)
+            raise fails.error() from exc
+    return out["pressure"], out["temperature"]
 
 
 def with_substitution_factor(fs: FactorSet, value: Any) -> FactorSet:

@@ -49,7 +49,16 @@ def account(
         ``quantity``, ``unit`` (Chinese headers such as 能源品种, 消费量, 计量单位 are recognised,
         see `COLUMN_ALIASES`), plus any id columns, kept as they are. Optional columns:
         ``year``, ``region``, ``use`` (``energy`` | ``feedstock`` 原料用能), ``flow``
-        (``input`` | ``output`` 外供), ``ncv`` (measured 低位发热量 with unit, ``"22.0 GJ/t"``).
+        (``input`` | ``output`` 外供), ``ncv`` (measured 低位发热量 with unit, ``"22.0 GJ/t"``),
+        ``pressure`` (压力/蒸汽压力: ``"1.0 MPa"`` absolute, ``"0.9 MPa(g)"`` or ``"表压0.9MPa"``
+        gauge; a bare number is MPa absolute) and ``temperature`` (温度: ``"200 ℃"``). Steam (蒸汽)
+        given by mass is counted by its heat, t × (h − 83.74 kJ/kg) × 10⁻³ with h from IAPWS-IF97
+        (saturated from pressure alone, superheated from pressure and temperature; no pressure:
+        1.0 MPa saturated, with a warning); hot water (热水) by t × (T − 20 ℃) × 4.1868 × 10⁻³;
+        steam in GJ/MJ/百万千焦 as it is. On a gas row ``temperature`` is the temperature its volume
+        was metered at (converted to 0 ℃ by 273.15 / (273.15 + T)), as is ``万m³(20℃)`` in the
+        unit; a bare ``m³`` is a standard (0 ℃) volume (`tanfeng.gas`). Each distinct (pressure,
+        temperature) pair is resolved once.
     basis : {"当量值", "等价值", "both"}
         Electricity/heat basis for ``tce``. ``"both"`` adds ``tce_calorific`` and
         ``tce_substitution`` (``tce`` is then the 当量值, the statistical convention).
@@ -210,9 +219,15 @@ def account(
         add_fail(both, cols["flow"], records[cols["flow"]], "output_feedstock")
         bad_row |= both
 
-    # --- keys: (carrier code, unit code, year code, region code)
-    nc, nu, ny, nr = max(len(cuniq), 1), max(len(uuniq), 1), max(len(yuniq), 1), len(rid_of_code)
-    size = nc * nu * ny * nr
+    # --- steam / hot-water / gas state: each distinct (pressure, temperature) pair parsed once
+    scodes, states = _states(records, cols, n, add_fail)
+    sbad = scodes < 0  # already reported; such rows resolve no key
+    bad_row |= sbad
+    scodes = np.maximum(scodes, 0)
+
+    # --- keys: (carrier code, unit code, year code, region code, state code)
+    nc, nu, ny, nr, ns = max(len(cuniq), 1), max(len(uuniq), 1), max(len(yuniq), 1), len(rid_of_code), len(states)
+    size = nc * nu * ny * nr * ns
     kt = np.int32 if size < 2**31 else np.int64
     safe_c = ccodes.astype(kt)
     np.maximum(safe_c, 0, out=safe_c)
@@ -227,7 +242,10 @@ def account(
     if nr > 1:
         kcode *= kt(nr)
         kcode += rcodes
-    usable = carrier_ok & ~ublank
+    if ns > 1:
+        kcode *= kt(ns)
+        kcode += scodes
+    usable = carrier_ok & ~ublank & ~sbad
     dense = size <= 4_000_000
     if not usable.any():
         present = np.array([], dtype=np.int64)
@@ -257,6 +275,8 @@ def account(
     fallback: list[FactorFallbackWarning] = []
     substitution: list[dict[str, Any]] = []
     for j, kc in enumerate(present.tolist()):
+        st = kc % ns
+        kc //= ns
         r = kc % nr
         y = (kc // nr) % ny
         u = (kc // (nr * ny)) % nu
@@ -264,7 +284,9 @@ def account(
         yv = int(yuniq[y]) if len(yuniq) and int(yuniq[y]) >= 0 else None
         cid = cids[c]
         category[j] = fs.carriers.get(cid).category
-        keys = [fs.resolve_key(cid, utexts[u], year=yv, region=rid_of_code[r], basis=bb, co2=co2) for bb in bases]
+        pv, tv = states[st]
+        keys = [fs.resolve_key(cid, utexts[u], year=yv, region=rid_of_code[r], basis=bb, co2=co2,
+                               pressure=pv, temperature=tv) for bb in bases]
         for k in keys:
             fallback.extend(k.fallbacks)
             if k.substitution and k.substitution not in substitution:
@@ -273,7 +295,10 @@ def account(
         failed = [k for k in keys if k.reason and k.reason != "co2_factor_missing"] or [k for k in keys if not k.ok]
         if failed:
             key_bad[j] = True
-            colname = cols[failed[0].column]
+            col = failed[0].column
+            if failed[0].reason == "steam_state_invalid":  # the row's pressure / temperature
+                col = "pressure" if "pressure" in cols else ("temperature" if "temperature" in cols else "carrier")
+            colname = cols[col]
             add_fail(kidx == j, colname, records[colname], failed[0].reason, failed[0].message, failed[0].suggestion)
             continue
         for bb, k in zip(bases, keys):
@@ -369,6 +394,49 @@ def account(
         "substitution": sorted(substitution, key=lambda d: (d["data_year"] is None, d["data_year"] or 0)),
     }
     return out
+
+
+def _states(records: pd.DataFrame, cols: Mapping[str, str], n: int,
+            add_fail: Callable[..., None]) -> tuple[np.ndarray, list[tuple[float | None, float | None]]]:
+    """Code per row of its (pressure MPa absolute, temperature ℃) pair, and the distinct pairs.
+
+    Each distinct text pair is parsed once (`tanfeng.steam`); a row whose pressure or temperature
+    cannot be read is reported and coded −1. Without either column every row has (None, None)."""
+    from ..steam import SteamInputError, parse_pressure, parse_temperature
+
+    if "pressure" not in cols and "temperature" not in cols:
+        return np.zeros(n, dtype=np.int64), [(None, None)]
+    parts = []
+    for name in ("pressure", "temperature"):
+        if name in cols:
+            codes, uniq = _codes(records[cols[name]])
+            parts.append((name, codes, list(uniq)))
+        else:
+            parts.append((name, np.full(n, -1, dtype=np.int64), []))
+    (_, pc, pu), (_, tc, tu) = parts
+    pair = (pc.astype(np.int64) + 1) * (len(tu) + 1) + (tc.astype(np.int64) + 1)
+    uniq_pairs, inv = np.unique(pair, return_inverse=True)
+    states: list[tuple[float | None, float | None]] = []
+    ok = np.ones(len(uniq_pairs), dtype=bool)
+    for i, code in enumerate(uniq_pairs.tolist()):
+        pi, ti = code // (len(tu) + 1) - 1, code % (len(tu) + 1) - 1
+        vals: list[float | None] = []
+        for name, idx, uniq, parse in (("pressure", pi, pu, parse_pressure), ("temperature", ti, tu, parse_temperature)):
+            raw = uniq[idx] if idx >= 0 else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, float) and math.isnan(raw)):
+                vals.append(None)
+                continue
+            try:
+                vals.append(parse(raw))
+            except SteamInputError as exc:
+                ok[i] = False
+                add_fail(inv.reshape(-1) == i, cols[name], records[cols[name]], f"{name}_unparsable", str(exc))
+                vals.append(None)
+        states.append((vals[0], vals[1]))
+    codes = inv.reshape(-1).astype(np.int64)
+    if not ok.all():
+        codes = np.where(ok[codes], codes, -1)
+    return codes, states
 
 
 _BAD_YEAR = -2  # marks a row whose year failed a check (already reported)
