@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["DemoReport", "run_demo"]
+__all__ = ["DemoReport", "method_table", "run_demo"]
 
 #: Report date of the demo (progress is shown as of the end of the plan's second year).
 DEMO_AS_OF = "2022-12-31"
@@ -209,6 +209,8 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
            _md_table(by_year[["tce_calorific", "tce_substitution", "co2_t", "co2_per_tce", "rows"]].reset_index()), "",
            "2022 年按能源品种（当量值）：", "",
            _md_table(by_carrier[["tce", "co2_t", "rows"]].reset_index(), max_rows=12), ""]
+    methods = method_table(acc)
+    md += ["核算口径（蒸汽热量、电力等价值、因子回退）：", "", _md_table(methods, digits=4, max_rows=40), ""]
 
     say("计算书 (write_statement)")
     statement, who, year = _statement(s.energy, acc, out, as_of)
@@ -290,7 +292,8 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     notes = sorted({str(w.message) for w in caught})
     if notes:
         md += ["## 注意事项（运行中的告警）", "", *[f"- {m}" for m in notes], ""]
-    used = pd.Index(pd.concat([acc["tce_factor"].astype(str), acc["co2_factor"].astype(str).str.split("+").explode()]).unique())
+    used = pd.Index(pd.concat([acc["tce_factor"].astype(str).str.split("+").explode(),
+                               acc["co2_factor"].astype(str).str.split("+").explode()]).unique())
     ftable = fs.table()
     ftable = ftable[ftable["id"].isin(used)][["id", "value", "unit", "source_number", "table", "confidence"]]
     md += [f"## {text['factors']}", "", _md_table(ftable, digits=4, max_rows=40), ""]
@@ -307,6 +310,7 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
         "单位增加值能耗": intensity.reset_index(),
         "亩均评价": pm,
         "系数": ftable,
+        "核算口径": methods,
     }, notes=[text["synthetic"], f"tanfeng {__version__}; factor set {fs.version}"])
 
     secs = time.perf_counter() - t0
@@ -330,6 +334,54 @@ def _statement(energy: pd.DataFrame, acc: pd.DataFrame, out: Path, as_of: str) -
     write_statement(energy[(energy["enterprise"] == who) & (energy["year"] == year)], path, by="enterprise",
                     region="浙江")
     return path, who, year
+
+
+def method_table(acc: pd.DataFrame) -> pd.DataFrame:
+    """How an `account` result was computed, one line per choice a reader must see: the steam and
+    hot-water heat method (with each pressure/temperature used), the 等价值 coal rate of each data
+    year (which year and value, and whether it was substituted), and every factor fallback.
+
+    Examples
+    --------
+    >>> import pandas as pd, warnings, tanfeng
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     r = tanfeng.account(pd.DataFrame({"carrier": ["蒸汽", "电力"], "quantity": [10, 1],
+    ...                                       "unit": ["t", "万kWh"], "pressure": ["1.0 MPa", None]}),
+    ...                         basis="both", year=2022)
+    >>> method_table(r)["项目"].tolist()[:2]
+    ['蒸汽/热水热量', '电力等价值 2022']
+    """
+    from .steam import DEFAULT_STEAM_PRESSURE, FEEDWATER_ENTHALPY
+
+    rows: list[dict[str, Any]] = []
+    heat_ids = sorted({str(x).split("+")[0] for x in acc["tce_factor"].dropna().astype(str)
+                       if str(x).startswith(("enthalpy[", "hot-water[", "heat-as-given"))})
+    for hid in heat_ids:
+        n = int(acc["tce_factor"].astype(str).str.startswith(hid + "+").sum())
+        if hid.startswith("enthalpy["):
+            how = (f"焓值法（核算指南）：热量 GJ = 质量 t × (h − {FEEDWATER_ENTHALPY} kJ/kg) × 10⁻³，h 按 IAPWS-IF97，"
+                   f"状态 {hid[9:-1]}（压力为绝压；sat = 饱和）；折标 × 0.03412 kgce/MJ（不含锅炉损失），CO2 × 热力排放因子")
+        elif hid.startswith("hot-water["):
+            how = f"热水：热量 GJ = 质量 t × (T − 20 ℃) × 4.1868 × 10⁻³，T = {hid[10:-1]}"
+        else:
+            how = "热量已按能量单位给出（GJ/MJ/百万千焦），直接使用"
+        rows.append({"项目": "蒸汽/热水热量", "口径": how, "数值": f"{n} 行", "出处": "steam-heat.md §1; IAPWS R7-97(2012)"})
+    fallbacks = list(acc.attrs.get("tanfeng", {}).get("fallbacks", []))
+    if any("steam without a pressure" in str(m) for m in fallbacks):
+        rows.append({"项目": "蒸汽/热水热量", "口径": f"未给压力的蒸汽按默认 {DEFAULT_STEAM_PRESSURE:g} MPa（绝压）饱和蒸汽计",
+                     "数值": "2.6934 GJ/t", "出处": "tanfeng.steam.DEFAULT_STEAM_PRESSURE（steam-heat.md §1 算例）"})
+    for u in acc.attrs.get("tanfeng", {}).get("substitution", []):
+        basis = {"供电": "供电标准煤耗（替代）", "发电": "发电标准煤耗", "user": "用户给定"}.get(u["basis"], u["basis"])
+        used = f"{u['used_year']} 年" if u["used_year"] is not None else "不分年份"
+        rows.append({"项目": f"电力等价值 {u['data_year']}",
+                     "口径": f"{u['rule']}：数据年份 {u['data_year']} 应取 {u['coal_rate_year']} 年发电标准煤耗；实际使用 {used}{basis}",
+                     "数值": f"{u['value']:g} {u['unit']}", "出处": u["factor_id"]})
+    for m in fallbacks:
+        if "steam without a pressure" in str(m) or "等价值 of electricity" in str(m):
+            continue
+        rows.append({"项目": "因子回退", "口径": str(m), "数值": "", "出处": ""})
+    return pd.DataFrame(rows, columns=["项目", "口径", "数值", "出处"])
 
 
 #: A table cell that is a number (right-aligned in the HTML report): 1,234.5 / -3 / 77.6%.

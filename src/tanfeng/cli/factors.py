@@ -23,11 +23,20 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action == "validate":
         return _validate(args)
-    table = FactorSet.default().table()
+    fs = FactorSet.default()
+    table = fs.table()
     if args.action == "list":
-        cols = ["id", "carrier", "quantity", "value", "unit", "basis", "region", "data_year", "confidence"]
+        # tCO2 per tce of each fuel's default factors, on every row of that fuel and once more by family
+        ratios = fs.co2_per_tce()
+        per_fuel = ratios.set_index("carrier")["tco2_per_tce"].round(3)
+        table = table.assign(tco2_per_tce=table["carrier"].map(per_fuel))
+        cols = ["id", "carrier", "quantity", "value", "unit", "basis", "region", "data_year", "confidence", "tco2_per_tce"]
         with pandas_wide():
-            print(table[cols].to_string(index=False))
+            print(table[cols].to_string(index=False, na_rep=""))
+            print("\ntCO2/tce of each fuel's default factors (band: factors/rules/co2_per_tce_bands.csv):")
+            show = ratios.assign(tco2_per_tce=ratios["tco2_per_tce"].round(3))
+            print(show[["carrier", "name_zh", "family", "tco2_per_tce", "low", "high", "in_band"]].to_string(
+                index=False, na_rep=""))
         return 0
     if not args.target:
         print("tanfeng factors show needs a factor id", file=sys.stderr)
