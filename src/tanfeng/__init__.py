@@ -103,7 +103,7 @@ def __dir__() -> list[str]:
 from . import _accessor
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .accounting import account, problems, summarize, to_co2, to_tce
+    from .accounting import account, problems, steam_heat, summarize, to_co2, to_tce
     from .carriers import Carrier
     from .carriers import resolve as resolve_carrier
     from .errors import (
