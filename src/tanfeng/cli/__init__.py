@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "screen",
     "factors",
     "statement",
+    "whatif",
 )
 
 

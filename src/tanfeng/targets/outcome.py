@@ -17,6 +17,13 @@ _TOTAL_ZH = {"n_actions": "行动数", "phase_out": "淘汰", "upgrade": "整治
              "objective": "目标值"}
 
 
+#: Columns `whatif` adds to the candidates (the rest are the user's own).
+_STANDARD = ("enterprise", "town", "action", "energy_freed_tce", "co2_reduced_t", "cost", "jobs", "earliest",
+             "problem", "valid", "eligible", "reason", "chosen", "greedy")
+_COLUMNS_ZH = {"earliest": "最早完成月份", "eligible": "可选", "reason": "不可选原因", "chosen": "选中",
+               "greedy": "贪心方案选中", "set": "方案", "constraint": "约束", "kind": "类型", "town": "镇乡（街道）",
+               "limit": "限值", "unit": "单位", "achieved": "方案达到", "slack": "余量", "shadow_price": "影子价格",
+               "binding": "起约束作用", "best_possible": "最多可达", "missing": "至少缺", "alone": "单独即不可达"}
 _STATUS_ZH = {"optimal": "已证明最优", "time_limit": "时限内未证明最优", "infeasible": "无可行方案"}
 _ACTION_ZH = {"phase_out": "淘汰落后", "upgrade": "整治提升"}
 _CHOSEN_ZH = {"enterprise": "企业", "town": "镇乡（街道）", "action": "行动", "energy_freed_tce": "腾出用能（tce）",
@@ -78,6 +85,37 @@ class WhatIf(BaseModel):
     def binding(self) -> list[str]:
         """Names of the binding constraints."""
         return self.constraints.loc[self.constraints["binding"], "constraint"].tolist()
+
+    def tables(self, lang: str = "zh") -> dict[str, pd.DataFrame]:
+        """Sheets for a workbook: the chosen actions, every candidate (tanfeng's reading, the
+        user's other columns, ``eligible, reason, chosen, greedy``), the totals, the
+        constraints and, when infeasible, the shortfall. ``lang="zh"``: Chinese headers."""
+        from .actions import ACTION_COLUMNS
+        from .candidates import CANDIDATE_COLUMNS, _find
+
+        c = self.candidates
+        given = [k for k in c.columns if k not in _STANDARD]
+        read = set(_find(c[given], {**ACTION_COLUMNS, **CANDIDATE_COLUMNS}, None).values())
+        std = [k for k in (*_CHOSEN_ZH, "earliest") if k in c.columns]
+        every = c[std + [k for k in given if k not in read] + ["eligible", "reason", "chosen", "greedy"]]
+        every = every.assign(action=every["action"].map(_ACTION_ZH).fillna(every["action"]),
+                             earliest=every["earliest"].astype(str).replace("None", ""))
+        frames = {"chosen": every[every["chosen"].to_numpy(dtype=bool)].drop(columns=["eligible", "reason", "chosen"]),
+                  "candidates": every, "totals": self.totals.rename_axis("set").reset_index(),
+                  "constraints": self.constraints.drop(columns="measure"), "shortfall": self.shortfall}
+        if self.shortfall.empty:
+            frames.pop("shortfall")
+        if not self.ok:  # no plan: what was read, and what is missing
+            frames.pop("chosen")
+            frames.pop("totals")
+        if lang != "zh":
+            return frames
+        names = {"chosen": "选中行动", "candidates": "全部候选", "totals": "汇总", "constraints": "约束",
+                 "shortfall": "缺口"}
+        zh = {**_CHOSEN_ZH, **_TOTAL_ZH, **_COLUMNS_ZH}
+        if "totals" in frames:
+            frames["totals"]["set"] = frames["totals"]["set"].map({"chosen": "最优方案", "greedy": "贪心方案"})
+        return {names[k]: v.rename(columns=zh) for k, v in frames.items()}
 
     def summary(self) -> str:
         """A few Chinese lines for a report."""

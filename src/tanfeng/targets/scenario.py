@@ -175,7 +175,7 @@ def _constraints(meta: list[dict[str, Any]], A: np.ndarray, P: np.ndarray, x: np
     out["unit"] = [_LABEL[m][1] for m in out["measure"]]
     out["achieved"] = got
     out["slack"] = np.where(out["kind"] == ">=", got - out["limit"], out["limit"] - got)
-    price = np.full(len(meta), np.nan) if duals is None else np.asarray(duals, dtype=float)
+    price = np.full(len(meta), np.nan) if duals is None else np.maximum(np.asarray(duals, dtype=float), 0.0)
     out["shadow_price"] = price
     # binding: loosening it would lower the (relaxed) objective — a positive LP shadow price
     out["binding"] = np.nan_to_num(price) > _DUAL_TOL * max(scale, 1.0)
