@@ -97,9 +97,9 @@ def test_blank_marks_are_nan(blank: object) -> None:
 
 
 @pytest.mark.parametrize(("text", "reason"), [
-    ("abc", "number_unparsable"), ("12吨", "number_with_unit"), ("1,23", "number_unparsable"),
-    ("1.2.3", "number_unparsable"), (pd.Timestamp("2022-01-12"), "number_is_date"), (True, "number_unparsable"),
-    (float("inf"), "number_not_finite"),
+    ("abc", "quantity_not_numeric"), ("12吨", "quantity_with_unit"), ("1,23", "quantity_not_numeric"),
+    ("1.2.3", "quantity_not_numeric"), (pd.Timestamp("2022-01-12"), "quantity_is_date"), (True, "quantity_not_numeric"),
+    (float("inf"), "quantity_infinite"),
 ])
 def test_unparsable_numbers_have_a_reason(text: object, reason: str) -> None:
     _, reasons = parse_numbers([text])
@@ -191,8 +191,8 @@ def test_unparsable_cells_reported_with_row_column_and_cell(tmp_path: Path) -> N
         read_records(path)
     f = info.value.failures
     assert f[["row", "column", "cell", "reason"]].values.tolist() == [
-        [4, "用电量(万千瓦时)", "F4", "number_unparsable"],
-        [5, "柴油 t", "I5", "number_with_unit"],
+        [4, "用电量(万千瓦时)", "F4", "quantity_not_numeric"],
+        [5, "柴油 t", "I5", "quantity_with_unit"],
     ]
     assert set(f["sheet"]) == {"能耗"} and set(f["file"]) == {"bad.xlsx"}
     assert "bad.xlsx" in str(info.value) and "能耗" in str(info.value)
@@ -318,9 +318,9 @@ def test_read_table_reports_bad_cells(tmp_path: Path) -> None:
         read_table(write_csv(tmp_path / "b.csv", rows, "gbk"))
     f = info.value.failures
     assert f[["row", "column", "reason", "cell"]].values.tolist() == [
-        [2, "实缴税金(万元)", "number_unparsable", "B2"], [2, "建成年份", "year_invalid", "C2"]]
+        [2, "实缴税金(万元)", "quantity_not_numeric", "B2"], [2, "建成年份", "year_invalid", "C2"]]
     t = read_table(tmp_path / "b.csv", errors="report")
-    assert np.isnan(t["tax"].iloc[0]) and "number_unparsable" in t["problem"].iloc[0]
+    assert np.isnan(t["tax"].iloc[0]) and "quantity_not_numeric" in t["problem"].iloc[0]
 
 
 def test_headers_are_data() -> None:

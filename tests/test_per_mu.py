@@ -177,7 +177,7 @@ def test_text_and_negative_values() -> None:
     with pytest.raises(InputError) as exc:
         evaluate(firms)
     reasons = set(map(tuple, exc.value.failures[["row", "reason"]].values.tolist()))
-    assert {(0, "electricity_not_numeric"), (1, "land_area_negative")} <= reasons
+    assert {(0, "quantity_not_numeric"), (1, "quantity_negative")} <= reasons
 
 
 # ---------------------------------------------------------------------------------------------

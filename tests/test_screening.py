@@ -171,8 +171,8 @@ def test_unknown_codes_raise_one_error_listing_every_row() -> None:
         screen_two_high(df)
     f = exc.value.failures
     assert f["row"].tolist() == [0, 1, 1, 2, 2]
-    assert set(f["reason"]) == {"industry_code_unknown", "built_year_invalid", "energy_not_numeric",
-                                "industry_section_mismatch", "energy_negative"}
+    assert set(f["reason"]) == {"industry_code_unknown", "built_year_invalid", "quantity_not_numeric",
+                                "industry_section_mismatch", "quantity_negative"}
     assert f.loc[0, "suggestion"].startswith("2689 其他日用化学产品制造")
 
 

@@ -208,7 +208,7 @@ def test_bad_rows_are_all_reported_in_one_input_error() -> None:
     with pytest.raises(InputError) as exc:
         check(STEEL, src, on=ON)
     f = exc.value.failures
-    assert set(zip(f["row"], f["reason"])) == {(0, "capacity_negative"), (1, "capacity_not_numeric"),
+    assert set(zip(f["row"], f["reason"])) == {(0, "quantity_negative"), (1, "quantity_not_numeric"),
                                                (1, "date_invalid"), (2, "unit_unknown")}
 
 
@@ -288,7 +288,7 @@ def test_ledger_load_reports_bad_rows(tmp_path: Path) -> None:
                  "A,S2,粗钢,10,万吨/年,0,100,0,not a date,,\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
         Ledger.load(p)
-    assert set(exc.value.failures["reason"]) == {"not_a_number", "date_invalid"}
+    assert set(exc.value.failures["reason"]) == {"quantity_not_numeric", "date_invalid"}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def test_assess_at_most_and_quantities() -> None:
 def test_assess_bad_input_collected() -> None:
     with pytest.raises(InputError) as e:
         ZHUJI_2023.assess({"energy_fred": 1, "rd_share": "高"})
-    assert sorted(e.value.failures["reason"]) == ["indicator_unknown", "value_not_numeric"]
+    assert sorted(e.value.failures["reason"]) == ["indicator_unknown", "quantity_not_numeric"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,10 +331,10 @@ def test_report_mode_keeps_bad_rows_and_counts_them_nowhere() -> None:
     t = Tracker(ZHUJI_2023, df, errors="report")
     assert list(t.actions.index) == ["a", "b", "c", "d"]
     assert t.actions.loc["b", "problem"].startswith("action_unknown")
-    assert "value_not_numeric" in t.actions.loc["c", "problem"]
+    assert "quantity_not_numeric" in t.actions.loc["c", "problem"]
     assert list(t.actions["valid"]) == [True, False, False, True]
     assert t.progress("2022-06-30").loc["energy_freed_tce", "achieved"] == 20_000  # only 甲
-    assert set(t.failures["reason"]) == {"action_unknown", "value_not_numeric"}
+    assert set(t.failures["reason"]) == {"action_unknown", "quantity_not_numeric"}
 
 
 def test_missing_energy_is_an_error_not_zero() -> None:
@@ -377,7 +377,7 @@ def test_by_town_without_targets_and_bad_targets() -> None:
     bad = pd.DataFrame({"town": ["陶朱街道", "陶朱街道"], "energy_freed_tce": [1, -1]})
     with pytest.raises(InputError) as e:
         t.by_town(bad)
-    assert set(e.value.failures["reason"]) == {"town_repeated", "value_negative"}
+    assert set(e.value.failures["reason"]) == {"town_repeated", "quantity_negative"}
 
 
 # ---------------------------------------------------------------------------------------------

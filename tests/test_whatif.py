@@ -235,7 +235,7 @@ def test_bad_rows_are_listed_or_kept() -> None:
     with pytest.raises(InputError) as e:
         whatif(bad, need_tce=1000, need_co2=0)
     f = e.value.failures
-    assert sorted(zip(f["row"], f["reason"])) == [(1, "value_not_numeric"), (2, "action_unknown")]
+    assert sorted(zip(f["row"], f["reason"])) == [(1, "quantity_not_numeric"), (2, "action_unknown")]
     r = whatif(bad, need_tce=1000, need_co2=0, errors="report")
     assert len(r.candidates) == 4 and r.candidates["eligible"].tolist() == [True, False, False, True]
     # 甲淘汰 + 丙 = 1 400 tce for 120 万元 is the only set left

@@ -42,6 +42,8 @@ from .errors import InputError
 
 __all__ = [
     "BLANK_TOKENS",
+    "FAILURE_COLUMNS",
+    "FORMULA_PREFIXES",
     "QUANTITY_REASONS",
     "REASONS",
     "Failures",
@@ -131,6 +133,9 @@ def _text_of(code: str, which: str) -> str:
 #: Cell texts that mean "nothing here" in Chinese statistical tables.
 BLANK_TOKENS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "空", "nan", "none", "null",
                           "n/a", "na", "#n/a", "/0"})
+#: Characters that make a spreadsheet treat a typed cell as a formula (OWASP "CSV injection"):
+#: text starting with one is written as text (xlsx) or behind a ``'`` (CSV).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Reason codes `read_quantities` gives ('' = read fine), in the order of their integer codes.
 QUANTITY_REASONS = ("", "quantity_missing", "quantity_not_numeric", "quantity_with_unit", "quantity_is_date",
                     "quantity_negative", "quantity_infinite", "quantity_overflow")
@@ -303,25 +308,33 @@ def _header_aliases() -> dict[str, tuple[str, ...]]:
                 for r in csv.DictReader(fh)}
 
 
-def aliases(wanted: Iterable[str]) -> dict[str, tuple[str, ...]]:
+def aliases(wanted: Iterable[str] | Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
     """The headers ``headers.csv`` understands for each standard name (the name itself first).
+
+    ``wanted`` may map a name to more headers that a policy's own vocabulary adds (a plan's
+    indicator labels, a swap rule's column words); they come after those of ``headers.csv``.
 
     Examples
     --------
     >>> aliases(["unit"])["unit"]
     ('unit', '计量单位', '单位', '实物单位')
+    >>> aliases({"unit": ["产能单位"]})["unit"][-1]
+    '产能单位'
     """
     table = _header_aliases()
-    return {w: table.get(w, (w,)) for w in wanted}
+    extra = wanted if isinstance(wanted, Mapping) else {}
+    return {w: tuple(dict.fromkeys([*table.get(w, (w,)), *extra.get(w, ())])) for w in wanted}
 
 
 _TRAILING_REMARK = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]\s*$")
 
 
-def find_columns(df: pd.DataFrame | Iterable[Any], wanted: Iterable[str], columns: Mapping[str, str] | None = None,
+def find_columns(df: pd.DataFrame | Iterable[Any], wanted: Iterable[str] | Mapping[str, Iterable[str]],
+                 columns: Mapping[str, str] | None = None,
                  *, required: Sequence[str] = (), reserved: Iterable[str] = (), strip_remark: bool = False,
                  what: str = "input table") -> dict[str, Any]:
-    """Map standard names to a table's own headers, through ``factors/rules/headers.csv``.
+    """Map standard names to a table's own headers, through ``factors/rules/headers.csv``
+    (plus the headers a policy adds, when ``wanted`` is a mapping: see `aliases`).
 
     Matching folds width, case, spaces and brackets; with ``strip_remark`` a trailing bracketed
     remark is ignored (``用电量（万千瓦时）`` matches ``用电量``). ``columns`` (standard name ->
@@ -472,6 +485,19 @@ class Failures:
             joined = (f["reason"] + ": " + f["message"].astype(str)).groupby(f["pos"]).agg("; ".join)
             text[joined.index.to_numpy()] = joined.to_numpy()
         return pd.Series(text, index=self.index, dtype=object)
+
+    def first_rows(self) -> pd.DataFrame:
+        """The first problem of each row that has one, indexed by row position."""
+        f = self._all()
+        return f[f["pos"] >= 0].groupby("pos", sort=False).head(1).set_index("pos")
+
+    def first_reasons(self) -> np.ndarray:
+        """The first reason code of each input row (``''`` where fine)."""
+        out = np.full(len(self.index), "", dtype=object)
+        if self.parts:
+            first = self.first_rows()
+            out[first.index.to_numpy()] = first["reason"].to_numpy()
+        return out
 
     def error(self) -> InputError:
         """The `InputError` carrying this failure table."""

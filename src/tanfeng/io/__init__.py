@@ -22,7 +22,8 @@ cell (``C17``).
 
 from __future__ import annotations
 
-from .base import EXCEL_MAX_ROWS, FORMULA_PREFIXES, REASONS, FileFormatError, IOWarning
+from ..cells import FORMULA_PREFIXES
+from .base import EXCEL_MAX_ROWS, REASONS, FileFormatError, IOWarning
 from .headers import HeaderSpec, header_label, load_headers
 from .numbers import parse_number, parse_numbers
 from .read import read_records, read_table

@@ -10,39 +10,18 @@ from typing import Any
 
 import pandas as pd
 
+from ..cells import FAILURE_COLUMNS
+from ..cells import REASONS as _REASONS
 from ..errors import InputError, TanfengError, TanfengWarning
 
-#: Reason codes of the failures `read_records` / `read_table` report.
-REASONS: dict[str, str] = {
-    "number_unparsable": "无法识别为数字",
-    "number_with_unit": "数字后带有单位或文字",
-    "number_is_date": "单元格是日期，不是数字（Excel 可能把数字识别成了日期）",
-    "number_not_finite": "数值为无穷大",
-    "number_missing": "数量为空",
-    "year_invalid": "年份无法识别",
-    "month_invalid": "月份无法识别（应为 1–12）",
-    "date_invalid": "日期无法识别",
-    "column_missing": "缺少必需的列",
-    "header_unit_missing": "能源列的表头没有写单位",
-    "header_unit_unknown": "表头中的单位无法识别",
-    "header_unit_dimension": "表头中的单位与该列的量纲不符",
-    "no_energy_columns": "既没有 能源品种/消费量/计量单位 列，也没有带单位的能源列",
-    "carrier_unknown": "能源品种无法识别",
-    "unit_unknown": "计量单位无法识别",
-    "unit_dimension": "计量单位与能源品种的量纲不符",
-    "feedstock_exceeds_consumption": "用于原材料大于工业生产消费量（205-1 表中原材料用量是消费量的“其中”项）",
-}
-#: Cell texts that mean "nothing here" in Chinese statistical tables.
-BLANK_TOKENS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "空", "nan", "none", "null",
-                          "n/a", "na", "#n/a", "/0"})
+#: Reason codes of the failures `read_records` / `read_table` report: the kernel's registry.
+REASONS = _REASONS
 #: First-cell words of rows that are totals, not enterprises (kept out, with a warning).
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "累计", "总数", "全市合计", "全市", "合计数"})
 #: First-cell prefixes of footnote rows under a table (kept out, with a warning).
 NOTE_PREFIXES = ("注", "备注", "说明", "填表", "制表", "审核", "负责人", "数据来源", "资料来源")
 #: Rows searched for the header (title rows above it are common).
 HEADER_SEARCH_ROWS = 30
-#: Characters that make Excel treat a typed cell as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Excel's row limit per sheet.
 EXCEL_MAX_ROWS = 1_048_576
 
@@ -73,14 +52,15 @@ class _Failures:
     def add(self, excel_rows: Iterable[int], column: str, col_index: int, values: Iterable[Any],
             reason: str, message: str = "", suggestion: str = "") -> None:
         for r, v in zip(excel_rows, values):
-            self.rows.append({"row": int(r), "column": column, "value": v, "reason": reason,
-                              "message": message or REASONS.get(reason, reason), "suggestion": suggestion,
+            self.rows.append({"row": int(r), "sheet_row": int(r), "column": column, "value": v, "reason": reason,
+                              "message": message or (REASONS[reason].message() if reason in REASONS else reason),
+                              "suggestion": suggestion or (REASONS[reason].suggestion() if reason in REASONS else ""),
                               "file": Path(self.file).name, "sheet": self.sheet,
                               "cell": f"{_col_letter(col_index)}{int(r)}" if col_index >= 0 else ""})
 
     def frame(self) -> pd.DataFrame:
-        cols = ["row", "column", "value", "reason", "message", "suggestion", "file", "sheet", "cell"]
-        return pd.DataFrame(self.rows, columns=cols)
+        cols = [*FAILURE_COLUMNS, "file", "sheet", "cell"]  # the kernel's failure table, plus where in the file
+        return pd.DataFrame(self.rows, columns=cols).astype({"sheet_row": "Int64"})
 
     def what(self) -> str:
         return f"文件 {Path(self.file).name}" + (f" 工作表 {self.sheet}" if self.sheet else "")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cells import BLANK_TOKENS
 from .base import HEADER_SEARCH_ROWS, NOTE_PREFIXES, TOTAL_WORDS, FileFormatError, IOWarning
 from .headers import HeaderSpec, _carrier_column, _Col, _header_text, _standard_column, _unit_ok
 from .numbers import _parse_one
@@ -198,11 +199,10 @@ def _locate_header(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[
     taken = 1
     if best + 1 < len(grid.rows):
         nxt = grid.rows[best + 1]
-        texts = [c for c in nxt if c is not None]
-        n_units = sum(isinstance(c, str) and _unit_ok(unicodedata.normalize("NFKC", c).strip().strip("()（） "))
-                      for c in texts)
-        if texts and all(isinstance(c, str) for c in texts) and all(math.isnan(_parse_one(c)[0]) for c in texts) \
-                and n_units >= max(1, len(texts) // 2):
+        texts = [c for c in nxt if c is not None and not (isinstance(c, str) and c.strip().lower() in BLANK_TOKENS)]
+        # a units row only if every value cell in it is a unit: a data row is never taken for one
+        if texts and all(isinstance(c, str) and math.isnan(_parse_one(c)[0])
+                         and _unit_ok(unicodedata.normalize("NFKC", c).strip().strip("()（） ")) for c in texts):
             # a second header row that holds the units: 用电量 / 万千瓦时
             for i, c in enumerate(nxt):
                 if c is not None and i < len(headers) and headers[i]:

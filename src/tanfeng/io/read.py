@@ -242,11 +242,10 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
         qcol = by_std["quantity"]
         raw = body.frame[qcol.index]
         qty, reasons = parse_numbers(raw)
-        reasons = np.where((reasons == "") & np.isnan(qty), "number_missing", reasons)
+        reasons = np.where((reasons == "") & np.isnan(qty), "quantity_missing", reasons)
         for reason in np.unique(reasons[reasons != ""]):
             m = reasons == reason
-            fails.add(body.rows[m], qcol.original, qcol.index, raw[m].tolist(), str(reason),
-                      suggestion="填写数量（1,234.5 / １２ / 12万 均可识别）")
+            fails.add(body.rows[m], qcol.original, qcol.index, raw[m].tolist(), str(reason))
         carrier = _text_values(body.frame[by_std["carrier"].index], code=False)
         if "unit" in by_std:
             unit = _text_values(body.frame[by_std["unit"].index], code=False)
@@ -276,8 +275,7 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
             bad[:, j] = r != ""
             for reason in np.unique(r[r != ""]):
                 m = r == reason
-                fails.add(body.rows[m], c.original, c.index, raw[m].tolist(), str(reason),
-                          suggestion="写成纯数字（1,234.5 / １２ / 12万 均可识别）；不用的能源留空")
+                fails.add(body.rows[m], c.original, c.index, raw[m].tolist(), str(reason))
         filled = ~np.isnan(vals) | bad
         ri, cj = np.nonzero(filled)  # row-major: file order, then column order
         empty = body.rows[~filled.any(axis=1)].tolist() if n else []
@@ -397,7 +395,7 @@ def _text_values(col: pd.Series, code: bool) -> pd.Series:
 
 
 def _int_one(v: Any, kind: str) -> tuple[Any, str]:
-    bad = {"year": "year_invalid", "month": "month_invalid"}.get(kind, "number_unparsable")
+    bad = {"year": "year_invalid", "month": "month_invalid"}.get(kind, "quantity_not_numeric")
     if kind == "year" and isinstance(v, datetime | date):
         return v.year, ""
     x: float | None
@@ -476,12 +474,9 @@ def _convert_columns(body: _Body, cols: list[_Col], specs: Mapping[str, HeaderSp
         dtype = spec.dtype if spec else ("number" if _looks_numeric(raw) else "text")
         if dtype == "number":
             vals, reasons = parse_numbers(raw)
-            for reason in ("number_unparsable", "number_with_unit", "number_is_date", "number_not_finite"):
+            for reason in np.unique(reasons[reasons != ""]):
                 m = reasons == reason
-                if m.any():
-                    fails.add(body.rows[m], col.original, col.index, raw[m].tolist(), reason,
-                              suggestion="写成纯数字（1,234.5 / １２ / 12万 均可识别）" if reason != "number_is_date"
-                              else "把单元格格式改为“数值”后重新输入")
+                fails.add(body.rows[m], col.original, col.index, raw[m].tolist(), str(reason))
             if spec is not None and spec.unit:
                 if col.unit and col.problem is None:
                     f = unit_factor(col.unit, spec.unit)

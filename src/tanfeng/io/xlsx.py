@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import EXCEL_MAX_ROWS, FORMULA_PREFIXES, FileFormatError, _col_letter
+from ..cells import FORMULA_PREFIXES
+from .base import EXCEL_MAX_ROWS, FileFormatError, _col_letter
 from .headers import header_label
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")

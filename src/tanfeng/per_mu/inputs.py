@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
+from ..cells import REASONS as CELL_REASONS
+from ..cells import read_quantities
 from ..errors import InputError, RuleError, TanfengWarning
 from ..factors import normalize_basis
 from .collect import _Fails, _Notes
@@ -49,14 +51,11 @@ def _map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[st
 
 
 def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and a mask of cells that hold text that is not a number."""
-    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-        v = col.to_numpy(dtype=float, na_value=np.nan)
-        return v, np.isinf(v)
-    s = col.astype("string").str.normalize("NFKC").str.replace(r"[,，\s]", "", regex=True)
-    v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = (np.isnan(v) & s.notna().to_numpy() & (s != "").fillna(False).to_numpy()) | np.isinf(v)
-    return v, bad
+    """Values read by the kernel's cell reader (negatives kept) and each cell's reason code
+    (``''`` for a number or a blank)."""
+    vals, reasons = read_quantities(col, negative_ok=True)
+    why = np.asarray(reasons.astype(object))
+    return vals, np.where(why == "quantity_missing", "", why)
 
 
 def _energy_from_records(records: pd.DataFrame, firms: pd.DataFrame, cols: dict[str, tuple[str, str | None]],
@@ -130,16 +129,21 @@ def _read_fields(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], ener
             continue
         header, hunit = cols[field]
         base = "energy_tce" if field.startswith("energy_tce") else field
-        v, bad = _numbers(df[header])
-        v = np.where(bad, np.nan, v * _factor((units or {}).get(base) or hunit or FIELD_UNITS[base], FIELD_UNITS[base]))
+        v, why = _numbers(df[header])
+        with np.errstate(over="ignore"):
+            v = v * _factor((units or {}).get(base) or hunit or FIELD_UNITS[base], FIELD_UNITS[base])
         raw = df[header]
-        fails.add(bad, header, raw, f"{base}_not_numeric", FIELD_ZH[base] + REASONS["{field}_not_numeric"])
+        for r in dict.fromkeys(why[why != ""].tolist()):
+            fails.add(why == r, header, raw, r, FIELD_ZH[base] + CELL_REASONS[r].message(), CELL_REASONS[r].suggestion())
+        over = np.isinf(v)
+        fails.add(over, header, raw, "quantity_overflow", FIELD_ZH[base] + CELL_REASONS["quantity_overflow"].message())
+        v = np.where(over, np.nan, v)
         neg = v < 0
         if base in MAY_BE_NEGATIVE:
             notes.add(neg, f"[{base}_negative] {REASONS[f'{base}_negative']}")
         else:
-            fails.add(neg, header, raw, f"{base}_negative", FIELD_ZH[base] + REASONS["{field}_negative"],
-                      "核对数据")
+            fails.add(neg, header, raw, "quantity_negative", FIELD_ZH[base] + CELL_REASONS["quantity_negative"].message(),
+                      CELL_REASONS["quantity_negative"].suggestion())
             v = np.where(neg, np.nan, v)
         vals[base] = v
     return vals

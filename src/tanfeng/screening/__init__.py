@@ -34,7 +34,7 @@ Change a rule in one line:
 
 from __future__ import annotations
 
-from .. import industries
+from ..cells import REASONS as _REASONS
 from ._input import COLUMN_ALIASES
 from .low_efficiency import screen_low_efficiency
 from .rules import (
@@ -64,28 +64,5 @@ __all__ = [
     "screen_two_high",
 ]
 
-#: Reason codes of the ``reason_code`` column and of `InputError` failures.
-REASONS: dict[str, str] = {
-    "meets_threshold": "in a 两高 sector, energy at or above the threshold of its build period",
-    "below_threshold": "in a 两高 sector, energy below the threshold of its build period",
-    "meets_upper_threshold_year_unknown": "build year unknown, energy at or above the higher threshold",
-    "below_lower_threshold_year_unknown": "build year unknown, energy below the lower threshold",
-    "built_year_missing": "build year unknown and energy between the two thresholds",
-    "energy_missing": "in a 两高 sector, no energy figure",
-    "sector_not_two_high": "industry outside the sector preset",
-    "below_threshold_any_sector": "industry not known precisely, but energy below any applicable threshold",
-    "industry_code_missing": "no industry code",
-    "industry_code_too_coarse": "the code covers both in-scope and out-of-scope classes",
-    **{k: v for k, v in industries.REASONS.items() if k != "industry_code_missing"},
-    "energy_not_numeric": "energy is not a number",
-    "energy_negative": "energy is negative",
-    "built_year_invalid": "build year or date not understood",
-    "built_year_out_of_range": "build year outside 1900–2100",
-    "value_not_numeric": "value is not a number",
-    "value_negative": "value is negative",
-    "land_area_not_positive": "land area is zero or negative",
-    "two_high_one_low": "high energy/emission and low benefit",
-    "benefit_not_low": "亩均税收 above the low-benefit line",
-    "energy_emission_not_high": "neither energy nor emission is high",
-    "data_missing": "a figure needed for the decision is missing",
-}
+#: Reason codes of the ``reason_code`` column and of `InputError` failures: the kernel's registry.
+REASONS = _REASONS

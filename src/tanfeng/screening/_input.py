@@ -15,75 +15,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._resources import find_columns
+from ..cells import QUANTITY_REASONS, REASONS, Failures, aliases, find_columns, read_quantities
 from ..errors import InputError, TanfengWarning
 from .rules import YEAR_RANGE
 
 __all__ = ["COLUMN_ALIASES"]
 
-#: Headers understood for each input field (matched after width/space/bracket folding).
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "industry_code": ("industry_code", "行业代码", "国民经济行业代码", "行业分类代码", "所属行业代码",
-                      "国民经济行业分类", "行业类别代码"),
-    "built_year": ("built_year", "built_date", "建成年份", "建设年份", "投产年份", "建成时间", "投产时间",
-                   "建设时间", "建成投产年份"),
-    "energy_tce": ("energy_tce", "年综合能耗", "综合能耗", "年综合能源消费量", "综合能源消费量",
-                   "年综合能耗吨标准煤", "综合能耗吨标准煤", "年综合能耗tce"),
-    "energy_tce_substitution": ("energy_tce_substitution", "年综合能耗等价值", "综合能耗等价值"),
-    "energy_tce_calorific": ("energy_tce_calorific", "年综合能耗当量值", "综合能耗当量值"),
-    "energy_increment_tce": ("energy_increment_tce", "年综合能耗增量", "综合能耗增量", "新增年综合能耗",
-                             "新增能耗", "新增综合能耗"),
-    "electricity_kwh": ("electricity_kwh", "用电量kwh", "用电量千瓦时", "年用电量kwh"),
-    "electricity_10k_kwh": ("electricity_10k_kwh", "用电量万kwh", "用电量万千瓦时", "年用电量万千瓦时"),
-    "co2_t": ("co2_t", "二氧化碳排放量", "碳排放量", "co2排放量", "二氧化碳排放量吨"),
-    "tax": ("tax", "实缴税金", "税收", "评价税收", "实缴税金万元", "税收万元"),
-    "land_area": ("land_area", "用地面积", "实际用地面积", "用地面积亩", "实际用地面积亩", "土地使用权面积"),
-    "tax_per_mu": ("tax_per_mu", "亩均税收", "亩均税收万元亩"),
-}
-
-#: Reason codes of the ``reason_code`` column and of `InputError` failures.
+#: Standard input fields; their headers are those of ``factors/rules/headers.csv``.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = aliases(
+    ["industry_code", "built_year", "energy_tce", "energy_tce_substitution", "energy_tce_calorific",
+     "energy_increment_tce", "electricity_kwh", "electricity_10k_kwh", "co2_t", "tax", "land_area", "tax_per_mu"])
 
 
-def _find_columns(df: pd.DataFrame, columns: Mapping[str, str] | None, fields: Sequence[str]) -> dict[str, str]:
-    return find_columns(df.columns, {f: COLUMN_ALIASES.get(f, (f,)) for f in fields}, columns)
+def _find_columns(df: pd.DataFrame, columns: Mapping[str, str] | None, fields: Sequence[str],
+                  what: str = "input table") -> dict[str, str]:
+    return find_columns(df, fields, columns, what=what)
 
 
 def _missing_column(fields: Sequence[str], what: str) -> InputError:
-    rows = [("<table>", f, None, "column_missing", f"the table has no {f!r} column (or {list(COLUMN_ALIASES.get(f, ())[1:4])})",
-             f"rename a column or pass columns={{{f!r}: '<your header>'}}") for f in fields]
-    return InputError(pd.DataFrame(rows, columns=["row", "column", "value", "reason", "message", "suggestion"]), what)
-
-
-def _numbers(col: pd.Series, *, allow_wan: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Float values (NaN = missing) and a reason array ('' fine, 'value_not_numeric')."""
-    n = len(col)
-    reasons = np.full(n, "", dtype=object)
-    if pd.api.types.is_bool_dtype(col.dtype):
-        return np.full(n, np.nan), np.full(n, "value_not_numeric", dtype=object)
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        return col.to_numpy(dtype=float, na_value=np.nan), reasons
-    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
-    vals = np.full(len(uniques) + 1, np.nan)
-    why = np.full(len(uniques) + 1, "", dtype=object)
-    for i, u in enumerate(uniques):
-        if isinstance(u, bool):
-            why[i] = "value_not_numeric"
-            continue
-        if isinstance(u, int | float | np.number):
-            vals[i] = float(u)
-            continue
-        t = unicodedata.normalize("NFKC", str(u)).strip().replace(",", "").replace(" ", "")
-        mult = 1.0
-        if allow_wan and t.endswith("万"):
-            mult, t = 1e4, t[:-1]
-        if not t:
-            continue
-        try:
-            vals[i] = float(t) * mult
-        except ValueError:
-            why[i] = "value_not_numeric"
-    idx = np.where(codes < 0, len(uniques), codes)
-    return vals[idx], why[idx]
+    fails = Failures(0, what=what)
+    for f in fields:
+        fails.add_table(f, "column_missing", message=f"{REASONS['column_missing'].message()}: {f} "
+                        f"{list(COLUMN_ALIASES.get(f, (f,))[1:4])}")
+    return fails.error()
 
 
 _YEAR_RE = re.compile(r"^(\d{4})(?:$|\s*年|[-/.]\d{1,2}|\.0+$)")
@@ -122,62 +76,36 @@ def _years(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.where(invalid | out, np.nan, y), invalid, out
 
 
-class _Fails:
-    """Failures collected pandera-style: one row per (row, column) problem."""
-
-    def __init__(self, index: pd.Index) -> None:
-        self.index = index
-        self.parts: list[pd.DataFrame] = []
-        self.bad = np.zeros(len(index), dtype=bool)
-        self.first = np.full(len(index), "", dtype=object)
-
-    def add(self, mask: np.ndarray, column: str, values: np.ndarray, reasons: np.ndarray | str,
-            message: np.ndarray | str, suggestion: np.ndarray | str = "") -> None:
-        if not mask.any():
-            return
-        pos = np.flatnonzero(mask)
-        pick = lambda x: x[pos] if isinstance(x, np.ndarray) else x  # noqa: E731
-        self.parts.append(pd.DataFrame({"pos": pos, "column": column, "value": values[pos],
-                                        "reason": pick(reasons), "message": pick(message),
-                                        "suggestion": pick(suggestion)}))
-        self.first[pos] = np.where(self.first[pos] == "", pick(reasons), self.first[pos])
-        self.bad |= mask
-
-    def frame(self) -> pd.DataFrame:
-        if not self.parts:
-            return pd.DataFrame(columns=["row", "column", "value", "reason", "message", "suggestion"])
-        f = pd.concat(self.parts, ignore_index=True).sort_values(["pos", "column"], kind="stable")
-        f.insert(0, "row", self.index.to_numpy()[f["pos"].to_numpy()])
-        return f.drop(columns="pos").reset_index(drop=True)
-
-    def first_rows(self) -> pd.DataFrame:
-        """The first failure of each bad row, indexed by position."""
-        f = pd.concat(self.parts, ignore_index=True)
-        return f.groupby("pos", sort=False).head(1).set_index("pos")
-
-    def problem_text(self) -> pd.Series:
-        text = np.full(len(self.index), "", dtype=object)
-        if self.parts:
-            f = pd.concat(self.parts, ignore_index=True)
-            joined = (f["reason"] + ": " + f["message"].astype(str)).groupby(f["pos"]).agg("; ".join)
-            text[joined.index.to_numpy()] = joined.to_numpy()
-        return pd.Series(text, index=self.index, dtype=object)
 
 
-def _read_numeric(df: pd.DataFrame, col: str | None, fails: _Fails, *, allow_wan: bool = False,
-                  negative_ok: bool = False, zh: str = "数值") -> np.ndarray:
+def _read_numeric(df: pd.DataFrame, col: str | None, fails: Failures, *, negative_ok: bool = False) -> np.ndarray:
+    """A number column read by the kernel's cell reader; bad cells reported, blanks stay NaN."""
     if col is None:
         return np.full(len(df), np.nan)
-    vals, why = _numbers(df[col], allow_wan=allow_wan)
-    raw = df[col].to_numpy(dtype=object)
-    fails.add(why == "value_not_numeric", col, raw, "energy_not_numeric" if col and zh == "能耗" else "value_not_numeric",
-              f"{zh}不是数字", "写成纯数字，如 1200 或 1,200")
-    with np.errstate(invalid="ignore"):
-        neg = (vals < 0) & (not negative_ok)
-        inf = np.isinf(vals)
-    fails.add(neg, col, raw, "energy_negative" if zh == "能耗" else "value_negative", f"{zh}为负数", "核对数值")
-    fails.add(inf, col, raw, "value_not_numeric", f"{zh}为无穷大", "核对数值")
-    return np.where(neg | inf | (why != ""), np.nan, vals)
+    vals, reasons = read_quantities(df[col], negative_ok=negative_ok)
+    codes = reasons.codes
+    for i, r in enumerate(QUANTITY_REASONS[2:], 2):  # blanks (quantity_missing) are decided later
+        fails.add(codes == i, col, df[col], r)
+    return vals
+
+
+_UNIT_IN_HEADER = re.compile(r"[（(\[【]\s*([^）)\]】]+?)\s*[）)\]】]\s*$")
+
+
+def _electricity_kwh(df: pd.DataFrame, columns: Mapping[str, str] | None, fails: Failures) -> np.ndarray:
+    """kWh from a 用电量 column (headers.csv ``electricity``), in the unit its header names
+    (``用电量(千瓦时)``) or else the column's default unit (万kWh)."""
+    from ..units import unit_factor
+
+    col = find_columns(df, ["electricity"], columns, strip_remark=True).get("electricity")
+    if col is None:
+        return np.full(len(df), np.nan)
+    m = _UNIT_IN_HEADER.search(str(col))
+    try:
+        factor = unit_factor(m.group(1) if m else "万kWh", "kWh")
+    except Exception:
+        factor = unit_factor("万kWh", "kWh")
+    return _read_numeric(df, col, fails) * factor
 
 
 def _energy_from_records(records: pd.DataFrame, on: str | Sequence[str] | None, keys: pd.DataFrame,
@@ -265,10 +193,12 @@ _INPUT_ZH = {
     "industry_code_malformed": "行业代码“{v}”无法识别（应为2–4位数字，可带门类字母），无法判断",
     "industry_section_mismatch": "行业代码“{v}”的门类字母与代码不符，无法判断",
     "industry_name_mismatch": "行业代码“{v}”的代码与名称不符，无法判断",
-    "energy_not_numeric": "能耗“{v}”不是数字，无法判断",
-    "value_not_numeric": "{c}“{v}”不是数字，无法判断",
-    "energy_negative": "能耗“{v}”为负数，无法判断",
-    "value_negative": "{c}“{v}”为负数，无法判断",
+    "quantity_not_numeric": "{c}“{v}”不是数字，无法判断",
+    "quantity_with_unit": "{c}“{v}”带有单位或文字，无法判断",
+    "quantity_is_date": "{c}“{v}”是日期不是数字，无法判断",
+    "quantity_negative": "{c}“{v}”为负数，无法判断",
+    "quantity_infinite": "{c}“{v}”为无穷大，无法判断",
+    "quantity_overflow": "{c}“{v}”过大，无法判断",
     "built_year_invalid": "建成时间“{v}”无法识别，无法判断",
     "built_year_out_of_range": "建成年份“{v}”不在合理范围内，无法判断",
     "land_area_not_positive": "用地面积为{v}，无法计算亩均税收，无法判断",

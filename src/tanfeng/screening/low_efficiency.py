@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from ..cells import Failures
 from ..defaults import DEFAULT_REGION
 from ..errors import InputError, RuleError
 from ._input import (
     _S,
     _cat,
     _energy_from_records,
-    _Fails,
     _find_columns,
     _fmt,
     _fmt_num,
@@ -102,14 +102,14 @@ def screen_low_efficiency(
     if need:
         raise _missing_column(need, "enterprise table")
     index = enterprises.index
-    fails = _Fails(index)
-    energy = _read_numeric(enterprises, cols.get("energy_tce"), fails, allow_wan=True, zh="能耗")
-    co2 = _read_numeric(enterprises, cols.get("co2_t"), fails, allow_wan=True, zh="二氧化碳排放量")
+    fails = Failures(index, what="input table")
+    energy = _read_numeric(enterprises, cols.get("energy_tce"), fails)
+    co2 = _read_numeric(enterprises, cols.get("co2_t"), fails)
     if "tax_per_mu" in cols:
-        tpm = _read_numeric(enterprises, cols["tax_per_mu"], fails, negative_ok=True, zh="亩均税收")
+        tpm = _read_numeric(enterprises, cols["tax_per_mu"], fails, negative_ok=True)
     else:
-        tax = _read_numeric(enterprises, cols["tax"], fails, negative_ok=True, zh="实缴税金")
-        land = _read_numeric(enterprises, cols["land_area"], fails, zh="用地面积")
+        tax = _read_numeric(enterprises, cols["tax"], fails, negative_ok=True)
+        land = _read_numeric(enterprises, cols["land_area"], fails)
         zero = land == 0
         fails.add(zero, cols["land_area"], enterprises[cols["land_area"]].to_numpy(dtype=object),
                   "land_area_not_positive", "用地面积为0，无法计算亩均税收", "核对用地面积")
@@ -148,7 +148,7 @@ def screen_low_efficiency(
     known_false = (~result).to_numpy(dtype=bool, na_value=False)
     lb_false = (~lb).to_numpy(dtype=bool, na_value=False)
     rc = np.select([fails.bad, res, known_false & lb_false, known_false],
-                   [fails.first, "two_high_one_low", "benefit_not_low", "energy_emission_not_high"],
+                   [fails.first_reasons(), "two_high_one_low", "benefit_not_low", "energy_emission_not_high"],
                    default="data_missing").astype(object)
     out["reason_code"] = pd.Series(rc, index=index, dtype=object)
     out["reason"] = _low_reasons(lr, rc, e, c, tp, he, hc, lb, fails, index)
@@ -169,7 +169,7 @@ def _tri(values: np.ndarray, unknown: np.ndarray) -> pd.arrays.BooleanArray:
 
 
 def _low_reasons(lr: LowEfficiencyRules, rc: np.ndarray, e: np.ndarray, c: np.ndarray, tp: np.ndarray,
-                 he: Any, hc: Any, lb: Any, fails: _Fails, index: pd.Index) -> pd.Series:
+                 he: Any, hc: Any, lb: Any, fails: Failures, index: pd.Index) -> pd.Series:
     """'年综合能耗…（≥1 000，高耗能）；二氧化碳排放…；亩均税收…。列入/不列入…' for every row."""
     def part(vals: np.ndarray, flag: Any, label: str, unit: str, dec: int, yes: str, no: str) -> np.ndarray:
         f = flag.to_numpy(dtype=bool, na_value=False)

@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 
 from .. import industries
+from ..cells import Failures
 from ..defaults import DEFAULT_REGION
 from ..errors import InputError, TanfengWarning
 from ._input import (
     _S,
     _cat,
+    _electricity_kwh,
     _energy_from_records,
-    _Fails,
     _find_columns,
     _fmt,
     _fmt_num,
@@ -127,7 +128,7 @@ def screen_two_high(
         raise _missing_column(need, "projects table")
 
     n, index = len(projects), projects.index
-    fails = _Fails(index)
+    fails = Failures(index, what="input table")
     main, alt = rs.electricity_basis, "substitution" if rs.electricity_basis == "calorific" else "calorific"
 
     # --- industry codes
@@ -153,13 +154,15 @@ def screen_two_high(
               "核对建成年份")
 
     # --- energies
-    e_total = _read_numeric(projects, cols.get("energy_tce"), fails, allow_wan=True, zh="能耗")
-    e_inc = _read_numeric(projects, cols.get("energy_increment_tce"), fails, allow_wan=True, zh="能耗")
+    e_total = _read_numeric(projects, cols.get("energy_tce"), fails)
+    e_inc = _read_numeric(projects, cols.get("energy_increment_tce"), fails)
     alt_col = cols.get(f"energy_tce_{alt}")
-    e_alt_given = _read_numeric(projects, alt_col, fails, allow_wan=True, zh="能耗")
+    e_alt_given = _read_numeric(projects, alt_col, fails)
     kwh = _read_numeric(projects, cols.get("electricity_kwh"), fails)
     if "electricity_10k_kwh" in cols:
         kwh = np.where(np.isnan(kwh), _read_numeric(projects, cols["electricity_10k_kwh"], fails) * 1e4, kwh)
+    elif "electricity_kwh" not in cols:
+        kwh = _electricity_kwh(projects, columns, fails)
     acc_attrs: dict[str, Any] = {}
     e_alt_records = np.full(n, np.nan)
     if records is not None:
@@ -209,7 +212,7 @@ def screen_two_high(
     thr = np.select([(d == 6) | (d == 7), d == 2, d == 8, d == 9], [t_row, t_app, hi, lo], default=np.nan)
     rc = np.array(_DECISIONS, dtype=object)[d]
     if bad.any():
-        rc[bad] = fails.first[bad]
+        rc[bad] = fails.first_reasons()[bad]
 
     # --- basis sensitivity: the same decision on the other basis, for in-sector rows
     era = _half_up(e_alt, rs.precision)
@@ -281,7 +284,7 @@ def _alternative_energy(rs: TwoHighRules, energy: np.ndarray, use_inc: np.ndarra
 
 def _two_high_reasons(rs: TwoHighRules, d: np.ndarray, years: np.ndarray, er: np.ndarray, thr: np.ndarray,
                       per_code: pd.DataFrame, uinv: np.ndarray, use_inc: np.ndarray, e_inc: np.ndarray,
-                      sens: np.ndarray, era: np.ndarray, alt_flag: np.ndarray, fails: _Fails,
+                      sens: np.ndarray, era: np.ndarray, alt_flag: np.ndarray, fails: Failures,
                       index: pd.Index) -> pd.Series:
     """The Chinese sentence of every row. Each template is filled for its own rows with numpy
     string ufuncs; per-code and per-year pieces are built once per distinct value."""

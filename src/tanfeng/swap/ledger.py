@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cells import FORMULA_PREFIXES, REASONS, Failures, read_quantities
 from ..errors import InputError, RuleError
 from .sources import capacity_factor, parse_capacity_unit
 
@@ -184,13 +185,19 @@ class Ledger:
     # -- files ---------------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
-        """Write the ledger to CSV atomically (temporary file + ``os.replace``)."""
+        """Write the ledger to CSV atomically (temporary file + ``os.replace``).
+
+        Text that a spreadsheet would run as a formula (starting with = + - @, tab or CR) is
+        written behind a ``'``, as `write_report_xlsx` keeps it text; `load` reads it back.
+        Temporary files a crashed save left behind are removed.
+        """
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(p)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-                self._df.to_csv(fh, index=False)
+                _neutralised(self._df).to_csv(fh, index=False)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, p)
@@ -202,19 +209,24 @@ class Ledger:
 
     @classmethod
     def load(cls, path: str | Path) -> Ledger:
-        """Read a ledger CSV; every bad row is reported in one `InputError`."""
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        """Read a ledger CSV; every bad row is reported in one `InputError` (an empty, binary or
+        garbled file is ``ledger_unreadable``)."""
+        _remove_stale_temps(Path(path))
+        df = _read_ledger_csv(Path(path))
         missing = [c for c in COLUMNS if c not in df.columns]
         if missing:
-            raise InputError(pd.DataFrame([{"row": None, "column": c, "value": None, "reason": "column_missing",
-                                            "message": f"ledger file has no {c} column", "suggestion": ""}
-                                           for c in missing]), what=f"ledger {path}")
+            fails0 = Failures(0, what=f"ledger {path}")
+            for c in missing:
+                fails0.add_table(c, "column_missing", message=f"ledger file has no {c} column")
+            raise fails0.error()
+        df = _restored(df)
         fails = []
         for col in ("capacity", "energy_tce", "source_capacity", "source_energy_tce"):
-            num = pd.to_numeric(df[col].replace("", "0"), errors="coerce")
-            for r in df.index[num.isna() | (num < 0)]:
-                fails.append((r, col, df.at[r, col], "not_a_number", f"{col} must be a number >= 0", ""))
-            df[col] = num.astype(float)
+            num, why = read_quantities(df[col].replace("", "0"))  # the kernel's cell reader
+            for r, w in zip(df.index, why):
+                if w:
+                    fails.append((r, col, df.at[r, col], w, f"{col}: {REASONS[w].message()}", REASONS[w].suggestion()))
+            df[col] = num
         for col, required in (("allocated_on", True), ("released_on", False)):
             d = pd.to_datetime(df[col].replace("", None), errors="coerce")
             bad = (df[col] != "") & d.isna() | (required & (df[col] == ""))
@@ -230,3 +242,50 @@ class Ledger:
         led._check(df[COLUMNS])
         led._df = df[COLUMNS].reset_index(drop=True)
         return led
+
+
+#: A temporary file of a save older than this (seconds) was left by a crashed save: removed.
+STALE_TEMP_SECONDS = 60.0
+_TEXT_COLUMNS = ("project_id", "source_id", "product", "capacity_unit", "note")
+
+
+def _remove_stale_temps(p: Path) -> None:
+    import time
+
+    now = time.time()
+    for tmp in p.parent.glob(f".{p.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
+                tmp.unlink()
+
+
+def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    """Text starting with a formula character gets a leading ``'`` (so does text starting with ``'``)."""
+    out = df.copy()
+    for c in _TEXT_COLUMNS:
+        if c in out:
+            out[c] = [("'" + v) if isinstance(v, str) and v.startswith((*FORMULA_PREFIXES, "'")) else v
+                      for v in out[c]]
+    return out
+
+
+def _restored(df: pd.DataFrame) -> pd.DataFrame:
+    for c in _TEXT_COLUMNS:
+        if c in df:
+            df[c] = [v[1:] if isinstance(v, str) and v.startswith("'") else v for v in df[c]]
+    return df
+
+
+def _read_ledger_csv(path: Path) -> pd.DataFrame:
+    """The ledger as text cells; a file that is empty, binary or not CSV is an `InputError`."""
+    fails = Failures(0, what=f"ledger {path}")
+    try:
+        raw = path.read_bytes()
+        if not raw.strip() or b"\x00" in raw:
+            raise ValueError("empty or binary")
+        raw.decode("utf-8-sig")
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        fails.add_table(str(path), "ledger_unreadable", value=type(exc).__name__)
+        raise fails.error() from exc
+    return df

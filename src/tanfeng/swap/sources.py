@@ -23,12 +23,14 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
+from ..cells import REASONS as CELL_REASONS
+from ..cells import find_columns, read_quantities
 from ..errors import InputError, UnitError
 from .rules import SwapRules
 
 __all__ = ["REASONS", "SOURCE_COLUMNS", "capacity_factor", "parse_capacity_unit", "read_sources"]
 
-#: Headers understood for each column of a sources table.
+#: Headers a sources table may use beyond ``factors/rules/headers.csv`` (the swap rules' words).
 SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
     "source_id": ("source_id", "来源编号", "退出项目编号", "编号", "序号", "退出项目", "id"),
     "product": ("product", "产品", "产品类别", "产能类别", "产能类型"),
@@ -52,32 +54,8 @@ SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
 ENERGY_ONLY = {"energy", "energy_only", "能耗", "能耗替代", "用能", "腾出用能", "仅能耗", "能耗替代来源"}
 _BOTH = {"", "both", "capacity", "产能", "产能置换", "产能+能耗", "产能和能耗"}
 
-#: Reason codes of `InputError` failures for a sources table.
-REASONS: dict[str, str] = {
-    "column_missing": "a required column is missing",
-    "source_id_missing": "source id is empty",
-    "duplicate_source_id": "the same source id appears twice",
-    "product_missing": "product is empty",
-    "capacity_missing": "capacity is empty",
-    "capacity_not_numeric": "capacity is not a number",
-    "capacity_negative": "capacity is negative",
-    "unit_missing": "capacity unit is empty",
-    "unit_unknown": "capacity unit not understood",
-    "energy_not_numeric": "energy_tce is not a number",
-    "energy_negative": "energy_tce is negative",
-    "energy_twice": "energy given both in the table and as records",
-    "date_invalid": "closed_on is not a date",
-    "region_unknown": "province not known",
-    "kind_unknown": "kind not in swap_exclusions.csv",
-    "condition_unknown": "condition not in capacity_swap.csv",
-    "price_missing": "price is empty (needed by min_cost)",
-    "price_invalid": "price is not a non-negative number",
-    "share_invalid": "share is not in (0, 1]",
-    "divisible_invalid": "divisible is not yes/no",
-    "source_unknown": "energy record for a source id not in the table",
-    "role_invalid": "role is neither capacity nor energy",
-    "energy_required": "an energy-only source needs energy_tce",
-}
+#: Reason codes of `InputError` failures for a sources table: the kernel's registry.
+REASONS = CELL_REASONS
 
 _PERIODS = {"年": "year", "a": "year", "yr": "year", "year": "year", "y": "year",
             "日": "day", "天": "day", "d": "day", "day": "day"}
@@ -122,17 +100,8 @@ def capacity_factor(src: str, dst: str, days_per_year: float | None = None) -> f
 
 
 def _find(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, str]:
-    found: dict[str, str] = {}
-    norm = {normalize_name(str(c)): c for c in df.columns}
-    for std, aliases in SOURCE_COLUMNS.items():
-        if columns and std in columns:
-            found[std] = columns[std]
-            continue
-        for a in aliases:
-            if normalize_name(a) in norm:
-                found[std] = norm[normalize_name(a)]
-                break
-    return found
+    """Standard names -> headers: ``headers.csv`` plus the swap words of `SOURCE_COLUMNS`."""
+    return find_columns(df, SOURCE_COLUMNS, columns, what="sources table")
 
 
 def _blank_mask(s: pd.Series) -> pd.Series:
@@ -195,6 +164,14 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
         for r, v in zip(idx[m], raw[m]):
             fail(r, cols.get(key, key), v, reason, message(v), sugg)
 
+    def number(key: str) -> pd.Series:
+        """A number column read by the kernel's cell reader; cells that are not numbers flagged."""
+        vals, reasons = read_quantities(get(key), negative_ok=True)
+        why = np.asarray(reasons.astype(object))
+        for r in dict.fromkeys(why[(why != "") & (why != "quantity_missing")].tolist()):
+            flag(why == r, key, r, lambda v, r=r: f"{v!r}: {REASONS[r].message()}", REASONS[r].suggestion())
+        return pd.Series(vals, index=idx)
+
     def text(key: str) -> pd.Series:
         if key not in cols:
             return pd.Series([None] * n, index=idx, dtype=object)
@@ -235,11 +212,9 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
 
     raw = get("capacity")
     blank = _blank_mask(raw)
-    cap = pd.to_numeric(raw, errors="coerce").astype(float)
+    cap = number("capacity")
     flag(blank & cap_rows, "capacity", "capacity_missing", lambda v: "产能为空")
-    flag(~blank & cap.isna(), "capacity", "capacity_not_numeric", lambda v: f"产能 {v!r} 不是数字",
-         "a number; put the unit in capacity_unit")
-    flag(cap < 0, "capacity", "capacity_negative", lambda v: "产能为负数")
+    flag(cap < 0, "capacity", "quantity_negative", lambda v: f"产能{REASONS['quantity_negative'].message()}")
     out["capacity"] = cap.where(cap_rows | cap.notna(), 0.0)
 
     units = text("capacity_unit")
@@ -255,10 +230,8 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
     out["capacity_unit"] = units.where(units.notna() | cap_rows, "")
 
     raw = get("energy_tce")
-    energy = pd.to_numeric(raw, errors="coerce").astype(float)
-    flag(~_blank_mask(raw) & energy.isna(), "energy_tce", "energy_not_numeric", lambda v: f"能耗 {v!r} 不是数字",
-         "tce as a number")
-    flag(energy < 0, "energy_tce", "energy_negative", lambda v: "能耗为负数")
+    energy = number("energy_tce")
+    flag(energy < 0, "energy_tce", "quantity_negative", lambda v: f"能耗{REASONS['quantity_negative'].message()}")
     out["energy_tce"] = energy
     if energy_records is None:
         flag(energy_only & energy.isna(), "energy_tce", "energy_required", lambda v: "能耗替代来源未填腾出能耗",
@@ -299,15 +272,15 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
 
     raw = get("price")
     blank = _blank_mask(raw)
-    price = pd.to_numeric(raw, errors="coerce").astype(float)
+    price = number("price")
     if need_price:
         flag(blank, "price", "price_missing", lambda v: "价格为空", "万元")
-    flag(~blank & (price.isna() | (price < 0)), "price", "price_invalid", lambda v: f"价格 {v!r} 无效", "万元, >= 0")
+    flag(price < 0, "price", "price_invalid", lambda v: f"价格 {v!r} 无效", "万元, >= 0")
     out["price"] = price
 
     raw = get("share")
-    share = pd.to_numeric(raw, errors="coerce").astype(float)
-    flag(~_blank_mask(raw) & ~((share > 0) & (share <= 1)), "share", "share_invalid",
+    share = number("share")
+    flag(share.notna() & ~((share > 0) & (share <= 1)), "share", "share_invalid",
          lambda v: f"使用比例 {v!r} 不在 (0, 1] 内", "e.g. 0.5")
     out["share"] = share
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..cells import REASONS as _REASONS
+
 #: Series a Tracker measures: id -> (Chinese label, unit).
 MEASURES: dict[str, tuple[str, str]] = {
     "energy_freed_tce": ("腾出用能", "tce"),
@@ -28,29 +30,8 @@ MEASURES: dict[str, tuple[str, str]] = {
 #: The planning-ratio CO2 is measured against the same indicator as the own-mix CO2.
 _TARGET_OF = {"co2_reduced_planning_t": "co2_reduced_t"}
 
-#: Reason codes of `InputError` failures raised by `tanfeng.targets`.
-REASONS: dict[str, str] = {
-    "column_missing": "a required column is missing",
-    "enterprise_missing": "no enterprise name",
-    "town_missing": "no town (镇乡/街道)",
-    "action_unknown": "action is neither 淘汰落后 nor 整治提升",
-    "date_invalid": "completion date missing or not a date",
-    "date_outside_plan": "completion date outside the plan window",
-    "value_not_numeric": "value is not a number",
-    "value_negative": "value is negative",
-    "energy_missing": "no energy before/after and no energy freed",
-    "energy_increased": "energy after a 淘汰 is higher than before",
-    "energy_conflict": "energy freed disagrees with before − after",
-    "enterprise_repeated": "enterprise counted twice for the same target",
-    "stage_unknown": "energy-record stage is neither before nor after",
-    "indicator_unknown": "no such indicator in the plan",
-    "unit_dimension": "quantity cannot be converted to the indicator's unit",
-    "town_repeated": "town listed twice in the town targets",
-    "year_missing": "a year needed for the computation is missing",
-    "growth_percent": "growth rate looks like a percentage",
-    "options_conflict": "deflator and growth given together",
-    "value_not_positive": "value must be positive",
-}
+#: Reason codes of `InputError` failures raised by `tanfeng.targets`: the kernel's registry.
+REASONS = _REASONS
 
 
 def _failures(rows: Iterable[tuple[Any, str, Any, str, str, str]]) -> pd.DataFrame:

@@ -7,7 +7,6 @@ every bad row collected into one `InputError` (or kept with a ``problem`` text).
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .. import defaults
-from .._resources import find_columns, normalize_name
+from .._resources import normalize_name
+from ..cells import REASONS, find_columns, read_quantities
 from ..errors import InputError, TanfengWarning
 from ._common import MEASURES, _failures
 
@@ -62,7 +62,7 @@ DEFAULT_REGION = defaults.DEFAULT_REGION
 
 def _find(df: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]],
           columns: Mapping[str, str] | None) -> dict[str, str]:
-    return find_columns(df.columns, aliases, columns, strip_remark=True)
+    return find_columns(df, aliases, columns, strip_remark=True, what="input table")
 
 
 _FOLD = r"[\s()（）\[\]【】{}「」〔〕《》—·:：'\"“”]"
@@ -75,26 +75,18 @@ def _per_unique(col: pd.Series, func: Any, missing: Any) -> np.ndarray:
     return table[np.where(codes < 0, len(uniques), codes)]
 
 
-def _parse_number(v: Any) -> float:
-    if isinstance(v, bool):
-        return math.nan
-    if isinstance(v, int | float | np.number):
-        return float(v)
-    t = str(v).replace(",", "").replace("，", "").strip()
-    try:
-        return float(t) if t else math.nan
-    except ValueError:
-        return math.inf  # marks text that is not a number (infinite values are refused too)
-
-
 def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and a mask of cells that hold something that is not a number."""
-    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-        vals = col.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        vals = _per_unique(col, _parse_number, math.nan).astype(float)
-    bad = np.isinf(vals)  # text that is not a number, or an infinite value
-    return np.where(bad, np.nan, vals), bad
+    """Values read by the kernel's cell reader (NaN for blank or bad cells) and the reason code
+    of each cell that is not a number (``''`` for a number or a blank; negatives are kept)."""
+    vals, reasons = read_quantities(col, negative_ok=True)
+    why = np.asarray(reasons.astype(object))
+    return vals, np.where(why == "quantity_missing", "", why)
+
+
+def _fail_numbers(fail: Any, why: np.ndarray, column: str, raw: Any) -> None:
+    """One failure per cell that is not a number, with the kernel's reason code and message."""
+    for r in dict.fromkeys(why[why != ""].tolist()):
+        fail(why == r, column, raw, r, REASONS[r].message(), REASONS[r].suggestion())
 
 
 def _text(col: pd.Series) -> pd.Series:
@@ -153,15 +145,16 @@ def read_actions(plan: Plan, actions: pd.DataFrame, energy: pd.DataFrame | None,
     unreadable = np.zeros(n, dtype=bool)  # an energy cell that is not a number
     for c in ("energy_before_tce", "energy_after_tce", "energy_freed_tce", "land_freed_mu", "co2_reduced_t"):
         if c in cols:
-            v, bad = _numbers(actions[cols[c]])
-            fail(bad, c, actions[cols[c]].to_numpy(), "value_not_numeric", "不是数字", "give a number")
+            v, why = _numbers(actions[cols[c]])
+            bad = why != ""
+            _fail_numbers(fail, why, c, actions[cols[c]].to_numpy())
             num[c] = v
             if c.startswith("energy"):
                 unreadable |= bad
         else:
             num[c] = np.full(n, np.nan)
     for c in ("energy_before_tce", "energy_after_tce", "land_freed_mu"):
-        fail(num[c] < 0, c, num[c], "value_negative", "不能为负", "give a value ≥ 0")
+        fail(num[c] < 0, c, num[c], "quantity_negative", REASONS["quantity_negative"].message(), "give a value ≥ 0")
 
     before, after, freed = num["energy_before_tce"].copy(), num["energy_after_tce"].copy(), num["energy_freed_tce"]
     is_out = (action == "phase_out").to_numpy()
@@ -322,10 +315,12 @@ def read_town_targets(tt: pd.DataFrame) -> pd.DataFrame:
     for m, c in cols.items():
         if m == "town":
             continue
-        v, bad = _numbers(tt[c])
-        fails += [(r, c, x, "value_not_numeric", "不是数字", "give a number") for r, x in zip(tt.index[bad], tt[c][bad])]
+        v, why = _numbers(tt[c])
+        fails += [(r, c, x, w, REASONS[w].message(), REASONS[w].suggestion())
+                  for r, x, w in zip(tt.index[why != ""], tt[c][why != ""], why[why != ""])]
         neg = v < 0
-        fails += [(r, c, x, "value_negative", "不能为负", "give a value ≥ 0") for r, x in zip(tt.index[neg], v[neg])]
+        fails += [(r, c, x, "quantity_negative", REASONS["quantity_negative"].message(), "give a value ≥ 0")
+                  for r, x in zip(tt.index[neg], v[neg])]
         out[m] = v
     if fails:
         raise InputError(_failures(fails), what="town targets")

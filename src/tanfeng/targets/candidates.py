@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
+from ..cells import REASONS
 from ..errors import InputError
 from ._common import _failures
-from .actions import ACTION_COLUMNS, ACTIONS, _find, _numbers, _per_unique, _text
+from .actions import ACTION_COLUMNS, ACTIONS, _fail_numbers, _find, _numbers, _per_unique, _text
 
 __all__ = ["CANDIDATE_COLUMNS", "read_candidates", "read_limits"]
 
@@ -86,16 +87,16 @@ def read_candidates(candidates: pd.DataFrame, needed: Sequence[str], columns: Ma
         if c not in cols:
             num[c] = np.full(n, np.nan)
             continue
-        v, bad = _numbers(candidates[cols[c]])
-        fail(bad, c, candidates[cols[c]], "value_not_numeric", "不是数字", "give a number")
-        fail(v < 0, c, v, "value_negative", "不能为负", "give a value ≥ 0")
+        v, why = _numbers(candidates[cols[c]])
+        _fail_numbers(fail, why, c, candidates[cols[c]])
+        fail(v < 0, c, v, "quantity_negative", REASONS["quantity_negative"].message(), "give a value ≥ 0")
         num[c] = v
     freed = num["energy_freed_tce"]
     after = np.where(np.isnan(num["energy_after_tce"]) & (action == "phase_out"), 0.0, num["energy_after_tce"])
     freed = np.where(np.isnan(freed), num["energy_before_tce"] - after, freed)
     for c in needed:
         v = freed if c == "energy_freed_tce" else num[c]
-        unread = np.zeros(n, dtype=bool) if c not in cols else _numbers(candidates[cols[c]])[1]
+        unread = np.zeros(n, dtype=bool) if c not in cols else _numbers(candidates[cols[c]])[1] != ""
         fail(np.isnan(v) & ~unread, c, v, "value_missing", "为空：目标或约束需要此值", "fill in the value")
     earliest = np.full(n, None, dtype=object)
     if "earliest" in cols:
@@ -155,10 +156,10 @@ def read_limits(limits: pd.DataFrame | Mapping[str, float], what: str,
              for r, t in zip(limits.index[dup], town[dup])]
     out = pd.DataFrame(index=pd.Index(town.to_numpy(), name="town"))
     for m in measures:
-        v, bad = _numbers(limits[cols[m]])
-        fails += [(r, cols[m], x, "value_not_numeric", "不是数字", "give a number")
-                  for r, x in zip(limits.index[bad], limits[cols[m]][bad])]
-        fails += [(r, cols[m], x, "value_negative", "不能为负", "give a value ≥ 0")
+        v, why = _numbers(limits[cols[m]])
+        fails += [(r, cols[m], x, w, REASONS[w].message(), REASONS[w].suggestion())
+                  for r, x, w in zip(limits.index[why != ""], limits[cols[m]][why != ""], why[why != ""])]
+        fails += [(r, cols[m], x, "quantity_negative", REASONS["quantity_negative"].message(), "give a value ≥ 0")
                   for r, x in zip(limits.index[v < 0], v[v < 0])]
         out[m] = v
     if fails:

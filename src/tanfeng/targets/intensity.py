@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cells import REASONS, read_quantities
 from ..errors import InputError
 from ._common import _failures
 
@@ -82,12 +83,14 @@ def intensity_decline(
                       "include the base year"))
 
     def numeric(s: pd.Series, name: str, positive: bool) -> pd.Series:
-        v = pd.to_numeric(s, errors="coerce").astype(float)
-        for y in s.index[v.isna()]:
-            fails.append((y, name, s[y], "value_not_numeric", f"{name} {y}: {s[y]!r} is not a number", ""))
+        vals, why = read_quantities(s, negative_ok=True)  # the kernel's cell reader
+        v = pd.Series(vals, index=s.index)
+        for y, w in zip(s.index, why):
+            if w:
+                fails.append((y, name, s[y], w, f"{name} {y}: {s[y]!r}: {REASONS[w].message()}", REASONS[w].suggestion()))
         bad = (v <= 0) if positive else (v < 0)
         for y in s.index[bad.fillna(False)]:
-            fails.append((y, name, v[y], "value_not_positive" if positive else "value_negative",
+            fails.append((y, name, v[y], "value_not_positive" if positive else "quantity_negative",
                           f"{name} {y} must be {'> 0' if positive else '≥ 0'}", ""))
         return v
 
@@ -105,12 +108,13 @@ def intensity_decline(
         if not fails:
             comp = vv.reindex(years) * p[base_year] / p.reindex(years)
     elif growth is not None:
-        g = pd.to_numeric(_by_year(growth, "growth"), errors="coerce").astype(float)
+        graw = _by_year(growth, "growth")
+        g = pd.Series(read_quantities(graw, negative_ok=True)[0], index=graw.index)
         for y in g.index[(g.abs() >= 1).fillna(False)]:
             fails.append((y, "growth", g[y], "growth_percent", f"growth {y} = {g[y]:g} looks like a percentage",
                           f"give a fraction: {g[y] / 100:g}"))
         for y in g.index[g.isna()]:
-            fails.append((y, "growth", None, "value_not_numeric", f"growth {y} is not a number", ""))
+            fails.append((y, "growth", graw[y], "quantity_not_numeric", f"growth {y}: {REASONS['quantity_not_numeric'].message()}", ""))
         lo, hi = min(years), max(years)
         for y in range(min(lo, base_year) + 1, max(hi, base_year) + 1):
             if y not in g.index:

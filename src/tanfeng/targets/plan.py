@@ -18,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .._rules import Source, content_version, find_rule_file, read_toml
+from ..cells import REASONS, read_quantities
 from ..errors import InputError, RuleError
 from ._common import _TARGET_OF, MEASURES, _failures
 
@@ -269,9 +270,10 @@ class Plan(BaseModel):
                     fails.append((key, "actual", str(v), "unit_dimension",
                                   f"{v} cannot be expressed in {ind.unit}", f"give a number in {ind.unit}"))
                     continue
-            num = pd.to_numeric(pd.Series([v], dtype=object), errors="coerce").iloc[0]
-            if pd.isna(num) and not pd.isna(v):
-                fails.append((key, "actual", v, "value_not_numeric", f"{v!r} is not a number",
+            nums, why = read_quantities(pd.Series([v], dtype=object), negative_ok=True)  # the kernel's cell reader
+            num = nums[0]
+            if why[0] and why[0] != "quantity_missing":
+                fails.append((key, "actual", v, why[0], f"{v!r}: {REASONS[why[0]].message()}",
                               f"give a number in {ind.unit}"))
                 continue
             values[ind.id] = float(num)
