@@ -115,7 +115,7 @@ def test_account_lists_every_problem_once_with_sheet_rows_and_cli_advice(
     assert main(["account", str(src), "--out", str(tmp_path / "o.xlsx")]) == 1
     err = capsys.readouterr().err
     # header is spreadsheet row 1: 乙 is row 3, 丙 row 4; the user's own header 消费量
-    assert "第 3 行，列 '消费量'，值 'abc'：[number_unparsable]" in err
+    assert "第 3 行，列 '消费量'，值 'abc'：[quantity_not_numeric]" in err
     assert "第 4 行，列 '能源品种'，值 '煤饼'：[carrier_unknown]" in err
     assert err.count("2 个问题（2 行）") == 1
     assert "修正这些行后重试，或加 --errors report 保留这些行（结果表 problem 列说明原因）。" in err
