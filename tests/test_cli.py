@@ -29,6 +29,8 @@ def test_demo_writes_report_charts_and_workbook(demo_dir: Path) -> None:
     assert len(list((demo_dir / "charts").glob("*.png"))) >= 6
     wb = openpyxl.load_workbook(demo_dir / "results.xlsx", read_only=True)
     assert {"两高筛查", "目标进度", "亩均评价"} <= set(wb.sheetnames)
+    statement = openpyxl.load_workbook(demo_dir / "statement.xlsx", read_only=True)  # the largest user's 计算书
+    assert statement.sheetnames[-1] == "依据" and statement.sheetnames[0] in md
 
 
 def test_demo_html_renders_in_chromium(demo_dir: Path) -> None:

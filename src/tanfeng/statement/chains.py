@@ -121,7 +121,8 @@ def _factor_term(f: Factor, label: str | None = None) -> Term:
     year = f" {f.data_year}年" if f.data_year is not None else ""
     region = f" {f.region}" if f.region and f.region != "national" else ""
     unit = "—" if f.unit == "dimensionless" else f.unit
-    short = " ".join(p for p in (f.source_number, f.table) if p) or f.citation  # the title is on 依据
+    number = "" if f.source_number and f.table.startswith(f.source_number) else f.source_number
+    short = " ".join(p for p in (number, f.table) if p) or f.citation  # the title is on 依据
     return Term("factor", f"{name}{region}{year}", float(f.value), unit, short, f.id)
 
 

@@ -87,6 +87,7 @@ class Statement:
     co2: bool
     sources: list[dict[str, str]] = field(default_factory=list)   # documents cited by the factors
     substitution: list[dict[str, Any]] = field(default_factory=list)  # 等价值 of electricity per data year
+    carrier_names: dict[str, str] = field(default_factory=dict)  # carrier id -> 中文名
 
 
 def _parse_quantities(col: pd.Series) -> np.ndarray:
@@ -163,7 +164,7 @@ def build_statement(
     return Statement(entities, factor_rows, fs.version,
                      {"by": by_cols, "region": cal.attrs["tanfeng"]["region"], "year": year, "errors": errors,
                       "co2": co2, "columns": dict(cols)}, fallbacks, co2, sources,
-                     list(sub.attrs["tanfeng"].get("substitution", [])))
+                     list(sub.attrs["tanfeng"].get("substitution", [])), {c.id: c.name_zh for c in fs.carriers})
 
 
 def _by_columns(records: pd.DataFrame, by: str | Sequence[str]) -> list[str]:

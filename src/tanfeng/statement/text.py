@@ -11,7 +11,7 @@ import html
 from typing import Any
 
 from .basis import RULES
-from .chains import number_text, source_text, words
+from .chains import QUANTITY_LABELS, number_text, source_text, words
 from .model import (
     BASES,
     CATEGORY,
@@ -78,7 +78,7 @@ def _total_rows(e: EntityStatement, st: Statement) -> list[list[str]]:
 def _basis_blocks(st: Statement) -> list[Block]:
     from .. import __version__
 
-    factors = [[f.id, f.carrier, f.quantity, number_text(f.value), f.unit, f.region or "全国",
+    factors = [[f.id, st.carrier_names.get(f.carrier, f.carrier), QUANTITY_LABELS.get(f.quantity, f.quantity), number_text(f.value), f.unit, f.region or "全国",
                 "" if f.data_year is None else str(f.data_year), f.citation, f.confidence] for f in st.factors]
     docs = [[s.get("number", ""), s.get("title", ""), s.get("issuer", ""), s.get("date", "")] for s in st.sources]
     out: list[Block] = [

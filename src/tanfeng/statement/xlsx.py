@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .basis import RULES
-from .chains import CO2_ROLES, TCE_ROLES, by_role, source_text, words
+from .chains import CO2_ROLES, QUANTITY_LABELS, TCE_ROLES, Term, by_role, source_text, words
 from .model import (
     BASES,
     CATEGORY,
@@ -46,10 +46,12 @@ def col(i: int) -> str:
 class _Sheet:
     """A write-only sheet written row by row, tracking the row number."""
 
-    def __init__(self, wb: Any, title: str) -> None:
+    def __init__(self, wb: Any, title: str, widths: list[float]) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.ws = wb.create_sheet(title)
+        for i, w in enumerate(widths):  # a write-only sheet takes its widths before the first row
+            self.ws.column_dimensions[col(i)].width = w
         self.row = 0
         self.bold = Font(bold=True)
         self.title_font = Font(bold=True, size=14)
@@ -126,35 +128,52 @@ def _plain(v: Any) -> Any:
     return v if isinstance(v, int | float | str) else str(v)
 
 
+Placed = list[tuple[dict[str, Term], list[Term]]]
+#: Columns before the coefficients in parts 二–四; 实物量 is column 4, 计入方向 column 6 (0-based).
+FIXED = ["序号", "能源品种", "类别", "范围", "实物量", "计量单位", "计入方向"]
+
+
+def _placed(e: EntityStatement, which: str) -> Placed:
+    """Each line's terms by column (role), and those that fit no column."""
+    co2 = which == "co2"
+    return [by_role(c, co2) if (c := ln.chain(which)) is not None else ({}, []) for ln in e.lines]
+
+
+def _slots(which: str, placed: Placed) -> int:
+    roles = CO2_ROLES if which == "co2" else TCE_ROLES
+    return len(roles) + max((len(x) for _, x in placed), default=0)
+
+
 def _chain_table(sh: _Sheet, e: EntityStatement, inputs: dict[int, tuple[str, str]],
-                 which: str) -> tuple[str, int, int, str, str]:
-    """Parts 二–四: one row per line, a formula per result. Returns (result column, first row,
+                 which: str, placed: Placed, n_slots: int) -> tuple[str, int, int, str, str]:
+    """Parts 二–四: one row per line, a formula per result; every part has ``n_slots`` coefficient
+    columns so the results of all parts stand in one column. Returns (result column, first row,
     last row, category column, scope column)."""
     co2 = which == "co2"
     roles = CO2_ROLES if co2 else TCE_ROLES
     num, name, formula_words, unit = PARTS[which]
     title = f"{num}、{name}：{formula_words}"
     result_unit = f"{'排放量' if co2 else '标准煤'}（{unit}）"
-    placed = [by_role(c, co2) if (c := ln.chain(which)) is not None else ({}, []) for ln in e.lines]
     n_extra = max((len(x) for _, x in placed), default=0)
-    heads = ["序号", "能源品种", "类别", *( ["范围"] if co2 else []), "实物量", "计量单位", "计入方向"]
-    for name in [*roles.values(), *[f"其他项{k + 1}" for k in range(n_extra)]]:
-        heads += [name, f"{name} 单位"]
+    heads = list(FIXED)
+    names = [*roles.values(), *[f"其他项{k + 1}" for k in range(n_extra)]]
+    for k in range(n_slots):
+        heads += [names[k], f"{names[k]} 单位"] if k < len(names) else ["", ""]
     heads += [result_unit, "计算式", "系数出处"]
     sh.heading(title)
     sh.header(heads)
     first = sh.row + 1
-    base = 7 if co2 else 6  # first coefficient column; 实物量 is base - 3, 计入方向 base - 1
-    ccol, scol, rcol = col(2), col(3) if co2 else "", col(base + 2 * (len(roles) + n_extra))
+    base = len(FIXED)  # first coefficient column
+    ccol, scol, rcol = col(2), col(3), col(base + 2 * n_slots)
     for i, (ln, (slots, extra)) in enumerate(zip(e.lines, placed), 1):
         r = sh.row + 1
         q, d = inputs[ln.position]
-        row = [sh.cell(i), sh.cell(ln.carrier_name, text=True), sh.cell(CATEGORY[ln.category], text=True)]
-        if co2:
-            row.append(sh.cell(ln.scope, "0") if ln.scope else None)
+        row = [sh.cell(i), sh.cell(ln.carrier_name, text=True), sh.cell(CATEGORY[ln.category], text=True),
+               sh.cell(ln.scope, "0") if ln.scope else None]
         row += [sh.cell(f"={q}", FMT_INPUT), sh.cell(ln.unit, text=True), sh.cell(f"={d}", "0")]
         refs = []
-        terms = [*[slots.get(k) for k in roles], *extra, *[None] * (n_extra - len(extra))]
+        terms = [*[slots.get(k) for k in roles], *extra]
+        terms += [None] * (n_slots - len(terms))
         for j, t in enumerate(terms):
             vcol = col(base + 2 * j)
             if t is None:
@@ -211,26 +230,26 @@ TOTAL_KEYS = {"tce_calorific": "tce_calorific", "tce_substitution": "tce_substit
 
 
 def _entity_sheet(wb: Any, e: EntityStatement, st: Statement, title: str) -> dict[str, str]:
-    sh = _Sheet(wb, title)
+    parts = [*BASES, *(["co2"] if st.co2 else [])]
+    placed = {w: _placed(e, w) for w in parts}
+    n_slots = max(_slots(w, placed[w]) for w in parts)
+    sh = _Sheet(wb, title, [6.0, 14, 12, 6, 12, 10, 8] + [11, 10] * n_slots + [14, 60, 60])
     sh.append([sh.cell(f"能源消费与二氧化碳排放计算书：{e.title}", text=True, font=sh.title_font)])
     sh.append([sh.cell(subject(e, st), text=True)])
     sh.append([sh.cell(f"电网区域：{st.arguments['region']}；系数库版本：{st.factor_set}；系数出处见“依据”表。"
                        "除实物量与系数外，数值均为公式：修改实物量或系数后自动重算。", text=True)])
     inputs = _inputs(sh, e)
     refs = {}
-    for which in [*BASES, *(["co2"] if st.co2 else [])]:
-        refs[which] = _chain_table(sh, e, inputs, which)
+    for which in parts:
+        refs[which] = _chain_table(sh, e, inputs, which, placed[which], n_slots)
     cells = _totals(sh, refs, st.co2)
-    widths = [6, 14, 12, 8, 12, 10, 8] + [11, 10] * 9 + [14, 48, 60]
-    for i, w in enumerate(widths):
-        sh.ws.column_dimensions[col(i)].width = w
     return {k: f"'{title}'!{v}" for k, v in cells.items()}
 
 
 def _basis_sheet(wb: Any, st: Statement) -> None:
     from .. import __version__
 
-    sh = _Sheet(wb, "依据")
+    sh = _Sheet(wb, "依据", [36.0, 14, 16, 10, 12, 8, 8, 8, 22, 40, 20, 10, 60])
     sh.append([sh.cell("计算依据", text=True, font=sh.title_font)])
     sh.append([sh.cell(f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {st.arguments['region']}；"
                        f"数据年份 {st.arguments['year'] or '按记录'}", text=True)])
@@ -238,7 +257,7 @@ def _basis_sheet(wb: Any, st: Statement) -> None:
     sh.header(["系数编号", "能源品种", "量", "数值", "单位", "口径", "地区", "数据年份", "文件编号", "文件名称", "表", "可信度", "说明"])
     for f in st.factors:
         sh.append([sh.cell(x, text=isinstance(x, str)) for x in (
-            f.id, f.carrier, f.quantity, f.value, f.unit, {"calorific": "当量值", "substitution": "等价值"}.get(f.basis, "通用"),
+            f.id, st.carrier_names.get(f.carrier, f.carrier), QUANTITY_LABELS.get(f.quantity, f.quantity), f.value, f.unit, {"calorific": "当量值", "substitution": "等价值"}.get(f.basis, "通用"),
             f.region or "全国", f.data_year, f.source_number, f.source_title, f.table, f.confidence, f.note)])
     sh.heading("二、所引文件")
     sh.header(["文件编号", "文件名称", "发布机关", "发布日期", "网址"])
@@ -257,8 +276,6 @@ def _basis_sheet(wb: Any, st: Statement) -> None:
         sh.heading("四、系数选用说明（回退）")
         for m in st.fallbacks:
             sh.append([sh.cell(m, text=True)])
-    for c, w in zip("ABCDEFGHIJKLM", (36, 14, 16, 10, 12, 8, 8, 8, 22, 40, 20, 10, 60)):
-        sh.ws.column_dimensions[c].width = w
 
 
 def write_xlsx(st: Statement, path: str | Path) -> tuple[Path, dict[str, dict[str, str]]]:
