@@ -34,13 +34,15 @@ def factors() -> FactorSet:
 @pytest.fixture(scope="module")
 def records() -> pd.DataFrame:
     return pd.DataFrame({
-        "企业": ["甲", "甲", "甲", "甲", "甲", "乙", "乙"],
-        "能源品种": ["原煤", "原煤", "电力", "电力", "柴油", "外购电力", "烟煤"],
-        "消费量": [1000, 200, 100, 10, 20, "1,000", 500],
-        "计量单位": ["吨", "t", "万千瓦时", "万kWh", "t", "kWh", "吨"],
-        "用途": ["", "原料", "", "", "", "", ""],
-        "流向": ["", "", "", "外供", "", "", ""],
-        "低位发热量": ["", "", "", "", "", "", "5000 kcal/kg"],
+        "企业": ["甲", "甲", "甲", "甲", "甲", "乙", "乙", "丙", "丙"],
+        "能源品种": ["原煤", "原煤", "电力", "电力", "柴油", "外购电力", "烟煤", "蒸汽", "天然气"],
+        "消费量": [1000, 200, 100, 10, 20, "1,000", 500, 100, 10],
+        "计量单位": ["吨", "t", "万千瓦时", "万kWh", "t", "kWh", "吨", "t", "万m3"],
+        "用途": ["", "原料", "", "", "", "", "", "", ""],
+        "流向": ["", "", "", "外供", "", "", "", "", ""],
+        "低位发热量": ["", "", "", "", "", "", "5000 kcal/kg", "", ""],
+        "压力": ["", "", "", "", "", "", "", "1.0 MPa", ""],
+        "温度": ["", "", "", "", "", "", "", "", "20 ℃"],
     })
 
 
@@ -119,7 +121,7 @@ def test_every_formula_recomputes_to_account(written, records, factors) -> None:
                     assert isinstance(v, int | float) and math.isfinite(v), (ws.title, cell.coordinate, cell.value, v)
     assert n_formulas > 50
     cells = total_cells(path)
-    for who in ("甲", "乙"):
+    for who in ("甲", "乙", "丙"):
         expected = account_totals(records, factors, who)
         for key, label in LABELS.items():
             got = values[(who.upper(), cells[who][label])]
@@ -150,6 +152,16 @@ def test_totals_worked_by_hand(written, factors) -> None:
     # 500 000 kg × 5000 kcal/kg ÷ 7 000 000 kcal/tce = 357.142857… tce
     got = float(values[("乙", total_cells(path)["乙"][LABELS["tce_calorific"]])])  # type: ignore[arg-type]
     assert got == pytest.approx(0.1229 + 500_000 * 5000 / 7_000_000, rel=1e-12)
+
+
+def test_numbers_account_computes_itself_are_shown_as_given(written) -> None:
+    _, st = written
+    steam, gas = st.entities[2].lines
+    heat = next(t for t in steam.tce["calorific"] or [] if t.kind == "given")
+    # saturated steam at 1.0 MPa: h = 2777.1 kJ/kg (IAPWS-IF97 steam tables), less 83.74 kJ/kg
+    assert heat.unit == "MJ/t" and heat.value == pytest.approx(2777.1 - 83.74, abs=0.1)
+    ratio = next(t for t in gas.tce["calorific"] or [] if t.kind == "given")
+    assert ratio.value == pytest.approx(273.15 / 293.15, rel=1e-9)  # a 20 ℃ volume at 0 ℃
 
 
 def test_changing_a_coefficient_moves_the_totals(written, tmp_path: Path) -> None:
@@ -194,7 +206,7 @@ def test_user_text_never_becomes_a_formula(tmp_path: Path) -> None:
 
 def test_html_and_markdown_write_the_formulas_in_words(tmp_path: Path, records, factors) -> None:
     md = tmp_path / "甲.md"
-    tanfeng.write_statement(records.assign(消费量=[1000, 200, 1699.4915, 10, 20, 1, 1]), md, only="甲",
+    tanfeng.write_statement(records.assign(消费量=[1000, 200, 1699.4915, 10, 20, 1, 1, 1, 1]), md, only="甲",
                             region=REGION, year=YEAR, factors=factors)
     text = md.read_text(encoding="utf-8")
     assert "1699.4915 万千瓦时 × 10000 kWh/万千瓦时 × 0.1229 kgce/kWh" in text  # every digit as given

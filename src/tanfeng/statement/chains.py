@@ -40,8 +40,9 @@ class Term:
     """One multiplier of a chain.
 
     ``kind`` is ``"conversion"`` (a unit conversion), ``"factor"`` (a cited factor),
-    ``"constant"`` (44/12) or ``"applied"`` (the per-unit value `account` applied, when the
-    chain could not be rebuilt). ``formula`` is an Excel formula for constants (``=44/12``).
+    ``"constant"`` (44/12), ``"given"`` (a number `account` computed itself — steam heat by
+    IAPWS-IF97, a gas volume at 0 ℃ — solved from the value it applied) or ``"applied"`` (the
+    per-unit value `account` applied, when the chain could not be rebuilt). ``formula`` is an Excel formula for constants (``=44/12``).
     """
 
     kind: str
@@ -161,74 +162,116 @@ def applied(per_unit: float, factor_id: str, target: str, unit_label: str, why: 
                  why, factor_id)]
 
 
-def tce_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float, basis_label: str,
-              ncv_text: str | None = None) -> list[Term]:
-    """Terms of ``tce = quantity × …`` for one (factor id, unit), checked against ``per_unit``."""
+#: Parts of a factor id that `account` computed itself (no factor row): prefix -> (label, source).
+COMPUTED_PARTS: dict[str, tuple[str, str]] = {
+    "enthalpy": ("蒸汽/热水供热量 h − 83.74 kJ/kg", "IAPWS-IF97 焓值（tanfeng.steam，account() 计算）"),
+    "volume": ("气体体积换算至 0 ℃", "理想气体 T₀/T（tanfeng.gas，account() 计算）"),
+}
+
+
+def _computed(part: str) -> Term:
+    """A placeholder for a number `account` computed (its value is solved from the chain)."""
+    prefix = part.split("[", 1)[0]
+    label, source = COMPUTED_PARTS.get(prefix, (f"account() 计算的换算 {part}", "account() 计算"))
+    detail = part[len(prefix):].strip("[]")
+    return Term("given", f"{label}（{detail}）" if detail else label, math.nan, "", source, part)
+
+
+def _chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float, target: str,
+           basis_label: str | None, ncv_text: str | None) -> list[Term]:
+    """Walk the parts of an id (``a+b+c``) from the records' unit to ``target`` (tce or tCO2):
+    a unit conversion before each factor that needs one, 44/12 after carbon, a last conversion.
+
+    A part `account` computed itself (``enthalpy[1MPa,sat]``, ``volume[20℃→0℃]``) is a given
+    number, solved from the value `account` applied (the one such part of a chain); every other
+    chain is checked against that value.
+    """
+    reg = _reg()
+    parts = factor_id.split("+")
+    terms: list[Term] = []
+    current = unit
+    for k, part in enumerate(parts):
+        if part == MEASURED_NCV:
+            term = _measured(ncv_text)
+        elif part in factors:
+            f = factors[part]
+            label = None
+            if target == "tce" and f.quantity == "tce_coefficient":
+                label = f"折标系数（{basis_label}）"
+            elif target == "tce" and f.quantity == "ncv":
+                label = f"低位发热量（按热值折标，{basis_label}）"
+            term = _factor_term(f, label)
+        else:  # computed by account(): converts to what the next factor takes, or keeps the unit
+            term = _computed(part)
+            nxt = next((factors[p] for p in parts[k + 1:] if p in factors), None)
+            if nxt is None:
+                raise ValueError(f"{part}: no factor after it to take its unit from")
+            takes = _split_unit(nxt.unit)[1] or current
+            same = reg.Quantity(1.0, _parse(current)).dimensionality == reg.Quantity(1.0, _parse(takes)).dimensionality
+            term = Term(term.kind, term.label, term.value, "—" if same else f"{takes}/{current}", term.source, part)
+            current = current if same else takes
+            terms.append(term)
+            continue
+        num, den = _split_unit(term.unit)
+        if den is not None:
+            conv = _conversion(current, den)
+            if conv:
+                terms.append(conv)
+            current = num
+        elif term.unit not in ("dimensionless", "—"):
+            current = num
+        terms.append(term)
+    if target == "tCO2" and reg.Quantity(1.0, _parse(current)).check(reg.Quantity(1.0, "tC").dimensionality):
+        conv = _conversion(current, "tC")
+        if conv:
+            terms.append(conv)
+        terms.append(Term("constant", "二氧化碳与碳的分子量之比 44/12", CO2_PER_CARBON, "tCO2/tC",
+                          "CO2 分子量 44 ÷ C 原子量 12（GB/T 32150 排放量公式）", formula="=44/12"))
+        current = "tCO2"
+    out = _conversion(current, target)
+    if out:
+        terms.append(out)
+    given = [i for i, t in enumerate(terms) if t.kind == "given"]
+    if len(given) > 1:
+        raise ValueError(f"{len(given)} computed parts in one chain")
+    if given:
+        rest = product([t for t in terms if t.kind != "given"])
+        value = per_unit / rest if rest and math.isfinite(per_unit) else math.nan
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"the computed part of {factor_id} cannot be solved from {per_unit}")
+        t = terms[given[0]]
+        terms[given[0]] = Term(t.kind, t.label, value, t.unit, t.source, t.factor_id)
+    return terms
+
+
+def _parse(unit: str) -> Any:
+    from ..units import parse_unit
+
+    return parse_unit(unit.strip())
+
+
+def _checked(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float, target: str,
+             basis_label: str | None, ncv_text: str | None) -> list[Term]:
     try:
-        if factor_id == MEASURED_NCV:
-            coef = _measured(ncv_text)
-            cunit = coef.unit
-        else:
-            f = factors.get(factor_id)
-            if f is None:
-                raise ValueError(f"{factor_id} is not a factor row")
-            label = f"折标系数（{basis_label}）" if f.quantity == "tce_coefficient" else (
-                QUANTITY_LABELS.get(f.quantity, f.quantity) + f"（按热值折标，{basis_label}）")
-            coef = _factor_term(f, label)
-            cunit = f.unit
-        num, den = _split_unit(cunit)
-        terms = [t for t in (_conversion(unit, den) if den else None, coef, _conversion(num, "tce")) if t]
+        terms = _chain(factors, factor_id, unit, per_unit, target, basis_label, ncv_text)
         if _close(product(terms), per_unit):
             return terms
         why = f"由 id 重建的系数链（{product(terms):.10g}）与 account() 所用值不一致，按所用值列示"
     except Exception as exc:  # a factor kind this module does not know: show what was applied
         why = f"系数链无法由 id 重建（{exc}），按 account() 所用值列示"
-    return applied(per_unit, factor_id, "tce", unit, why)
+    return applied(per_unit, factor_id, target, unit, why)
+
+
+def tce_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float, basis_label: str,
+              ncv_text: str | None = None) -> list[Term]:
+    """Terms of ``tce = quantity × …`` for one (factor id, unit), checked against ``per_unit``."""
+    return _checked(factors, factor_id, unit, per_unit, "tce", basis_label, ncv_text)
 
 
 def co2_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float,
               ncv_text: str | None = None) -> list[Term]:
     """Terms of ``tCO2 = quantity × …`` for one (factor id, unit), checked against ``per_unit``."""
-    reg = _reg()
-    try:
-        parts = factor_id.split("+")
-        terms: list[Term] = []
-        current: str | None = None  # None: still the records' unit
-        for part in parts:
-            if part == MEASURED_NCV:
-                term = _measured(ncv_text)
-            else:
-                f = factors.get(part)
-                if f is None:
-                    raise ValueError(f"{part} is not a factor row")
-                term = _factor_term(f)
-            num, den = _split_unit(term.unit)
-            if den is not None:
-                conv = _conversion(unit if current is None else current, den)
-                if conv:
-                    terms.append(conv)
-                current = num
-            elif term.unit not in ("dimensionless", "—"):
-                current = num
-            terms.append(term)
-        if current is not None and reg.Quantity(1.0, current).check(reg.Quantity(1.0, "tC").dimensionality):
-            conv = _conversion(current, "tC")
-            if conv:
-                terms.append(conv)
-            terms.append(Term("constant", "二氧化碳与碳的分子量之比 44/12", CO2_PER_CARBON, "tCO2/tC",
-                              "CO2 分子量 44 ÷ C 原子量 12（GB/T 32150 排放量公式）", formula="=44/12"))
-            current = "tCO2"
-        if current is None:
-            raise ValueError("no factor in the chain")
-        out = _conversion(current, "tCO2")
-        if out:
-            terms.append(out)
-        if _close(product(terms), per_unit):
-            return terms
-        why = f"由 id 重建的系数链（{product(terms):.10g}）与 account() 所用值不一致，按所用值列示"
-    except Exception as exc:
-        why = f"系数链无法由 id 重建（{exc}），按 account() 所用值列示"
-    return applied(per_unit, factor_id, "tCO2", unit, why)
+    return _checked(factors, factor_id, unit, per_unit, "tCO2", None, ncv_text)
 
 
 #: Columns of the tce tables and of the CO2 table: role -> header.
@@ -241,13 +284,13 @@ def by_role(chain: list[Term], co2: bool) -> tuple[dict[str, Term], list[Term]]:
     """Place a chain's terms in the table's columns; terms that fit no free column are returned apart."""
     placed: dict[str, Term] = {}
     extra: list[Term] = []
-    factors = [t for t in chain if t.kind in ("factor", "applied")]
+    factors = [t for t in chain if t.kind in ("factor", "applied", "given")]
     seen = 0
     for t in chain:
-        if t.kind in ("factor", "applied"):
+        if t.kind in ("factor", "applied", "given"):
             seen += 1
             if not co2:
-                role = "coef"
+                role = "pre" if t.kind == "given" and "pre" not in placed else "coef"
             elif t.factor_id and t.label.startswith(QUANTITY_LABELS["oxidation_rate"]):
                 role = "of"
             elif seen == 1 and len([f for f in factors if not f.label.startswith(QUANTITY_LABELS["oxidation_rate"])]) > 1:
@@ -288,4 +331,4 @@ def words(quantity: float, unit: str, sign: int, terms: list[Term], result: str)
 
 def source_text(terms: list[Term]) -> str:
     """``折标系数（当量值）：GB/T 2589-2008 《综合能耗计算通则》 表A.1；…`` for a chain's cited terms."""
-    return "；".join(f"{t.label}：{t.source}" for t in terms if t.kind in ("factor", "applied", "constant") and t.source)
+    return "；".join(f"{t.label}：{t.source}" for t in terms if t.kind in ("factor", "applied", "given", "constant") and t.source)
