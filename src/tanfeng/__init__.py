@@ -33,6 +33,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "to_tce": ("accounting", "to_tce"),
     "to_co2": ("accounting", "to_co2"),
     "account": ("accounting", "account"),
+    "explain": ("accounting", "explain"),
     "summarize": ("accounting", "summarize"),
     "problems": ("accounting", "problems"),
     "steam_heat": ("accounting", "steam_heat"),

@@ -10,9 +10,11 @@
 Each takes a pandas DataFrame or a dask DataFrame (``pip install "tanfeng[dask]"``; see
 `tanfeng.accounting.partitioned`).
 
-How it runs: each distinct (carrier, unit, year, region) key is resolved once with pint and the
-factor set; the values are then applied with numpy over integer codes. No Quantity is built per
-row.
+How it runs, as named stages (`tanfeng.accounting.stages`): find columns -> read cells (the
+kernel) -> encode keys -> resolve each distinct (carrier, unit, year, region) key once with
+`FactorSet.resolve_key` -> apply (gather × multiply over integer codes) -> assemble. No Quantity
+is built per row. :func:`explain` returns the resolved key table (which factor for which key, on
+how many rows): the 计算依据 of a run, also in ``result.attrs["tanfeng"]["keys"]``.
 
 Rules applied (GB/T 2589-2020 综合能耗计算通则; GB/T 32150 / 32151 CO2 accounting):
 
@@ -29,13 +31,14 @@ from ._common import COLUMN_ALIASES, REASONS, YEAR_RANGE
 from .problem_table import problems
 from .scalar import steam_heat, to_co2, to_tce
 from .summary import summarize
-from .table import account
+from .table import account, explain
 
 __all__ = [
     "COLUMN_ALIASES",
     "REASONS",
     "YEAR_RANGE",
     "account",
+    "explain",
     "problems",
     "steam_heat",
     "summarize",

@@ -1,0 +1,307 @@
+"""The stages of `tanfeng.account`, public so that a scale-out path can run them per partition.
+
+``account(records)`` is::
+
+    cols  = find_record_columns(records, columns)              # 1. find columns (headers.csv)
+    cells = read_cells(records, cols, fs, fails, year=, region=)  # 2. read cells (the kernel)
+    codes = encode_keys(cells)                                 # 3. per row: which distinct key
+    table = resolve_keys(codes.keys, fs, basis=, co2=)         # 4. each distinct key, once
+    done  = apply_keys(table, codes, cells, ...)               # 5. gather × multiply
+    out   = assemble(records, cells, done, ...)                # 6. the result table
+
+A key is (carrier id, unit as written, data year, region id). The resolved key table
+(`resolve_keys`) says, per key, tce and tCO2 per unit, the factor ids, scope and confidence, any
+fallback taken, or why the key cannot be resolved; `tanfeng.explain` shows it with the number of
+rows per key. To run partitions with keys resolved once elsewhere (on a dask client), resolve the
+distinct keys of the whole table there and pass that table to `apply_keys` for each partition:
+`match_keys` finds each partition key's row in it by value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..cells import Failures, find_columns
+from ..factors import FactorSet
+from ..resolver import CONFIDENCE_ORDER
+from ._common import COLUMN_ALIASES, OUTPUT_COLUMNS
+from .ncv import flag_overflow, measured_ncv
+from .reading import RecordCells, read_cells
+
+__all__ = [
+    "KEY_COLUMNS",
+    "Applied",
+    "KeyCodes",
+    "RecordCells",
+    "apply_keys",
+    "assemble",
+    "encode_keys",
+    "find_record_columns",
+    "match_keys",
+    "read_cells",
+    "resolve_keys",
+]
+
+#: Columns of the distinct-key table of `encode_keys` (values, not codes); pressure (MPa
+#: absolute) and temperature (℃) describe steam, hot water and a gas volume's metering state.
+KEY_COLUMNS = ("carrier", "unit", "year", "region", "pressure", "temperature")
+#: Above this many possible code combinations, distinct keys are found by sorting, not a table.
+_DENSE_LIMIT = 4_000_000
+
+
+def find_record_columns(records: pd.DataFrame, columns: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Standard name -> header of ``records`` (``factors/rules/headers.csv``; ``columns`` first)."""
+    return find_columns(records, COLUMN_ALIASES, columns, required=("carrier", "quantity", "unit"),
+                        reserved=OUTPUT_COLUMNS, what="records table")
+
+
+@dataclass
+class KeyCodes:
+    """Per row, the position of its key in ``keys`` (-1: no usable key), and the distinct keys."""
+
+    kidx: np.ndarray
+    keys: pd.DataFrame
+
+
+def encode_keys(cells: RecordCells) -> KeyCodes:
+    """The distinct (carrier, unit, year, region, state) keys of the rows and each row's key position."""
+    nc, nu = max(len(cells.cids), 1), max(len(cells.utexts), 1)
+    ny, nr, ns = max(len(cells.yuniq), 1), len(cells.rid_of_code), len(cells.states)
+    size = nc * nu * ny * nr * ns
+    kt = np.int32 if size < 2**31 else np.int64
+    kcode = cells.ccodes.astype(kt)  # built in place: ((c * nu + u) * ny + y) * nr + r
+    np.maximum(kcode, 0, out=kcode)
+    kcode *= kt(nu)
+    safe_u = cells.ucodes.astype(kt)
+    np.maximum(safe_u, 0, out=safe_u)
+    kcode += safe_u
+    if ny > 1:
+        kcode *= kt(ny)
+        kcode += cells.ycodes
+    if nr > 1:
+        kcode *= kt(nr)
+        kcode += cells.rcodes
+    if ns > 1:
+        kcode *= kt(ns)
+        kcode += cells.scodes
+    usable = cells.usable
+    all_usable = bool(usable.all())
+    dense = size <= _DENSE_LIMIT
+    if not usable.any():
+        present = np.array([], dtype=np.int64)
+    elif dense:
+        present = np.flatnonzero(np.bincount(kcode if all_usable else kcode[usable], minlength=size))
+    else:
+        present = np.unique(kcode[usable])
+    if dense:
+        lut = np.full(size, -1, dtype=np.int64)
+        lut[present] = np.arange(len(present))
+        kidx = lut[kcode]
+    else:
+        kidx = np.searchsorted(present, kcode)
+        last = max(len(present) - 1, 0)
+        kidx = np.where((kidx < len(present)) & (present[np.minimum(kidx, last)] == kcode), kidx, -1)
+    if not all_usable:
+        kidx = np.where(usable, kidx, -1)
+    st, rest = present % ns, present // ns
+    r, rest = rest % nr, rest // nr
+    y, rest = rest % ny, rest // ny
+    u, c = rest % nu, rest // nu
+    years = [int(cells.yuniq[i]) if int(cells.yuniq[i]) >= 0 else None for i in y.tolist()]
+    keys = pd.DataFrame({"carrier": cells.cids[c], "unit": [cells.utexts[i] for i in u.tolist()],
+                         "year": pd.array(years, dtype="Int64"), "region": cells.rid_of_code[r],
+                         "pressure": [cells.states[i][0] for i in st.tolist()],
+                         "temperature": [cells.states[i][1] for i in st.tolist()]})
+    return KeyCodes(kidx=kidx, keys=keys)
+
+
+def resolve_keys(keys: pd.DataFrame, fs: FactorSet, *, basis: str = "calorific", co2: bool = True) -> pd.DataFrame:
+    """Resolve each distinct key once with `FactorSet.resolve_key` (cached on the factor set).
+
+    ``basis`` is ``"calorific"``, ``"substitution"`` or ``"both"``. Returns the keys plus, per
+    basis ``b``, ``tce_per_unit_<b>`` and ``tce_factor_<b>``; ``co2_per_unit``, ``co2_factor``,
+    ``scope``, ``category``, ``confidence``, ``fallback`` (text), ``reason`` / ``message`` /
+    ``suggestion`` / ``column`` of a key that cannot be resolved, and ``fallbacks`` /
+    ``substitution`` (objects, for warnings and attrs). ``attrs["bases"]`` lists the bases.
+    """
+    bases = ["calorific", "substitution"] if basis == "both" else [basis]
+    rows: list[dict[str, Any]] = []
+    for cid, unit, year, region, p, t in zip(*(keys[c].tolist() for c in KEY_COLUMNS)):
+        yv = None if year is None or year is pd.NA else int(year)
+        region = region if isinstance(region, str) else None  # an unknown region (reported) reads national
+        p, t = (None if v is None or v != v else float(v) for v in (p, t))
+        ks = [fs.resolve_key(cid, unit, year=yv, region=region, basis=b, co2=co2, pressure=p, temperature=t)
+              for b in bases]
+        failed = [k for k in ks if k.reason and k.reason != "co2_factor_missing"] or [k for k in ks if not k.ok]
+        row: dict[str, Any] = {"carrier": cid, "unit": unit, "year": yv, "region": region, "pressure": p,
+                               "temperature": t,
+                               "category": fs.carriers.get(cid).category, "scope": ks[0].scope}
+        for b, k in zip(bases, ks):
+            row[f"tce_per_unit_{b}"] = np.nan if failed else k.tce
+            row[f"tce_factor_{b}"] = None if failed else k.tce_factor
+        row["co2_per_unit"] = ks[0].co2 if co2 and not failed else np.nan
+        row["co2_factor"] = ks[0].co2_factor if co2 and not failed else None
+        row["confidence"] = None if failed else CONFIDENCE_ORDER[max(CONFIDENCE_ORDER.index(k.confidence) for k in ks)]
+        fallbacks = tuple(w for k in ks for w in k.fallbacks)
+        row["fallback"] = "; ".join(dict.fromkeys(str(w) for w in fallbacks))
+        first = failed[0] if failed else None
+        row.update(reason=first.reason if first else "", message=first.message if first else "",
+                   suggestion=first.suggestion if first else "", column=first.column if first else "",
+                   fallbacks=fallbacks, substitution=[k.substitution for k in ks if k.substitution])
+        rows.append(row)
+    cols = [*KEY_COLUMNS, "category", "scope", *[f"{p}_{b}" for b in bases for p in ("tce_per_unit", "tce_factor")],
+            "co2_per_unit", "co2_factor", "confidence", "fallback", "reason", "message", "suggestion", "column",
+            "fallbacks", "substitution"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["year"] = out["year"].astype("Int64")
+    out.attrs["bases"] = bases
+    return out
+
+
+def match_keys(resolved: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
+    """Row of ``resolved`` for each row of ``keys`` (by value); a key missing from it raises."""
+    left = keys[list(KEY_COLUMNS)].astype(object).reset_index(drop=True)
+    right = resolved[list(KEY_COLUMNS)].astype(object).assign(_row=np.arange(len(resolved)))
+    hit = left.merge(right, on=list(KEY_COLUMNS), how="left", sort=False)["_row"]
+    if hit.isna().any():
+        missing = left[hit.isna().to_numpy()].head(5).to_dict("records")
+        raise ValueError(f"keys not in the resolved key table (resolve them first): {missing}")
+    return hit.to_numpy(dtype=np.int64)
+
+
+@dataclass
+class Applied:
+    """Values per row: tce per basis, CO2, measured-NCV rows, and each row's slot in the key table."""
+
+    tce: dict[str, np.ndarray]
+    co2: np.ndarray
+    ncv_rows: np.ndarray | None
+    slot: np.ndarray
+
+
+def apply_keys(resolved: pd.DataFrame, codes: KeyCodes, cells: RecordCells, records: pd.DataFrame,
+               cols: Mapping[str, str], fs: FactorSet, fails: Failures, *, co2: bool = True,
+               same_keys: bool = True) -> Applied:
+    """Gather each row's multipliers from the key table and multiply by its quantity.
+
+    Reports rows of unresolvable keys (``reason`` of the key table), 原料用能 on electricity or
+    heat, measured-NCV problems and overflowing results. ``same_keys=False`` when ``resolved``
+    was made elsewhere (e.g. over a whole dask table): keys are then matched by value.
+    """
+    nk = len(resolved)
+    pos = np.arange(len(codes.keys)) if same_keys else match_keys(resolved, codes.keys)
+    kidx = codes.kidx
+    all_usable = bool(cells.usable.all()) and (len(kidx) == 0 or kidx.min() >= 0)
+    if same_keys:  # the key table is this table's: a row's key position is its slot
+        slot = kidx if all_usable else np.where(kidx < 0, nk, kidx)
+    else:
+        slot = np.append(pos, nk)[kidx]  # kidx -1 reads the trailing empty slot nk
+    bad_key = resolved["reason"].to_numpy() != ""
+    for j in np.flatnonzero(bad_key[pos]) if len(pos) else []:
+        k = resolved.iloc[pos[j]]
+        col = k["column"]
+        if k["reason"] == "steam_state_invalid":  # the row's pressure / temperature
+            col = "pressure" if "pressure" in cols else ("temperature" if "temperature" in cols else "carrier")
+        colname = cols[col]
+        fails.add(kidx == j, colname, records[colname], k["reason"], k["message"], k["suggestion"])
+    bad = cells.bad_row
+    if bad_key.any() or not all_usable:
+        bad |= np.append(bad_key, True)[slot]
+    if cells.feed.any():
+        secondary = np.append(resolved["category"].isin(["electricity", "heat"]).to_numpy(), False)
+        fnf = cells.feed & secondary[slot]
+        fails.add(fnf, cols["use"], records[cols["use"]], "feedstock_not_fuel")
+        bad |= fnf
+    qv = cells.qty if isinstance(cells.sign, float) else cells.qty * cells.sign
+    tce = {b: _gather_times(_per_key(resolved, f"tce_per_unit_{b}"), slot, qv) for b in resolved.attrs["bases"]}
+    co2_vals = _gather_times(_per_key(resolved, "co2_per_unit"), slot, qv)
+    ncv_rows = None
+    if "ncv" in cols:
+        ncv_rows, ncv_tce, ncv_co2, ncv_bad = measured_ncv(records[cols["ncv"]], cols["ncv"], cells, fs, qv, fails, co2)
+        for b in tce:
+            tce[b] = np.where(ncv_rows, ncv_tce, tce[b])
+        co2_vals = np.where(ncv_rows, ncv_co2, co2_vals)
+        bad |= ncv_bad
+    if cells.feed.any():
+        co2_vals = np.where(cells.feed, 0.0, co2_vals)
+    mults = np.concatenate([*(resolved[f"tce_per_unit_{b}"].to_numpy(float) for b in tce),
+                            resolved["co2_per_unit"].to_numpy(float)])
+    bound = float(np.fmax.reduce(np.abs(mults))) * float(np.fmax.reduce(cells.qty)) if len(qv) and len(mults) else 0.0
+    if "ncv" in cols or not bound < 1e300:  # only then can a result overflow
+        flag_overflow(fails, bad, cols["quantity"], records[cols["quantity"]], [*tce.values(), co2_vals])
+    return Applied(tce=tce, co2=co2_vals, ncv_rows=ncv_rows, slot=slot)
+
+
+def _per_key(resolved: pd.DataFrame, column: str) -> np.ndarray:
+    """A per-key column with a trailing NaN slot that unusable and bad rows read."""
+    return np.append(resolved[column].to_numpy(dtype=float), np.nan)
+
+
+def _gather_times(per_key: np.ndarray, slot: np.ndarray, qv: np.ndarray) -> np.ndarray:
+    """``per_key[slot] * qv`` with one temporary instead of two."""
+    out = per_key[slot]
+    with np.errstate(over="ignore"):  # an overflow is reported as quantity_overflow
+        out *= qv
+    return out
+
+
+def assemble(records: pd.DataFrame, cells: RecordCells, done: Applied, resolved: pd.DataFrame, *,
+             basis: str, co2: bool, bad_row: np.ndarray) -> pd.DataFrame:
+    """The input rows (same order and index) with the result columns added."""
+    bases: Sequence[str] = resolved.attrs["bases"]
+    n, nk = cells.n, len(resolved)
+    any_bad = bool(bad_row.any())
+
+    def blank_bad(x: np.ndarray) -> np.ndarray:
+        return np.where(bad_row, np.nan, x) if any_bad else x
+
+    kb = np.where(bad_row, nk, done.slot) if any_bad else done.slot  # bad rows read the empty slot nk
+    main = "calorific" if basis == "both" else basis
+    new: dict[str, Any] = {}
+    tce = blank_bad(done.tce[main])
+    new["tce"] = tce
+    # without feedstock rows both columns hold the same numbers: share one array (pandas'
+    # copy-on-write keeps them independent if either is later changed)
+    new["tce_excl_feedstock"] = np.where(cells.feed, 0.0, tce) if cells.feed.any() else tce
+    if basis == "both":
+        for b in bases:
+            new[f"tce_{b}"] = blank_bad(done.tce[b])
+    new["co2_t"] = blank_bad(done.co2) if co2 else np.full(n, np.nan)
+    srow = np.append(resolved["scope"].to_numpy(dtype=np.int8), np.int8(0))[kb]
+    mask = (srow == 0) if any_bad or not cells.usable.all() else np.zeros(n, dtype=bool)
+    new["scope"] = pd.arrays.IntegerArray(srow, mask)
+    new["carrier_id"] = _carrier_ids(cells)
+    special = (done.ncv_rows & ~bad_row) if done.ncv_rows is not None else None
+    new["tce_factor"] = _categorical(resolved[f"tce_factor_{main}"], kb, special, "measured-ncv")
+    new["co2_factor"] = _categorical(resolved["co2_factor"], kb, None, "")
+    conf = [CONFIDENCE_ORDER.index(c) if isinstance(c, str) else -1 for c in resolved["confidence"]]
+    new["confidence"] = pd.Categorical.from_codes(np.array([*conf, -1], dtype=np.int8)[kb],
+                                                  categories=list(CONFIDENCE_ORDER), validate=False)
+    added = pd.DataFrame(new, index=records.index, copy=False)
+    return pd.concat([records.drop(columns=[c for c in new if c in records.columns]), added], axis=1)
+
+
+def _carrier_ids(cells: RecordCells) -> pd.Categorical:
+    """The canonical carrier id per row (电 / 外购电力 -> electricity), for totals by carrier."""
+    cat_ids = sorted({c for c in cells.cids if c is not None})
+    pos = {c: i for i, c in enumerate(cat_ids)}
+    cid_code = np.array([pos[c] if c is not None else -1 for c in cells.cids] + [-1], dtype=np.int32)
+    return pd.Categorical.from_codes(cid_code[cells.ccodes], categories=cat_ids, validate=False)
+
+
+def _categorical(ids: pd.Series, kb: np.ndarray, special: np.ndarray | None, special_name: str) -> pd.Categorical:
+    """Categorical of per-key labels gathered by ``kb`` (None -> NaN); ``special`` rows get ``special_name``."""
+    labels = [str(x) if isinstance(x, str) else None for x in ids]
+    extra = {special_name} if special is not None and special.any() else set()
+    cats = sorted({x for x in labels if x is not None} | extra)
+    pos = {c: i for i, c in enumerate(cats)}
+    code_of_key = np.array([pos.get(x, -1) if x is not None else -1 for x in labels] + [-1], dtype=np.int32)
+    codes = code_of_key[kb]
+    if special is not None and special.any():
+        codes[special] = pos[special_name]
+    return pd.Categorical.from_codes(codes, categories=cats, validate=False)
