@@ -237,3 +237,16 @@ def test_report_tables_speak_chinese_and_align(demo_dir: Path) -> None:
     assert "index" not in heads
     town_heads = [c.value for c in next(wb["镇乡进度"].iter_rows(max_row=1))]
     assert "目标" not in town_heads                              # no town targets: the column is absent
+
+
+def test_report_sentences_exist_in_english() -> None:
+    """Every sentence, progress step and sheet name of the demo report has an English twin."""
+    import re
+
+    from tanfeng.report import _TEXT
+
+    assert set(_TEXT["zh"]) == set(_TEXT["en"])
+    han = re.compile(r"[\u4e00-\u9fff]")
+    steps = [k for k in _TEXT["en"] if k.startswith("step_")] + ["sheets", "by_carrier", "as_of", "firms"]
+    assert not [k for k in steps if han.search(_TEXT["en"][k])]
+    assert len(_TEXT["en"]["sheets"].split("|")) == len(_TEXT["zh"]["sheets"].split("|"))

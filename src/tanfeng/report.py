@@ -49,6 +49,26 @@ _TEXT = {
         "swap": "五、产能置换与能耗替代",
         "factors": "六、所用系数及出处",
         "made": "由 tanfeng {version} 生成；系数库版本 {fs}；用时 {secs:.1f} 秒。",
+        "_lang": "zh",
+        "methods": "核算口径（蒸汽热量、电力等价值、因子回退）：",
+        "step_sample": "生成合成样本数据 (zhuji_sample)", "step_account": "能源核算 (account)",
+        "step_statement": "计算书 (write_statement)", "step_two_high": "两高筛查 (screen_two_high)",
+        "step_targets": "目标进度 (Tracker)", "step_per_mu": "亩均评价 (evaluate_per_mu)",
+        "step_swap": "产能置换与能耗替代 (plan_swap)", "step_write": "写出 results.xlsx",
+        "by_carrier": "2022 年按能源品种（当量值）：", "carrier": "能源品种",
+        "statement": "用能最大的企业（{who}，{year} 年）的计算书：statement.xlsx（每个结果为 Excel 公式，"
+                     "改动实物量或系数即重算；系数出处见“依据”表）。",
+        "screened": "筛查项目 {n} 个：列入“两高” {flagged} 个，无法判定 {undecided} 个（原因见表）。",
+        "low_count": "列入 {n} 家：", "as_of": "截至 {as_of}：",
+        "co2_note": "按各企业自身能源结构计算的减排量为 {co2:,.0f} 吨 CO2（{ratio:.2f} tCO2/tce），"
+                    "方案规划系数为 16万吨 / 8万吨标准煤 = 2.0 tCO2/tce；两者并列，不强行一致。"
+                    "当量值口径下电力占比高时每吨标准煤对应的排放远高于 2.0。",
+        "per_mu_method": "评价办法：黄岩区 2022 年度（权重与基准值为示例）；分类比例：天台县 2022 年度。"
+                         "数据不全未能评分 {n} 家（原因见 results.xlsx“亩均评价”表 problem 列）。",
+        "firms": "企业数",
+        "low_tax": "亩均税收 5 万元/亩以下（含）企业 {n} 家，列入用地普查重点。",
+        "warnings": "注意事项（运行中的告警）",
+        "sheets": "能源核算_年度|能源核算_品种2022|两高筛查|两高一低|目标进度|镇乡进度|单位增加值能耗|亩均评价|系数|核算口径",
     },
     "en": {
         "title": "Zhuji manufacturing 'vacate the cage' plan — energy and carbon demo report",
@@ -65,6 +85,27 @@ _TEXT = {
         "swap": "5. Capacity and energy swap",
         "factors": "6. Factors used and their sources",
         "made": "Made by tanfeng {version}; factor set {fs}; {secs:.1f} s.",
+        "_lang": "en",
+        "methods": "Accounting methods (steam heat, electricity substitution basis, factor fallbacks):",
+        "step_sample": "synthetic sample (zhuji_sample)", "step_account": "energy accounting (account)",
+        "step_statement": "calculation statement (write_statement)", "step_two_high": "两高 screening (screen_two_high)",
+        "step_targets": "progress toward targets (Tracker)", "step_per_mu": "per-mu evaluation (evaluate_per_mu)",
+        "step_swap": "capacity and energy swap (plan_swap)", "step_write": "writing results.xlsx",
+        "by_carrier": "2022 by energy carrier (calorific basis):", "carrier": "carrier",
+        "statement": "Calculation statement of the largest energy user ({who}, {year}): statement.xlsx (every "
+                     "result a live Excel formula; change a quantity or factor and it recalculates; sources "
+                     "on the 依据 sheet).",
+        "screened": "{n} projects screened: {flagged} flagged 两高, {undecided} undecidable (reasons in the table).",
+        "low_count": "{n} enterprises listed:", "as_of": "As of {as_of}:",
+        "co2_note": "CO2 avoided with each firm's own energy mix: {co2:,.0f} t ({ratio:.2f} tCO2/tce); the plan's "
+                    "planning ratio is 160,000 t / 80,000 tce = 2.0 tCO2/tce. Both are shown, not forced to agree: "
+                    "on the calorific basis a high electricity share gives far more than 2.0 per tce.",
+        "per_mu_method": "Scheme: 黄岩 2022 (weights and benchmarks as an example); class shares: 天台 2022. "
+                         "{n} firms could not be scored for missing data (the problem column of the 亩均评价 sheet).",
+        "firms": "firms",
+        "low_tax": "{n} firms pay 5 (10,000 yuan)/mu or less in tax: first in line for the land census.",
+        "warnings": "Notes (warnings during the run)",
+        "sheets": "energy_by_year|energy_by_carrier_2022|two_high|two_high_one_low|targets|towns|intensity|per_mu|factors|methods",
     },
 }
 
@@ -162,7 +203,7 @@ def run_demo(
 
     from .plotting import FONT_HINT, cjk_font
 
-    say("生成合成样本数据 (zhuji_sample)")
+    say(text["step_sample"])
     s = zhuji_sample(seed)
     no_font = cjk_font() is None
     token = _REPORT_LANG.set(lang)
@@ -198,44 +239,43 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
 
 
     # ---------------------------------------------------------------- accounting
-    say("能源核算 (account)")
+    say(text["step_account"])
     acc = account(s.energy, basis="both", region="浙江")
     by_year = summarize(acc, by="year")
     by_carrier = summarize(acc[acc["year"] == 2022], by="carrier_id").sort_values("tce", ascending=False)
     names = {c.id: c.name_zh for c in fs.carriers}
     by_carrier.index = [names.get(str(c), str(c)) for c in by_carrier.index]
-    by_carrier.index.name = "能源品种"
+    by_carrier.index.name = text["carrier"]
     md += [f"## {text['acc']}", "", text["acc_note"], "",
            _md_table(by_year[["tce_calorific", "tce_substitution", "co2_t", "co2_per_tce", "rows"]].reset_index()), "",
-           "2022 年按能源品种（当量值）：", "",
+           text["by_carrier"], "",
            _md_table(by_carrier[["tce", "co2_t", "rows"]].reset_index(), max_rows=12), ""]
     methods = method_table(acc)
-    md += ["核算口径（蒸汽热量、电力等价值、因子回退）：", "", _md_table(methods, digits=4, max_rows=40), ""]
+    md += [text["methods"], "", _md_table(methods, digits=4, max_rows=40), ""]
 
-    say("计算书 (write_statement)")
+    say(text["step_statement"])
     statement, who, year = _statement(s.energy, acc, out, as_of)
-    md += [f"用能最大的企业（{who}，{year} 年）的计算书：statement.xlsx（每个结果为 Excel 公式，"
-           "改动实物量或系数即重算；系数出处见“依据”表）。", ""]
+    md += [text["statement"].format(who=who, year=year), ""]
 
     # ---------------------------------------------------------------- screening
-    say("两高筛查 (screen_two_high)")
+    say(text["step_two_high"])
     scr = screen_two_high(s.projects)
     flagged = scr[scr["two_high"].fillna(False).astype(bool)]
     undecided = scr[scr["two_high"].isna()]
     charts.append(charts_dir / "two_high.png")
     scr_plot.two_high_scatter(scr, path=charts[-1], lang=lang)
     md += [f"## {text['two_high']}", "",
-           f"筛查项目 {len(scr)} 个：列入“两高” {len(flagged)} 个，无法判定 {len(undecided)} 个（原因见表）。", "",
+           text["screened"].format(n=len(scr), flagged=len(flagged), undecided=len(undecided)), "",
            _md_table(flagged[["project", "town", "industry_code", "built_year", "energy_tce", "reason"]], max_rows=12), "",
            "![两高筛查](charts/two_high.png)", ""]
     e2022 = s.energy[s.energy["year"] == 2022]
     low = screen_low_efficiency(s.enterprises, records=e2022, on="enterprise", year=2022)
     low_list = low[low["low_efficiency"].fillna(False).astype(bool)]
-    md += [f"### {text['low']}", "", f"列入 {len(low_list)} 家：", "",
+    md += [f"### {text['low']}", "", text["low_count"].format(n=len(low_list)), "",
            _md_table(low_list[["enterprise", "town", "industry", "energy_tce", "tax_per_mu", "reason"]], max_rows=10), ""]
 
     # ---------------------------------------------------------------- targets
-    say("目标进度 (Tracker)")
+    say(text["step_targets"])
     acted = s.energy[s.energy["enterprise"].isin(s.actions["enterprise"])]  # each firm's own carrier mix
     tracker = Tracker(ZHUJI_2023, s.actions, energy=acted)
     prog = tracker.progress(as_of=as_of)
@@ -249,17 +289,15 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     intensity = intensity_decline(econ["energy_tce"], econ["value_added"], base_year=2020, deflator=econ["deflator"])
     co2_mix = prog.loc["co2_reduced_t", "achieved"] if "co2_reduced_t" in prog.index else float("nan")
     freed = prog.loc["energy_freed_tce", "achieved"]
-    md += [f"## {text['targets']}", "", f"截至 {as_of}：", "",
+    md += [f"## {text['targets']}", "", text["as_of"].format(as_of=as_of), "",
            _md_table(prog[["name_zh", "unit", "target", "achieved", "share", "rate_needed", "on_pace"]].reset_index(drop=True), digits=2), "",
-           f"按各企业自身能源结构计算的减排量为 {co2_mix:,.0f} 吨 CO2（{co2_mix / freed:.2f} tCO2/tce），"
-           f"方案规划系数为 16万吨 / 8万吨标准煤 = 2.0 tCO2/tce；两者并列，不强行一致。"
-           "当量值口径下电力占比高时每吨标准煤对应的排放远高于 2.0。", "",
+           text["co2_note"].format(co2=co2_mix, ratio=co2_mix / freed), "",
            "![目标进度](charts/progress.png)", "", f"### {text['towns']}", "", "![镇乡排名](charts/towns.png)", "",
            "![累计进度](charts/timeline.png)", "", f"### {text['intensity']}", "",
            _md_table(intensity.reset_index(), digits=2), ""]
 
     # ---------------------------------------------------------------- 亩均
-    say("亩均评价 (evaluate_per_mu)")
+    say(text["step_per_mu"])
     # 黄岩 scores 单位能耗增加值 on 等价值: energy from the 2022 records, accounted on that basis
     pm = evaluate(s.enterprises.drop(columns=["energy_tce"]), "huangyan-2022", classes="tiantai-2022-classes",
                   energy_records=e2022, on="enterprise", year=2022, errors="report")
@@ -270,14 +308,13 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
         fn(charts[-1])
     class_counts = pm["class"].value_counts().sort_index()
     md += [f"## {text['per_mu']}", "",
-           "评价办法：黄岩区 2022 年度（权重与基准值为示例）；分类比例：天台县 2022 年度。"
-           f"数据不全未能评分 {int(pm['score'].isna().sum())} 家（原因见 results.xlsx“亩均评价”表 problem 列）。", "",
-           _md_table(class_counts.rename("企业数").reset_index()), "",
-           f"亩均税收 5 万元/亩以下（含）企业 {int(low_tax['low_tax'].sum()) if 'low_tax' in low_tax else len(low_tax)} 家，列入用地普查重点。", "",
+           text["per_mu_method"].format(n=int(pm["score"].isna().sum())), "",
+           _md_table(class_counts.rename(text["firms"]).reset_index()), "",
+           text["low_tax"].format(n=int(low_tax["low_tax"].sum()) if "low_tax" in low_tax else len(low_tax)), "",
            "![分类](charts/per_mu_towns.png)", "", "![亩均税收与单位能耗增加值](charts/per_mu_scatter.png)", ""]
 
     # ---------------------------------------------------------------- swap
-    say("产能置换与能耗替代 (plan_swap)")
+    say(text["step_swap"])
     cands = s.swap_candidates[s.swap_candidates["sector"] == "铸造"]
     project = {"id": "新建高端铸件项目（示例）", "sector": "铸造", "product": str(cands["product"].iloc[0]),
                "new_capacity": round(float(cands["capacity"].sum()) * 0.5, 3),
@@ -291,27 +328,20 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     # ---------------------------------------------------------------- factors and files
     notes = sorted({str(w.message) for w in caught})
     if notes:
-        md += ["## 注意事项（运行中的告警）", "", *[f"- {m}" for m in notes], ""]
+        md += [f"## {text['warnings']}", "", *[f"- {m}" for m in notes], ""]
     used = pd.Index(pd.concat([acc["tce_factor"].astype(str).str.split("+").explode(),
                                acc["co2_factor"].astype(str).str.split("+").explode()]).unique())
     ftable = fs.table()
     ftable = ftable[ftable["id"].isin(used)][["id", "value", "unit", "source_number", "table", "confidence"]]
     md += [f"## {text['factors']}", "", _md_table(ftable, digits=4, max_rows=40), ""]
 
-    say("写出 results.xlsx")
+    say(text["step_write"])
     workbook = out / "results.xlsx"
-    write_report_xlsx(workbook, {
-        "能源核算_年度": by_year.reset_index(),
-        "能源核算_品种2022": by_carrier.reset_index(),
-        "两高筛查": scr,
-        "两高一低": low_list,
-        "目标进度": prog.reset_index(),
-        "镇乡进度": towns,
-        "单位增加值能耗": intensity.reset_index(),
-        "亩均评价": pm,
-        "系数": ftable,
-        "核算口径": methods,
-    }, notes=[text["synthetic"], f"tanfeng {__version__}; factor set {fs.version}"])
+    sheet_names = text["sheets"].split("|")
+    write_report_xlsx(workbook, dict(zip(sheet_names, [
+        by_year.reset_index(), by_carrier.reset_index(), scr, low_list, prog.reset_index(), towns,
+        intensity.reset_index(), pm, ftable, methods,
+    ], strict=True)), notes=[text["synthetic"], f"tanfeng {__version__}; factor set {fs.version}"], lang=text["_lang"])
 
     secs = time.perf_counter() - t0
     md += ["---", text["made"].format(version=__version__, fs=fs.version, secs=secs)]

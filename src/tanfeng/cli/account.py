@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                             "or .parquet files (quoted globs: 'data/*.parquet')")
     a.add_argument("--out", required=True, help="result file: .xlsx (workbook), .csv or .parquet (the records)")
     a.add_argument("--basis", default="当量值", help="当量值, 等价值 or both")
-    a.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2")
+    a.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2 (浙江, 华东, national …); the library's default, "
+                                                        "tanfeng.defaults.DEFAULT_REGION")
     a.add_argument("--year", type=int, default=None, help="data year when the files have no year column")
     a.add_argument("--columns", action="append", default=[], metavar="HEADER=NAME",
                    help="your header = tanfeng's (消费量, 能源品种, 计量单位, 企业名称 … or quantity, carrier …)")
