@@ -248,5 +248,5 @@ def test_report_sentences_exist_in_english() -> None:
     assert set(_TEXT["zh"]) == set(_TEXT["en"])
     han = re.compile(r"[\u4e00-\u9fff]")
     steps = [k for k in _TEXT["en"] if k.startswith("step_")] + ["sheets", "by_carrier", "as_of", "firms"]
-    assert not [k for k in steps if han.search(_TEXT["en"][k])]
+    assert not [k for k in steps if han.search(_TEXT["en"][k].replace("两高", ""))]  # the term stays
     assert len(_TEXT["en"]["sheets"].split("|")) == len(_TEXT["zh"]["sheets"].split("|"))
