@@ -5,13 +5,24 @@ The instance is the hand-made one of test_whatif.py; the arithmetic is there and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from tanfeng.cells import set_language
 from tanfeng.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Iterator[None]:
+    """Messages in Chinese here, whatever language an earlier command left set."""
+    set_language("zh")
+    yield
+    set_language("zh")
+
 
 HAND = pd.DataFrame({"企业名称": ["甲", "甲", "乙", "丙"], "镇乡（街道）": ["店口镇", "店口镇", "陶朱街道", "店口镇"],
                      "类型": ["淘汰", "整治", "淘汰", "整治"], "腾出用能": [900, 400, 600, 500],
@@ -60,3 +71,14 @@ def test_whatif_command_needs_a_target_and_a_valid_objective(tmp_path: Path,
     # weights: cost + 0.5 × jobs; 甲整治 + 乙 = 1 000 tce for 70 + 0.5 × 25 = 82.5 (甲淘汰 alone 900 < 1 000)
     assert main(["whatif", str(src), "--need-tce", "1000", "--objective", "cost=1,jobs=0.5"]) == 0
     assert "目标值 82.50" in capsys.readouterr().out
+
+
+def test_whatif_command_speaks_english_with_lang_en(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "candidates.xlsx"
+    HAND.to_excel(src, index=False)
+    assert main(["--lang", "en", "whatif", str(src), "--need-tce", "2500"]) == 1
+    err = capsys.readouterr().err
+    # 2 500 needed, 2 000 at most (900 + 600 + 500): short by 500
+    assert "energy freed: 2,500 tce needed" in err and "short by at least 500" in err
+    assert main(["whatif", str(src), "--need-tce", "1200", "--lang", "en"]) == 0
+    assert "cost 100.0 (10k CNY)" in capsys.readouterr().out

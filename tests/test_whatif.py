@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tanfeng.cells import set_language
 from tanfeng.errors import InputError
 from tanfeng.plans import ZHUJI_2023
 from tanfeng.targets import Tracker, whatif
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Iterator[None]:
+    """Messages in Chinese here, whatever language an earlier command left set."""
+    set_language("zh")
+    yield
+    set_language("zh")
+
 
 TOWNS = ("店口镇", "陶朱街道", "枫桥镇")
 

@@ -39,7 +39,9 @@ class WhatIf(BaseModel):
     index) plus the standard columns, ``eligible``, ``reason`` (why not eligible), ``chosen``
     and ``greedy`` (in the greedy answer). ``totals`` compares the chosen set with the greedy
     one; ``constraints`` lists every constraint with its limit, what the chosen set achieves,
-    the slack, the LP shadow price and whether it is ``binding``.
+    the slack, the LP shadow price (objective saved per unit the constraint is loosened, in the
+    LP relaxation) and ``binding`` — a positive shadow price: the constraint drives the cost,
+    though whole actions may still overshoot it (a positive slack).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -58,6 +60,7 @@ class WhatIf(BaseModel):
     need_co2: float
     budget: float | None
     deadline: dt.date | None
+    lang: Literal["zh", "en"] = "zh"
     candidates: pd.DataFrame = Field(repr=False)
     totals: pd.DataFrame = Field(repr=False)
     constraints: pd.DataFrame = Field(repr=False)
@@ -118,16 +121,26 @@ class WhatIf(BaseModel):
         return {names[k]: v.rename(columns=zh) for k, v in frames.items()}
 
     def summary(self) -> str:
-        """A few Chinese lines for a report."""
+        """A few lines for a report, in the result's language (``lang``)."""
         if self.status == "infeasible" or not self.ok:
             return self.message
         t = self.totals.loc["chosen"]
-        gap = f"{self.gap:.1e}"
-        lines = [f"情景测算：选 {int(t['n_actions'])} 项（淘汰 {int(t['phase_out'])}、整治 {int(t['upgrade'])}），"
-                 f"费用 {t['cost']:,.1f} 万元，涉及 {t['jobs']:,.0f} 人，腾出用能 {t['energy_freed_tce']:,.0f} tce，"
-                 f"减少碳排放 {t['co2_reduced_t']:,.0f} tCO2。",
-                 f"  {_STATUS_ZH[self.status]}（已证明间隙 {gap}），目标值 {self.objective_value:,.2f}；"
-                 f"贪心方案 {self.greedy_objective:,.2f}（比值 {self.greedy_ratio:.4f}）。"]
+        vals = dict(n=int(t["n_actions"]), out=int(t["phase_out"]), up=int(t["upgrade"]), cost=t["cost"],
+                    jobs=t["jobs"], tce=t["energy_freed_tce"], co2=t["co2_reduced_t"], gap=self.gap,
+                    obj=self.objective_value, g=self.greedy_objective, ratio=self.greedy_ratio)
+        if self.lang == "en":
+            lines = [f"What-if: {vals['n']} actions ({vals['out']} closures, {vals['up']} upgrades), cost "
+                     f"{vals['cost']:,.1f} (10k CNY), {vals['jobs']:,.0f} people affected, {vals['tce']:,.0f} tce freed, "
+                     f"{vals['co2']:,.0f} tCO2 cut.",
+                     f"  {self.status} (proven gap {vals['gap']:.1e}), objective {vals['obj']:,.2f}; greedy "
+                     f"{vals['g']:,.2f} (ratio {vals['ratio']:.4f})."]
+            if self.binding:
+                lines.append("  binding: " + ", ".join(self.binding))
+            return "\n".join(lines)
+        lines = [f"情景测算：选 {vals['n']} 项（淘汰 {vals['out']}、整治 {vals['up']}），费用 {vals['cost']:,.1f} 万元，"
+                 f"涉及 {vals['jobs']:,.0f} 人，腾出用能 {vals['tce']:,.0f} tce，减少碳排放 {vals['co2']:,.0f} tCO2。",
+                 f"  {_STATUS_ZH[self.status]}（已证明间隙 {vals['gap']:.1e}），目标值 {vals['obj']:,.2f}；"
+                 f"贪心方案 {vals['g']:,.2f}（比值 {vals['ratio']:.4f}）。"]
         if self.binding:
             lines.append("  起约束作用：" + "、".join(self.binding))
         return "\n".join(lines)

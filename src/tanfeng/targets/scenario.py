@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._milp import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT, group_rows, shortfall, solve
 from .._resources import normalize_name
+from ..cells import get_language
 from ._common import _to_date
 from .candidates import read_candidates, read_limits
 from .outcome import WhatIf
@@ -25,6 +26,27 @@ __all__ = ["OBJECTIVES", "whatif"]
 OBJECTIVES: dict[str, dict[str, float]] = {"cost": {"cost": 1.0}, "jobs": {"jobs": 1.0}}
 _LABEL = {"energy_freed_tce": ("腾出用能", "tce"), "co2_reduced_t": ("减少碳排放", "tCO2"),
           "cost": ("费用", "万元"), "jobs": ("涉及人数", "人"), "actions": ("行动数", "项")}
+_LABEL_EN = {"energy_freed_tce": "energy freed", "co2_reduced_t": "CO2 cut", "cost": "cost", "jobs": "people affected",
+             "actions": "actions"}
+#: Texts of constraint names and messages, by language (`tanfeng.cells.get_language`).
+_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"budget": "预算", "budget_within": "预算 {v:,.0f} 万元", "caps_within": "各镇街上限", "within": "（在{w}之内）",
+           "and": "及", "part": "{name}：需 {limit:,.0f} {unit}，合格候选最多 {best:,.0f}，至少缺 {missing:,.0f}",
+           "alone": "无法满足{caps}：{parts}。", "together": "各项目标单独可达，但无法同时满足{caps}：{parts}。",
+           "whole": "各项目标（允许按比例）可同时满足，但整项行动无法同时满足全部约束{caps}。", "sep": "；",
+           "time": "在 {t:g} 秒内未找到满足全部约束的方案（也未证明不可行）；请放宽 time_limit 再试。"},
+    "en": {"budget": "budget", "budget_within": "a budget of {v:,.0f} (10k CNY)", "caps_within": "the town caps",
+           "within": " (within {w})", "and": " and ",
+           "part": "{name}: {limit:,.0f} {unit} needed, the eligible candidates reach at most {best:,.0f}, "
+                   "short by at least {missing:,.0f}",
+           "alone": "cannot be met{caps}: {parts}.", "together": "each target can be met alone, not all together{caps}: {parts}.",
+           "whole": "the targets can be met with fractions of actions, not with whole actions{caps}.", "sep": "; ",
+           "time": "no plan meeting every constraint found in {t:g} s (nor proof that none exists); allow a longer time_limit."},
+}
+
+
+def _name(measure: str, lang: str) -> str:
+    return _LABEL[measure][0] if lang == "zh" else _LABEL_EN[measure]
 _MIN_MEASURES = ("energy_freed_tce", "co2_reduced_t")
 _MAX_MEASURES = ("energy_freed_tce", "co2_reduced_t", "cost", "jobs", "actions")
 #: Variables of the LP's neighbourhood searched with ``milp`` for a better incumbent before the
@@ -84,7 +106,8 @@ def _eligible(cand: pd.DataFrame, tracker: Tracker | None, deadline: dt.date | N
 
 
 def _rows(cand: pd.DataFrame, elig: np.ndarray, need_tce: float, need_co2: float, town_min: pd.DataFrame,
-          town_max: pd.DataFrame, budget: float | None) -> tuple[list[dict[str, Any]], np.ndarray, np.ndarray]:
+          town_max: pd.DataFrame, budget: float | None,
+          lang: str = "zh") -> tuple[list[dict[str, Any]], np.ndarray, np.ndarray]:
     """Constraint rows over the eligible candidates: metadata, covering block, packing block."""
     e = cand[elig]
     town = e["town"].to_numpy()
@@ -99,19 +122,19 @@ def _rows(cand: pd.DataFrame, elig: np.ndarray, need_tce: float, need_co2: float
         (cover if kind == ">=" else pack).append(coef)
 
     if need_tce > 0:
-        add("腾出用能", ">=", "energy_freed_tce", need_tce, vals["energy_freed_tce"])
+        add(_name("energy_freed_tce", lang), ">=", "energy_freed_tce", need_tce, vals["energy_freed_tce"])
     if need_co2 > 0:
-        add("减少碳排放", ">=", "co2_reduced_t", need_co2, vals["co2_reduced_t"])
+        add(_name("co2_reduced_t", lang), ">=", "co2_reduced_t", need_co2, vals["co2_reduced_t"])
     for t, row in town_min.iterrows():
         for m, v in row.items():
             if not math.isnan(v) and v > 0:
-                add(f"{t} {_LABEL[str(m)][0]} ≥", ">=", str(m), v, np.where(town == t, vals[str(m)], 0.0), t)
+                add(f"{t} {_name(str(m), lang)} ≥", ">=", str(m), v, np.where(town == t, vals[str(m)], 0.0), t)
     if budget is not None:
-        add("预算", "<=", "cost", budget, vals["cost"])
+        add(_TEXT[lang]["budget"], "<=", "cost", budget, vals["cost"])
     for t, row in town_max.iterrows():
         for m, v in row.items():
             if not math.isnan(v):
-                add(f"{t} {_LABEL[str(m)][0]} ≤", "<=", str(m), v, np.where(town == t, vals[str(m)], 0.0), t)
+                add(f"{t} {_name(str(m), lang)} ≤", "<=", str(m), v, np.where(town == t, vals[str(m)], 0.0), t)
     meta = [r for r in meta if r["kind"] == ">="] + [r for r in meta if r["kind"] == "<="]
     n = len(e)
     A = np.vstack(cover) if cover else np.zeros((0, n))
@@ -139,7 +162,7 @@ def _max_alone(p: ActionProblem, r: int) -> float:
     return float(-res.fun) if res.status == 0 else 0.0
 
 
-def _shortfall_table(p: ActionProblem, meta: list[dict[str, Any]]) -> tuple[pd.DataFrame, str]:
+def _shortfall_table(p: ActionProblem, meta: list[dict[str, Any]], lang: str = "zh") -> tuple[pd.DataFrame, str]:
     """Which requirements cannot be met, and by how much (LP: fractions allowed, so 'at least')."""
     cov = [m for m in meta if m["kind"] == ">="]
     rows = []
@@ -151,17 +174,14 @@ def _shortfall_table(p: ActionProblem, meta: list[dict[str, Any]]) -> tuple[pd.D
         miss = shortfall(p)
         rows = [{**cov[r], "best_possible": cov[r]["limit"] - miss[r], "missing": miss[r], "alone": False}
                 for r in np.flatnonzero(miss > 0)]
-    parts = [f"{r['constraint']}：需 {r['limit']:,.0f} {_LABEL[r['measure']][1]}，合格候选最多 "
-             f"{r['best_possible']:,.0f}，至少缺 {r['missing']:,.0f}" for r in rows]
-    within = [f"预算 {m['limit']:,.0f} 万元" if m["town"] is None else "各镇街上限"
+    tx = _TEXT[lang]
+    parts = tx["sep"].join(tx["part"].format(name=r["constraint"], limit=r["limit"], unit=_LABEL[r["measure"]][1],
+                                             best=r["best_possible"], missing=r["missing"]) for r in rows)
+    within = [tx["budget_within"].format(v=m["limit"]) if m["town"] is None else tx["caps_within"]
               for m in meta if m["kind"] == "<="]
-    caps = f"（在{'及'.join(dict.fromkeys(within))}之内）" if within else ""
-    if rows and rows[0]["alone"]:
-        msg = f"无法满足{caps}：" + "；".join(parts) + "。"
-    elif rows:
-        msg = f"各项目标单独可达，但无法同时满足{caps}：" + "；".join(parts) + "。"
-    else:
-        msg = f"各项目标（允许按比例）可同时满足，但整项行动无法同时满足全部约束{caps}。"
+    caps = tx["within"].format(w=tx["and"].join(dict.fromkeys(within))) if within else ""
+    key = "whole" if not rows else ("alone" if rows[0]["alone"] else "together")
+    msg = tx[key].format(caps=caps, parts=parts)
     cols = ["constraint", "measure", "town", "limit", "best_possible", "missing", "alone"]
     return pd.DataFrame(rows, columns=cols + ["kind"])[cols], msg
 
@@ -238,6 +258,7 @@ def whatif(candidates: pd.DataFrame, *, tracker: Tracker | None = None, need_tce
         ``time_limit`` seconds (default 1.5) with the best set found — never worse than greedy.
     errors : {"raise", "report"}
         Bad rows raise one `InputError` listing each, or are kept as ineligible (``reason``).
+        Messages and constraint names are in the language of `tanfeng.cells.set_language`.
 
     Returns
     -------
@@ -273,7 +294,8 @@ def whatif(candidates: pd.DataFrame, *, tracker: Tracker | None = None, need_tce
     dl = _to_date(deadline) if deadline is not None else None
     reason = _eligible(cand, tracker, dl, as_of)
     elig = reason == ""
-    meta, A, P = _rows(cand, elig, need_tce, need_co2, mins, caps, budget)
+    lang = get_language()
+    meta, A, P = _rows(cand, elig, need_tce, need_co2, mins, caps, budget, lang)
     e = cand[elig]
     cost = sum(wt * np.nan_to_num(e[k].to_numpy(dtype=float)) for k, wt in w.items())
     ident = np.array([normalize_name(v) for v in e["enterprise"]], dtype=object)
@@ -282,12 +304,12 @@ def whatif(candidates: pd.DataFrame, *, tracker: Tracker | None = None, need_tce
                       u=np.array([m["limit"] for m in meta if m["kind"] == "<="]),
                       enterprise=pd.factorize(ident)[0] if len(e) else np.zeros(0, dtype=int))
     return _solve(cand, reason, p, meta, w, need_tce, need_co2, budget, dl,
-                  dict(mip_rel_gap=mip_rel_gap, time_limit=time_limit, seed=seed, neighbourhood=NEIGHBOURHOOD))
+                  dict(mip_rel_gap=mip_rel_gap, time_limit=time_limit, seed=seed, neighbourhood=NEIGHBOURHOOD), lang)
 
 
 def _solve(cand: pd.DataFrame, reason: np.ndarray, p: ActionProblem, meta: list[dict[str, Any]],
            w: dict[str, float], need_tce: float, need_co2: float, budget: float | None,
-           deadline: dt.date | None, opts: dict[str, Any]) -> WhatIf:
+           deadline: dt.date | None, opts: dict[str, Any], lang: str) -> WhatIf:
     elig = reason == ""
     n = len(cand)
     x: np.ndarray | None
@@ -317,16 +339,16 @@ def _solve(cand: pd.DataFrame, reason: np.ndarray, p: ActionProblem, meta: list[
     out["eligible"], out["reason"], out["chosen"], out["greedy"] = elig, reason, chosen, greedy
     short = pd.DataFrame(columns=["constraint", "measure", "town", "limit", "best_possible", "missing", "alone"])
     if x is None and status == "infeasible":
-        short, message = _shortfall_table(p, meta)
+        short, message = _shortfall_table(p, meta, lang)
     elif x is None:
-        message = f"在 {opts['time_limit']:g} 秒内未找到满足全部约束的方案（也未证明不可行）；请放宽 time_limit 再试。"
+        message = _TEXT[lang]["time"].format(t=opts["time_limit"])
     else:
         message = ""
     cons = _constraints(meta, p.A, p.P, x, duals, float(np.abs(p.cost).max()) if p.m else 1.0)
     res = WhatIf(ok=x is not None, status=status, message=message, objective=w, objective_value=float(obj),
                  bound=float(bound), gap=float(gap),
                  greedy_objective=float(gobj), solver_status=msg_s, seconds=float(secs), need_tce=need_tce,
-                 need_co2=need_co2, budget=budget, deadline=deadline, candidates=out,
+                 need_co2=need_co2, budget=budget, deadline=deadline, lang="en" if lang == "en" else "zh", candidates=out,
                  totals=_totals(out, chosen, greedy, w), constraints=cons, shortfall=short, stages=stages)
     if res.ok:
         res.message = res.summary()
