@@ -20,7 +20,7 @@ import functools
 import hashlib
 import math
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -837,7 +837,20 @@ def check_factor_table(
             if x is not None and not (lo_b <= x <= hi_b):
                 bad(fid, "plausible", f"{q} = {x:.6g} {bu} lies outside the plausible band [{lo_b}, {hi_b}] {bu} — a unit slip?")
 
-    # --- combustion consistency and CO2 per tce
+    _check_combustion(df, reg, bad)
+    _check_kcal_7000(df, reg, bad)
+    return pd.DataFrame(problems, columns=["id", "check", "message"])
+
+
+def _activity_unit(unit: str) -> str:
+    """Denominator of a ``x/y`` unit string (``'kgce/kg'`` -> ``'kg'``)."""
+    return unit.split("/", 1)[1] if "/" in unit else "1"
+
+
+def _check_combustion(df: pd.DataFrame, reg: Any, bad: Callable[[Any, str, str], None]) -> None:
+    """Per fuel: NCV × CC × OF × 44/12 agrees with a stated emission factor; CO2 per tce in its band."""
+    from .units import parse_unit
+
     comb = df[df["quantity"].isin(["ncv", "carbon_content", "oxidation_rate", "emission_factor"])]
     for (cid, variant, region, year), g in comb.groupby(["carrier", "variant", "region", "data_year"], dropna=False):
         got = {r["quantity"]: r for r in g.to_dict("records")}
@@ -868,7 +881,11 @@ def check_factor_table(
                 bad(ef["id"], "combustion",
                     f"{cid}: stated {stated:.5g} but NCV × CC × OF × 44/12 = {calc:.5g} (rtol 0.2 %)")
 
-    # --- GB/T 2589: coefficient == round(kcal / 7000, 4)
+
+def _check_kcal_7000(df: pd.DataFrame, reg: Any, bad: Callable[[Any, str, str], None]) -> None:
+    """GB/T 2589: a coefficient equals round(kcal / 7000, 4) of its reference NCV."""
+    from .units import parse_unit
+
     tce = df[df["quantity"].isin(["tce_coefficient", "reference_ncv"])]
     for (cid, variant, basis), g in tce.groupby(["carrier", "variant", "basis"]):
         coef = g[g["quantity"] == "tce_coefficient"]
@@ -890,9 +907,3 @@ def check_factor_table(
                         f"{cid}: coefficient {coef_v:.4f} ({col}) but {kcal:g} kcal / 7000 = {kcal / 7000:.4f}")
         except Exception as exc:
             bad(c["id"], "kcal_7000", f"cannot compare with reference_ncv: {exc}")
-    return pd.DataFrame(problems, columns=["id", "check", "message"])
-
-
-def _activity_unit(unit: str) -> str:
-    """Denominator of a ``x/y`` unit string (``'kgce/kg'`` -> ``'kg'``)."""
-    return unit.split("/", 1)[1] if "/" in unit else "1"

@@ -41,6 +41,7 @@ __all__ = [
     "RESOLVED_COLUMNS",
     "ResolvedKey",
     "co2_per_unit",
+    "heat_by_enthalpy",
     "resolve_key",
     "resolve_table",
 ]
@@ -167,113 +168,147 @@ def resolve_key(
     mass (heat by enthalpy, `tanfeng.steam`); on a gas volume ``temperature`` is the metering
     temperature (converted to 0 ℃, `tanfeng.gas`), as is a bracketed one in the unit (``万m³(20℃)``).
     """
-    from .units import MEASURES, get_registry, parse_unit
-
-    reg = get_registry()
     c = fs.carriers.get(fs.carriers.resolve(carrier))
     key: dict[str, Any] = {"carrier": c.id, "unit": unit, "year": year, "region": region, "basis": basis,
                            "variant": variant, "scope": c.scope}
-    from .gas import split_reference_temperature
+    tce, tce_id = math.nan, ""
+    try:
+        act = _activity(c, unit, pressure, temperature)
+        confidences: list[str] = []
+        substitution: dict[str, Any] = {}
+        if tce_factor is not None:
+            tce_id, coef = "user-supplied", tce_factor
+        else:
+            tce_id, coef, confidences, substitution = _tce_choice(fs, c, act, year, basis, variant)
+        try:
+            tce = _per_unit(act.one, coef, "tce")
+        except Exception:
+            tce_id = ""
+            raise _KeyProblem("unit_dimension", f"{unit!r} cannot be combined with the factor's unit "
+                                                f"{getattr(coef, 'units', coef)}") from None
+        co2_value, co2_id = math.nan, ""
+        if co2:
+            co2_value, co2_id = _co2_choice(fs, c, act, year, region, co2_factor, confidences)
+    except _KeyProblem as p:
+        return ResolvedKey(**key, tce=tce, tce_factor=tce_id, reason=p.reason, message=p.message,
+                           suggestion=p.suggestion, error=p.error)
+    if act.gas_t is not None:  # say in the factor ids that the volume was converted to 0 ℃
+        mark = f"volume[{act.gas_t:g}℃→0℃]+"
+        tce_id, co2_id = mark + tce_id, (mark + co2_id) if co2_id else co2_id
+    return ResolvedKey(**key, tce=tce, tce_factor=tce_id, co2=co2_value, co2_factor=co2_id,
+                       confidence=_worst(confidences) or "verified", fallbacks=tuple(act.fallbacks),
+                       substitution=substitution)
 
+
+class _KeyProblem(Exception):
+    """Why a key cannot be resolved (becomes the ``reason`` of its `ResolvedKey`)."""
+
+    def __init__(self, reason: str, message: str, suggestion: str = "", error: FactorNotFoundError | None = None):
+        super().__init__(message)
+        self.reason, self.message, self.suggestion, self.error = reason, message, suggestion, error
+
+
+_MISSING_TCE = "pass factor= or ncv=, or add the factor with FactorSet.override"
+_MISSING_CO2 = "pass co2=False, or add the factor with FactorSet.override"
+
+
+@dataclass
+class _Activity:
+    """One unit of a key's activity and what it says about heat; fallbacks gathered on the way."""
+
+    one: pint.Quantity
+    as_heat: bool
+    gas_t: float | None
+    heat: tuple[float, str] | None  # GJ per one unit, and how it was found
+    fallbacks: list[FactorFallbackWarning]
+
+
+def _activity(c: Carrier, unit: str, pressure: float | None, temperature: float | None) -> _Activity:
+    """Parse the unit against the carrier's measure; a gas volume to 0 ℃; steam's heat by enthalpy."""
+    from .gas import reference_volume_factor, split_reference_temperature
+    from .units import MEASURES, get_registry, parse_unit
+
+    reg = get_registry()
     unit_text, unit_temperature = split_reference_temperature(unit)
     if unit_temperature is not None and c.measure != "volume":
-        return ResolvedKey(**key, reason="unit_dimension", message=f"{unit!r}: a temperature in the unit only applies to gas volumes",
-                           suggestion="write the unit alone; give steam or hot-water temperature in a temperature column")
+        raise _KeyProblem("unit_dimension", f"{unit!r}: a temperature in the unit only applies to gas volumes",
+                          "write the unit alone; give steam or hot-water temperature in a temperature column")
     try:
         u = parse_unit(unit_text)
     except UnitError as exc:
-        return ResolvedKey(**key, reason="unit_unknown", message=str(exc), suggestion=", ".join(exc.suggestions))
+        raise _KeyProblem("unit_unknown", str(exc), ", ".join(exc.suggestions)) from None
     as_heat = c.id in ENTHALPY_CARRIERS and u.dimensionality == reg.get_dimensionality("[energy]")
     if u.dimensionality != reg.get_dimensionality(MEASURES[c.measure]) and not as_heat:
-        reason, msg, sugg = _unit_error(c, unit, u)
-        return ResolvedKey(**key, reason=reason, message=msg, suggestion=sugg)
+        raise _KeyProblem(*_unit_error(c, unit, u))
     one = reg.Quantity(1.0, u)
-    fallbacks: list[FactorFallbackWarning] = []
-    confidences: list[str] = []
-    substitution: dict[str, Any] = {}
     gas_t = unit_temperature if unit_temperature is not None else (temperature if c.measure == "volume" else None)
     if gas_t is not None:  # a volume metered at gas_t ℃: to standard (0 ℃) volume at equal pressure
-        from .gas import reference_volume_factor
-
         try:
             one = reg.Quantity(reference_volume_factor(gas_t), u)
         except ValueError as exc:
-            return ResolvedKey(**key, reason="temperature_unparsable", message=str(exc), suggestion="write e.g. 20 ℃")
-    heat: tuple[float, str] | None = None  # GJ per one unit, and how it was found
+            raise _KeyProblem("temperature_unparsable", str(exc), "write e.g. 20 ℃") from None
+    act = _Activity(one=one, as_heat=as_heat, gas_t=gas_t, heat=None, fallbacks=[])
     if as_heat:  # steam or hot water already given as heat (GJ, MJ, 万kJ, 百万千焦): used as it is
-        heat = (float(one.to("GJ").magnitude), "heat-as-given")
+        act.heat = (float(one.to("GJ").magnitude), "heat-as-given")
     elif c.measure == "mass" and c.id in ENTHALPY_CARRIERS:  # CO2 (and tce unless a variant) by enthalpy
-        got = _heat_by_enthalpy(c, pressure, temperature)
+        got = heat_by_enthalpy(c, pressure, temperature)
         if isinstance(got, ResolvedKey):
-            return ResolvedKey(**key, reason=got.reason, message=got.message, suggestion=got.suggestion)
-        heat = (got[0] * float(one.to("t").magnitude), got[1])
-        fallbacks += got[2]
-    if tce_factor is not None:
-        coef, tce_id = tce_factor, "user-supplied"
-    elif heat is not None and (not variant or as_heat):  # heat × 热力 当量值 (热力 等价值: "按供热煤耗计算", no number)
+            raise _KeyProblem(got.reason, got.message, got.suggestion)
+        act.heat = (got[0] * float(one.to("t").magnitude), got[1])
+        act.fallbacks += got[2]
+    return act
+
+
+def _tce_choice(fs: FactorSet, c: Carrier, act: _Activity, year: int | None, basis: str,
+                variant: str) -> tuple[str, Any, list[str], dict[str, Any]]:
+    """The tce coefficient of a key: (factor id, coefficient, confidences, 等价值 record)."""
+    if act.heat is not None and (not variant or act.as_heat):  # heat × 热力 当量值 (等价值: "按供热煤耗计算", no number)
         f, heat_fb = fs.lookup("heat", "tce_coefficient", year=year, basis="calorific")
-        coef, tce_id = reg.Quantity(heat[0], "GJ") / one * f.to_quantity(), f"{heat[1]}+{f.id}"
-        fallbacks += heat_fb
-        confidences.append(f.confidence)
-    elif basis == "substitution" and c.category == "electricity" and not variant:
+        act.fallbacks += heat_fb
+        from .units import Q_
+
+        coef = Q_(act.heat[0], "GJ") / act.one * f.to_quantity()
+        return f"{act.heat[1]}+{f.id}", coef, [f.confidence], {}
+    if basis == "substitution" and c.category == "electricity" and not variant:
         from .substitution import electricity_substitution  # GB 30251-2024: 上年 发电标准煤耗
 
         try:
             choice = electricity_substitution(fs, year)
         except FactorNotFoundError as exc:
-            return ResolvedKey(**key, reason="tce_factor_missing", message=str(exc), error=exc,
-                               suggestion="pass substitution_factor= (e.g. '0.28078 kgce/kWh') or factor=")
-        coef, tce_id = choice.factor.to_quantity(), choice.factor.id
-        fallbacks += choice.fallbacks
-        confidences.append(choice.factor.confidence)
-        substitution = choice.record()
-        if year is None:
-            fallbacks.append(FactorFallbackWarning(
-                f"basis 等价值 without a year for {c.id}: used the latest data year ({tce_id}); pass year= to choose",
-                carrier=c.id, quantity="tce_coefficient", used=tce_id, used_year=choice.used_year))
+            raise _KeyProblem("tce_factor_missing", str(exc),
+                              "pass substitution_factor= (e.g. '0.28078 kgce/kWh') or factor=", exc) from None
+        act.fallbacks += choice.fallbacks
+        used, used_year = choice.factor.id, choice.used_year
+        coef, conf, record = choice.factor.to_quantity(), choice.factor.confidence, choice.record()
     else:
         try:
             f, fb = _tce_factor(fs, c, year, basis, variant)
         except FactorNotFoundError as exc:
-            return ResolvedKey(**key, reason="tce_factor_missing", message=str(exc), error=exc,
-                               suggestion="pass factor= or ncv=, or add the factor with FactorSet.override")
-        coef, tce_id = f.to_quantity(), f.id
-        fallbacks += fb
-        confidences.append(f.confidence)
-        if basis == "substitution" and c.category == "electricity" and year is None:
-            fallbacks.append(FactorFallbackWarning(
-                f"basis 等价值 without a year for {c.id}: used the latest data year ({f.id}); pass year= to choose",
-                carrier=c.id, quantity="tce_coefficient", used=f.id, used_year=f.data_year))
+            raise _KeyProblem("tce_factor_missing", str(exc), _MISSING_TCE, exc) from None
+        act.fallbacks += fb
+        used, used_year, coef, conf, record = f.id, f.data_year, f.to_quantity(), f.confidence, {}
+    if basis == "substitution" and c.category == "electricity" and year is None:
+        act.fallbacks.append(FactorFallbackWarning(
+            f"basis 等价值 without a year for {c.id}: used the latest data year ({used}); pass year= to choose",
+            carrier=c.id, quantity="tce_coefficient", used=used, used_year=used_year))
+    return used, coef, [conf], record
+
+
+def _co2_choice(fs: FactorSet, c: Carrier, act: _Activity, year: int | None, region: str | None,
+                co2_factor: Any, confidences: list[str]) -> tuple[float, str]:
+    """tCO2 per unit of a key and the factor id(s); adds the factors' confidences."""
     try:
-        tce = _per_unit(one, coef, "tce")
-    except Exception:
-        return ResolvedKey(**key, reason="unit_dimension",
-                           message=f"{unit!r} cannot be combined with the factor's unit {getattr(coef, 'units', coef)}")
-    co2_value, co2_id = math.nan, ""
-    if co2 and heat is not None and co2_factor is None:  # heat content × the heat CO2 factor
-        try:
+        if act.heat is not None and co2_factor is None:  # heat content × the heat CO2 factor
             f, heat_fb = fs.lookup(c.id, "heat_co2", region=region, year=year)
-        except FactorNotFoundError as exc:
-            return ResolvedKey(**key, tce=tce, tce_factor=tce_id, reason="co2_factor_missing", message=str(exc), error=exc,
-                               suggestion="pass co2=False, or add the factor with FactorSet.override")
-        co2_value = heat[0] * float(f.to_quantity().to("tCO2/GJ").magnitude)
-        co2_id = f"{heat[1]}+{f.id}"
-        fallbacks += heat_fb
-        confidences.append(f.confidence)
-    elif co2:
-        try:
-            co2_value, co2_id, conf, fb = co2_per_unit(fs, c.id, one, year=year, region=region, factor=co2_factor)
-        except FactorNotFoundError as exc:
-            return ResolvedKey(**key, tce=tce, tce_factor=tce_id, reason="co2_factor_missing", message=str(exc), error=exc,
-                               suggestion="pass co2=False, or add the factor with FactorSet.override")
-        fallbacks += fb
-        confidences += [conf] if conf else []
-    if gas_t is not None:  # say in the factor ids that the volume was converted to 0 ℃
-        mark = f"volume[{gas_t:g}℃→0℃]+"
-        tce_id, co2_id = mark + tce_id, (mark + co2_id) if co2_id else co2_id
-    return ResolvedKey(**key, tce=tce, tce_factor=tce_id, co2=co2_value, co2_factor=co2_id,
-                       confidence=_worst(confidences) or "verified", fallbacks=tuple(fallbacks),
-                       substitution=substitution)
+            act.fallbacks += heat_fb
+            confidences.append(f.confidence)
+            return act.heat[0] * float(f.to_quantity().to("tCO2/GJ").magnitude), f"{act.heat[1]}+{f.id}"
+        value, ids, conf, fb = co2_per_unit(fs, c.id, act.one, year=year, region=region, factor=co2_factor)
+    except FactorNotFoundError as exc:
+        raise _KeyProblem("co2_factor_missing", str(exc), _MISSING_CO2, exc) from None
+    act.fallbacks += fb
+    confidences += [conf] if conf else []
+    return value, ids
 
 
 #: Carriers given by mass whose heat is computed by enthalpy (`tanfeng.steam`): steam from its
@@ -281,7 +316,7 @@ def resolve_key(
 ENTHALPY_CARRIERS = ("steam", "hot_water")
 
 
-def _heat_by_enthalpy(c: Carrier, pressure: float | None,
+def heat_by_enthalpy(c: Carrier, pressure: float | None,
                       temperature: float | None) -> tuple[float, str, list[FactorFallbackWarning]] | ResolvedKey:
     """GJ per tonne, a label of the method, and the notes — or an error key (reason, message)."""
     from . import steam as st

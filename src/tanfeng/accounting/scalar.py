@@ -275,7 +275,7 @@ def steam_heat(
     >>> round(steam_heat(10, "t", temperature="80 ℃", carrier="热水").m, 5)   # 10 × 60 × 4.1868e-3
     2.51208
     """
-    from ..resolver import ENTHALPY_CARRIERS, _heat_by_enthalpy
+    from ..resolver import ENTHALPY_CARRIERS, heat_by_enthalpy
     from ..units import get_registry
 
     value, unit_text, name = _split_args(quantity, unit, carrier)
@@ -287,7 +287,7 @@ def steam_heat(
     if c.id not in ENTHALPY_CARRIERS or not q.check("[mass]"):
         raise UnitError(unit_text, f"steam_heat takes 蒸汽 or 热水 by mass (t) or heat in energy units; got {c.name_zh}")
     p_mpa, t_c = _state(pressure, temperature)
-    got = _heat_by_enthalpy(c, p_mpa, t_c)
+    got = heat_by_enthalpy(c, p_mpa, t_c)
     if isinstance(got, ResolvedKey):
         _raise_key_errors(got, name, unit_text)
         raise AssertionError("unreachable")  # pragma: no cover

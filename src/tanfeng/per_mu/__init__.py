@@ -44,6 +44,7 @@ from .fields import MAY_BE_NEGATIVE as MAY_BE_NEGATIVE
 from .fields import Group as Group
 from .fields import IndicatorDef as IndicatorDef
 from .inputs import _map_columns as _map_columns
+from .inputs import map_columns as map_columns
 from .low_tax import LOW_TAX_THRESHOLD, low_tax_per_mu
 from .scheme import Assignment as Assignment
 from .scheme import ClassLevel, ClassRule, Scheme, list_schemes, load_class_rule, load_scheme

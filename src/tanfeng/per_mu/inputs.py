@@ -24,7 +24,7 @@ _ALIAS = {normalize_name(a): f for f, names in FIELDS.items() for a in names}
 _BRACKET = re.compile(r"^(.*?)\s*[(（\[【]([^()（）]*)[)）\]】]\s*$")
 
 
-def _map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, tuple[str, str | None]]:
+def map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, tuple[str, str | None]]:
     """field -> (header, unit written in the header or None)."""
     from ..units import parse_unit
 
@@ -65,7 +65,7 @@ def _energy_from_records(records: pd.DataFrame, firms: pd.DataFrame, cols: dict[
     from ..accounting import account
     from ..credit_code import normalize
 
-    rcols = _map_columns(records, None)
+    rcols = map_columns(records, None)
     if on is not None:
         key_f, key_r = firms[on] if on in firms else None, records[on] if on in records else None
         if key_f is None or key_r is None:
@@ -147,3 +147,7 @@ def _read_fields(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], ener
             v = np.where(neg, np.nan, v)
         vals[base] = v
     return vals
+
+
+#: The former private name (used inside ``per_mu``).
+_map_columns = map_columns

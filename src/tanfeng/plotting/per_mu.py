@@ -110,9 +110,9 @@ def _town_column(result: pd.DataFrame, town: str | None) -> str:
     mapped = result.attrs.get("tanfeng", {}).get("columns", {}).get("town")
     if mapped in result.columns:
         return str(mapped)
-    from ..per_mu import _map_columns
+    from ..per_mu import map_columns
 
-    found = _map_columns(result, None).get("town")
+    found = map_columns(result, None).get("town")
     if found is None:
         raise KeyError("no 所属乡镇 (town) column; pass town='<column>'")
     return found[0]

@@ -114,7 +114,7 @@ def two_high_scatter(
     'log'
     """
     from ..screening import TwoHighRules
-    from ..screening._input import _years
+    from ..screening._input import read_build_years
 
     lab = _labels(lang)
     meta = result.attrs.get("tanfeng", {})
@@ -131,7 +131,7 @@ def two_high_scatter(
     if col not in result.columns or "screened_tce" not in result.columns:
         raise ValueError("two_high_scatter() takes the result of tanfeng.screen_two_high()")
 
-    years = _years(result[col])[0]
+    years = read_build_years(result[col])[0]
     energy = result["screened_tce"].to_numpy(dtype=float, na_value=np.nan)
     flag = result["two_high"].astype("boolean")
     drawable = ~np.isnan(years) & (energy > 0)

@@ -133,16 +133,16 @@ def _fmt(value: float, unit: str, lang: str = "zh") -> str:
 
 def _verdict_en(r: pd.Series, as_of: Any) -> str:
     """English of the forecast's ``verdict`` (the same cases as `Tracker.forecast`)."""
-    from ..targets._common import _add_months, _to_date
+    from ..targets._common import add_months, to_date
 
     if math.isnan(r["target"]) or math.isnan(r["achieved"]):
         return "no target" if math.isnan(r["target"]) else "no data"
     if r["achieved"] >= r["target"]:
-        return f"reached on {_to_date(r['reach_date'])}" if pd.notna(r["reach_date"]) else "reached"
+        return f"reached on {to_date(r['reach_date'])}" if pd.notna(r["reach_date"]) else "reached"
     if r["rate"] > 0:
         if pd.notna(r["reach_date"]):
-            return f"reached by {_to_date(r['reach_date'])} at this pace"
-        when = _add_months(_to_date(as_of), (r["target"] - r["achieved"]) / r["rate"])
+            return f"reached by {to_date(r['reach_date'])} at this pace"
+        when = add_months(to_date(as_of), (r["target"] - r["achieved"]) / r["rate"])
         return f"not reached by the deadline at this pace (expected {when})"
     return "not reached at this pace (no progress)"
 

@@ -43,7 +43,7 @@ def _missing_column(fields: Sequence[str], what: str) -> InputError:
 _YEAR_RE = re.compile(r"^(\d{4})(?:$|\s*年|[-/.]\d{1,2}|\.0+$)")
 
 
-def _years(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def read_build_years(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Build years (float, NaN = missing) from years, dates or text such as '2019年3月', with the
     masks of unreadable values and of years outside `YEAR_RANGE`."""
     n = len(col)
@@ -210,3 +210,7 @@ def _input_error_zh(reason: str, value: Any, suggestion: str, column: str = "数
     if suggestion and reason.startswith("industry"):
         s += "；相近代码：" + suggestion
     return s
+
+
+#: The former private name (used inside ``screening``).
+_years = read_build_years

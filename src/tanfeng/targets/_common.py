@@ -42,7 +42,8 @@ def _failures(rows: Iterable[tuple[Any, str, Any, str, str, str]]) -> pd.DataFra
 # month-end calendar
 
 
-def _to_date(x: Any) -> dt.date:
+def to_date(x: Any) -> dt.date:
+    """A date from a date, Timestamp or text (``"2023-05-01"``)."""
     return pd.Timestamp(x).date()
 
 
@@ -55,7 +56,7 @@ def _months_between(a: dt.date, b: dt.date) -> float:
     return _month_pos(b) - _month_pos(a)
 
 
-def _add_months(d: dt.date, months: float) -> dt.date:
+def add_months(d: dt.date, months: float) -> dt.date:
     """The first date by which ``months`` (month-end calendar) have passed since ``d``."""
     x = _month_pos(d) + months
     k = math.floor(x + 1e-9)
@@ -67,3 +68,7 @@ def _add_months(d: dt.date, months: float) -> dt.date:
     days = calendar.monthrange(year, month0 + 1)[1]
     return dt.date(year, month0 + 1, max(1, math.ceil(frac * days - 1e-9)))
 
+
+#: Former private names (used inside ``targets``).
+_to_date = to_date
+_add_months = add_months
