@@ -250,3 +250,15 @@ def test_report_sentences_exist_in_english() -> None:
     steps = [k for k in _TEXT["en"] if k.startswith("step_")] + ["sheets", "by_carrier", "as_of", "firms"]
     assert not [k for k in steps if han.search(_TEXT["en"][k].replace("两高", ""))]  # the term stays
     assert len(_TEXT["en"]["sheets"].split("|")) == len(_TEXT["zh"]["sheets"].split("|"))
+
+
+def test_every_command_gives_cli_advice_for_bad_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An InputError from any command is listed with sheet rows and advises the flag, not Python."""
+    src = tmp_path / "p.csv"
+    src.write_text("project,industry_code,built_year,energy_tce\n甲,2614,2019,abc\n", encoding="utf-8")
+    assert main(["screen", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "第 2 行，列 'energy_tce'，值 'abc'" in err
+    assert "或加 --errors report 保留这些行" in err and "errors='report'" not in err
+    assert main(["--lang", "en", "screen", str(src)]) == 1
+    assert "add --errors report to keep them" in capsys.readouterr().err

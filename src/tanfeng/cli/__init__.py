@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import warnings
 
     from ..cells import set_language
-    from ._common import say_note
+    from ..errors import InputError
+    from ._common import ADVICE, say_note, say_problems
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -107,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.showwarning = note
         try:
             return int(args.func(args))
+        except InputError as exc:  # bad rows: the failure table in CLI terms, with CLI advice
+            say_problems(exc.what, exc.failures, args.lang)
+            print(ADVICE.get(args.lang, ADVICE["zh"]), file=sys.stderr)
+            return 1
         except _user_errors() as exc:
             print(f"tanfeng: {_one_line(exc, args.lang)}", file=sys.stderr)
             return 1

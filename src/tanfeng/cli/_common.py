@@ -114,3 +114,36 @@ def add_help_defaults(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """``--help`` shows each option's default."""
     p.formatter_class = argparse.ArgumentDefaultsHelpFormatter
     return p
+
+
+_PROBLEMS = {
+    "zh": {"problems": "{file}：{n} 个问题（{rows} 行）：",
+           "line": "  第 {row} 行，列 {column!r}，值 {value!r}：[{reason}] {message}",
+           "table": "  表格：列 {column!r}：[{reason}] {message}"},
+    "en": {"problems": "{file}: {n} problem(s) in {rows} row(s):",
+           "line": "  row {row}, column {column!r}, value {value!r}: [{reason}] {message}",
+           "table": "  table: column {column!r}: [{reason}] {message}"},
+}
+
+#: What to do about bad rows, in CLI terms (never Python syntax).
+ADVICE = {
+    "zh": "修正这些行后重试，或加 --errors report 保留这些行（结果表 problem 列说明原因）。",
+    "en": "Fix these rows and run again, or add --errors report to keep them (the 'problem' column says why).",
+}
+
+
+def say_problems(where: str, failures: Any, lang: str) -> None:
+    """Print a failure table once, in sheet order: 1-based spreadsheet rows where the table
+    carries them (``sheet_row``), the user's own headers, the chosen language."""
+    import pandas as pd
+
+    t = _PROBLEMS.get(lang, _PROBLEMS["zh"])
+    f = failures.copy()
+    if "sheet_row" in f:
+        f["row"] = [int(s) if pd.notna(s) else r for r, s in zip(f["row"], f["sheet_row"])]
+    f = f.sort_values("row", kind="stable", key=lambda s: s.map(lambda v: v if isinstance(v, int) else -1))
+    print(t["problems"].format(file=where, n=len(f), rows=f["row"].nunique()), file=sys.stderr)
+    for r in f.itertuples(index=False):
+        key = "table" if str(r.row).startswith("<") else "line"
+        line = t[key].format(row=r.row, column=r.column, value=r.value, reason=r.reason, message=r.message)
+        print(line + (f" — {r.suggestion}" if r.suggestion else ""), file=sys.stderr)

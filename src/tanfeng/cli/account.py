@@ -12,12 +12,14 @@ from typing import Any
 
 from .. import defaults
 from ._common import (
+    ADVICE,
     MSG,
     add_errors_option,
     add_help_defaults,
     check_out,
     progress,
     say_note,
+    say_problems,
     write_out,
 )
 
@@ -25,15 +27,11 @@ from ._common import (
 DEFAULT_REGION = defaults.DEFAULT_REGION
 
 _TEXT = {
-    "zh": {"problems": "{file}：{n} 个问题（{rows} 行）：",
-           "line": "  第 {row} 行，列 {column!r}，值 {value!r}：[{reason}] {message}",
-           "advice": "修正这些行后重试，或加 --errors report 保留这些行（结果表 problem 列说明原因）。",
+    "zh": {"advice": ADVICE["zh"],
            "columns": "表头不对应时用 --columns 指明，如 --columns 耗量=消费量（可重复）。",
            "flagged": "{n} 行有问题，已保留并在 problem 列说明（--errors report）",
            "used": "电力排放因子：地区 {region}，数据年份 {year}"},
-    "en": {"problems": "{file}: {n} problem(s) in {rows} row(s):",
-           "line": "  row {row}, column {column!r}, value {value!r}: [{reason}] {message}",
-           "advice": "Fix these rows and run again, or add --errors report to keep them (the 'problem' column says why).",
+    "en": {"advice": ADVICE["en"],
            "columns": "Where a header is not recognised, name it with --columns, e.g. --columns 耗量=消费量 (repeatable).",
            "flagged": "{n} row(s) with problems kept, the 'problem' column says why (--errors report)",
            "used": "electricity CO2 factors: region {region}, data year {year}"},
@@ -122,15 +120,6 @@ def _grid_years(result: Any) -> str:
     return ", ".join(str(y) for y in sorted(set(years)))
 
 
-def _say_problems(file: str, failures: Any, lang: str) -> None:
-    t = _TEXT[lang]
-    f = failures.sort_values("row", kind="stable", key=lambda s: s.map(lambda v: v if isinstance(v, int) else 0))
-    print(t["problems"].format(file=file, n=len(f), rows=f["row"].nunique()), file=sys.stderr)
-    for r in f.itertuples(index=False):
-        line = t["line"].format(row=r.row, column=r.column, value=r.value, reason=r.reason, message=r.message)
-        print(line + (f" — {r.suggestion}" if r.suggestion else ""), file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
     """Read every file, account the records, write the result."""
     import pandas as pd
@@ -152,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         fails = [f for f in (read_fail, None if records is None else _account_failures(records, args))
                  if f is not None]
         if fails and (args.errors == "raise" or records is None):
-            _say_problems(path, pd.concat(fails, ignore_index=True), args.lang)
+            say_problems(path, pd.concat(fails, ignore_index=True), args.lang)
             bad = bad or any((f["column"] == "<表头>").any() for f in fails)
             rows_bad = rows_bad or any((f["column"] != "<表头>").any() for f in fails)
             frames.append(None)

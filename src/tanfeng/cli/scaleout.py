@@ -125,7 +125,7 @@ def _read_pandas(files: list[str]) -> Any:
 def _run_pandas(args: argparse.Namespace, files: list[str]) -> int:
     from ..accounting import account, problems, summarize
     from ..errors import InputError
-    from .account import _say_problems
+    from ._common import say_problems as _say_problems
 
     records = _read_pandas(files).rename(columns=_mapping(args))
     try:
@@ -149,7 +149,7 @@ def _run_dask(args: argparse.Namespace, files: list[str]) -> int:
     from ..accounting import account, problems
     from ..accounting.partitioned import summary_plan
     from ..errors import InputError
-    from .account import _say_problems
+    from ._common import say_problems as _say_problems
 
     t = _TEXT[args.lang]
     parquet = [f for f in files if f.lower().endswith(".parquet")]
