@@ -88,6 +88,7 @@ class Statement:
     sources: list[dict[str, str]] = field(default_factory=list)   # documents cited by the factors
     substitution: list[dict[str, Any]] = field(default_factory=list)  # 等价值 of electricity per data year
     carrier_names: dict[str, str] = field(default_factory=dict)  # carrier id -> 中文名
+    keys: pd.DataFrame | None = None  # tanfeng.explain of the entities written: 计算依据 per key
 
 
 def _parse_quantities(col: pd.Series) -> np.ndarray:
@@ -155,6 +156,10 @@ def build_statement(
                    for chain in [*ln.tce.values(), ln.co2] if chain for t in chain if t.kind == "factor" and t.factor_id})
     by_id = factors_by_id(fs)
     factor_rows = [by_id[i] for i in used if i in by_id]
+    keys = _explain(records, entities, kw, co2)
+    names = {c.id: c.name_zh for c in fs.carriers}
+    if keys is not None:
+        keys[KEY_HEADS["carrier"]] = [names.get(str(c), str(c)) for c in keys[KEY_HEADS["carrier"]]]
     sources = []
     for sid in dict.fromkeys(f.source for f in factor_rows if f.source):
         try:
@@ -164,7 +169,33 @@ def build_statement(
     return Statement(entities, factor_rows, fs.version,
                      {"by": by_cols, "region": cal.attrs["tanfeng"]["region"], "year": year, "errors": errors,
                       "co2": co2, "columns": dict(cols)}, fallbacks, co2, sources,
-                     list(sub.attrs["tanfeng"].get("substitution", [])), {c.id: c.name_zh for c in fs.carriers})
+                     list(sub.attrs["tanfeng"].get("substitution", [])), names, keys)
+
+
+#: Chinese headers of the key table (`tanfeng.explain`) on 依据; other columns keep their names.
+KEY_HEADS = {"carrier": "能源品种", "unit": "计量单位", "year": "数据年份", "region": "地区", "rows": "行数",
+             "scope": "范围", "tce_per_unit_calorific": "每单位标准煤（当量值）", "tce_factor_calorific": "折标系数（当量值）",
+             "tce_per_unit_substitution": "每单位标准煤（等价值）", "tce_factor_substitution": "折标系数（等价值）",
+             "co2_per_unit": "每单位 CO2", "co2_factor": "CO2 系数", "confidence": "可信度", "fallback": "回退"}
+
+
+def is_blank(v: Any) -> bool:
+    """None, NaN, pd.NA or NaT (a text is never blank here)."""
+    return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
+
+
+def _explain(records: pd.DataFrame, entities: list[EntityStatement], kw: Mapping[str, Any],
+             co2: bool) -> pd.DataFrame | None:
+    """`tanfeng.explain` of the records written (both bases): which factor for which key, on how many rows."""
+    from ..accounting import explain
+
+    pos = sorted(ln.position for e in entities for ln in e.lines)
+    if not pos:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # already said once by account()
+        table = explain(records.iloc[pos], basis="both", co2=co2, **{k: v for k, v in kw.items() if k != "errors"})
+    return table[[c for c in KEY_HEADS if c in table.columns]].rename(columns=KEY_HEADS)
 
 
 def _by_columns(records: pd.DataFrame, by: str | Sequence[str]) -> list[str]:

@@ -20,6 +20,7 @@ from .model import (
     SUBSTITUTION_HEADS,
     EntityStatement,
     Statement,
+    is_blank,
     label,
     subject,
     substitution_row,
@@ -90,6 +91,10 @@ def _basis_blocks(st: Statement) -> list[Block]:
         *([("h3", "电力等价值的选用（按数据年份）"),
            ("table", (SUBSTITUTION_HEADS, [["" if v is None else str(v) for v in substitution_row(r)]
                                            for r in st.substitution]))] if st.substitution else []),
+        *([("h3", "计算依据：每个（能源品种、单位、年份、地区）所用系数"),
+           ("table", ([str(c) for c in st.keys.columns],
+                      [["" if is_blank(v) else (number_text(v) if isinstance(v, float) else str(v)) for v in r]
+                       for r in st.keys.itertuples(index=False)]))] if st.keys is not None and len(st.keys) else []),
         ("h3", "计算规则"), ("table", (["规则", "出处"], [list(r) for r in RULES])),
     ]
     if st.fallbacks:

@@ -22,6 +22,7 @@ from .model import (
     SUBSTITUTION_HEADS,
     EntityStatement,
     Statement,
+    is_blank,
     label,
     subject,
     substitution_row,
@@ -268,6 +269,11 @@ def _basis_sheet(wb: Any, st: Statement) -> None:
         sh.header(SUBSTITUTION_HEADS)
         for rec in st.substitution:
             sh.append([sh.cell(_plain(v), text=isinstance(v, str)) for v in substitution_row(rec)])
+    if st.keys is not None and len(st.keys):
+        sh.heading("二之二、计算依据：每个（能源品种、单位、年份、地区）所用系数（tanfeng.explain）")
+        sh.header([str(c) for c in st.keys.columns])
+        for rec in st.keys.itertuples(index=False):
+            sh.append([None if is_blank(v) else sh.cell(_plain(v), text=isinstance(v, str)) for v in rec])
     sh.heading("三、计算规则")
     sh.header(["规则", "出处"])
     for rule, where in RULES:
