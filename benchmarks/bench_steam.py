@@ -43,7 +43,12 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
     import iapws
 
     import tanfeng
-    from tanfeng.steam import FEEDWATER_ENTHALPY, parse_pressure, parse_temperature, steam_heat_per_tonne
+    from tanfeng.steam import (
+        FEEDWATER_ENTHALPY,
+        parse_pressure,
+        parse_temperature,
+        steam_heat_per_tonne,
+    )
 
     out: list[dict[str, Any]] = []
     sizes = [100_000] if quick else [1_000_000]
