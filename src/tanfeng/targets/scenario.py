@@ -89,7 +89,8 @@ def _needs(tracker: Tracker | None, need_tce: float | None, need_co2: float | No
 
 def _eligible(cand: pd.DataFrame, tracker: Tracker | None, deadline: dt.date | None, as_of: Any) -> np.ndarray:
     """Reason each candidate cannot be chosen ('' = eligible)."""
-    reason = np.where(cand["valid"].to_numpy(), "", "invalid").astype(object)
+    problem = cand["problem"].astype(str).to_numpy()
+    reason = np.where(cand["valid"].to_numpy(), "", np.char.add("invalid: ", problem.astype(str))).astype(object)
     if deadline is not None:
         last = pd.Period(pd.Timestamp(deadline), freq="M")
         late = np.array([e is not None and e > last for e in cand["earliest"]], dtype=bool)
