@@ -72,6 +72,8 @@ def test_errors_are_one_message_and_nonzero(tmp_path: Path, capsys: pytest.Captu
     err = capsys.readouterr().err
     assert "tanfeng:" in err and "Traceback" not in err
     assert main(["factors", "show", "gbt2589-raw-coal"]) == 1
+    assert "tanfeng: 没有编号为 'gbt2589-raw-coal' 的系数；是否指 gbt2589-" in capsys.readouterr().err
+    assert main(["--lang", "en", "factors", "show", "gbt2589-raw-coal"]) == 1
     assert "did you mean" in capsys.readouterr().err
 
 
@@ -262,3 +264,23 @@ def test_every_command_gives_cli_advice_for_bad_rows(tmp_path: Path, capsys: pyt
     assert "或加 --errors report 保留这些行" in err and "errors='report'" not in err
     assert main(["--lang", "en", "screen", str(src)]) == 1
     assert "add --errors report to keep them" in capsys.readouterr().err
+
+
+def test_demo_html_glyphs_come_from_a_cjk_font(demo_dir: Path) -> None:
+    """Chromium prints the report to PDF; the fonts it embeds show which fonts drew the text: the
+    Chinese text is drawn with a CJK font (no tofu from a Latin-only fallback)."""
+    import re
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    pdf = demo_dir / "report.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={demo_dir / 'chrome-pdf'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", (demo_dir / "report.html").as_uri()],
+                   check=False, capture_output=True, timeout=120)
+    assert pdf.exists() and pdf.stat().st_size > 50_000
+    fonts = {f.split(b"+", 1)[-1].decode() for f in re.findall(rb"/FontName\s*/([A-Za-z0-9+_-]+)", pdf.read_bytes())}
+    assert any("CJK" in f or "YaHei" in f or "WenQuanYi" in f or "SourceHan" in f for f in fonts), fonts
+    assert not any("LastResort" in f for f in fonts), fonts

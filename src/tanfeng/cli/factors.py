@@ -17,6 +17,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     f.set_defaults(func=run)
 
 
+_TEXT = {
+    "zh": {"needs_id": "tanfeng factors show 需要一个系数编号（见 tanfeng factors list）",
+           "no_factor": "tanfeng: 没有编号为 {id!r} 的系数", "close": "；是否指 {ids}？",
+           "problems": "共 {n} 个问题"},
+    "en": {"needs_id": "tanfeng factors show needs a factor id (see tanfeng factors list)",
+           "no_factor": "tanfeng: no factor {id!r}", "close": "; did you mean {ids}?",
+           "problems": "{n} problem(s)"},
+}
+
+
 def run(args: argparse.Namespace) -> int:
     """List, show or validate factors."""
     from ..factors import FactorSet
@@ -38,15 +48,17 @@ def run(args: argparse.Namespace) -> int:
             print(show[["carrier", "name_zh", "family", "tco2_per_tce", "low", "high", "in_band"]].to_string(
                 index=False, na_rep=""))
         return 0
+    t = _TEXT[args.lang]
     if not args.target:
-        print("tanfeng factors show needs a factor id", file=sys.stderr)
+        print(t["needs_id"], file=sys.stderr)
         return 2
     row = table[table["id"] == args.target]
     if row.empty:
         import difflib
 
         close = difflib.get_close_matches(args.target, table["id"].tolist(), 5, 0.4)
-        print(f"no factor {args.target!r}" + (f"; did you mean {', '.join(close)}?" if close else ""), file=sys.stderr)
+        print(t["no_factor"].format(id=args.target) + (t["close"].format(ids=", ".join(close)) if close else ""),
+              file=sys.stderr)
         return 1
     for k, v in row.iloc[0].items():
         print(f"{k:>14}: {v}")
@@ -71,7 +83,7 @@ def _validate(args: argparse.Namespace) -> int:
     if len(problems):
         for r in problems.itertuples(index=False):
             print(f"[{r.check}] {r.id}: {r.message}")
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        print(_TEXT[args.lang]["problems"].format(n=len(problems)), file=sys.stderr)
         return 1
     print(f"OK: {fs}")
     return 0
