@@ -167,22 +167,40 @@ def summary_plan(result: Any, by: str | Sequence[str] | None = None) -> tuple[An
     if not keys:
         lazy = result.map_partitions(lambda p: _prepare(p, [])[0][sums]).sum()
         return lazy, lambda total: _finish(total.to_frame().T, provenance)
-    meta = _partial_groups(result._meta, keys, sums, "zh")
-    partials = result.map_partitions(_partial_groups, keys, sums, get_language(), meta=meta)
+    lang = get_language()
 
-    def finish(g: pd.DataFrame) -> pd.DataFrame:
+    def finish(flat: pd.DataFrame) -> pd.DataFrame:
+        g = _label_blank_groups(flat.set_index(keys), keys, lang)
         try:
             g = g.sort_index()  # as the pandas path sorts its groups
         except TypeError:  # keys of mixed types (numbers and the blank label) keep their order
             pass
         return _finish(g, provenance)
 
-    return partials.groupby(keys, dropna=False, sort=False).sum(), finish
+    # summed on the workers: each partition's groups, then sums of those in a tree; flat tables
+    # (keys as columns) all the way, which concatenate and group again far faster than MultiIndexes
+    lazy = result.reduction(_group_sums, aggregate=_regroup, combine=_regroup, meta=_group_sums(result._meta, keys, sums),
+                            chunk_kwargs={"keys": keys, "sums": sums},
+                            aggregate_kwargs={"keys": keys, "sums": sums},
+                            combine_kwargs={"keys": keys, "sums": sums})
+    return lazy, finish
 
 
-def _partial_groups(part: pd.DataFrame, keys: list[str], sums: list[str], lang: str) -> pd.DataFrame:
-    """One partition's group sums (blank keys labelled in ``lang``; keys as objects, so that every
-    partition's partial table has the same dtypes, whichever has blanks)."""
-    df, _ = _prepare(part, [])
-    g = df.groupby(keys, dropna=False, observed=True, sort=False)[sums].sum().reset_index()
-    return g.assign(**{k: _label_blank(g[k], lang).astype(object) for k in keys})
+def _group_sums(part: pd.DataFrame, keys: list[str], sums: list[str]) -> pd.DataFrame:
+    """One partition's sums per group, the keys as columns (blank keys not yet labelled)."""
+    return _regroup(_prepare(part, [])[0], keys, sums)
+
+
+def _regroup(flat: pd.DataFrame, keys: list[str], sums: list[str]) -> pd.DataFrame:
+    return flat.groupby(keys, dropna=False, observed=True, sort=False)[sums].sum().reset_index()
+
+
+def _label_blank_groups(g: pd.DataFrame, keys: list[str], lang: str) -> pd.DataFrame:
+    """Groups with a blank key (None, NaN, empty text) labelled as on the pandas path, and summed
+    together (a NaN and an empty text are one blank group)."""
+    flat = g.reset_index()
+    labelled = {k: _label_blank(flat[k], lang) for k in keys}
+    changed = {k: v for k, v in labelled.items() if v is not flat[k]}
+    if not changed:
+        return g
+    return flat.assign(**changed).groupby(keys, dropna=False, sort=False)[list(g.columns)].sum()

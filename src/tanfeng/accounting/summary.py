@@ -46,7 +46,7 @@ def _prepare(result: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, list[
     problems, rows on a factor that is not verified), and the names of every column to sum."""
     df = result.assign(**{k: _label_blank(result[k]) for k in keys if k in result.columns}).assign(
         _rows=1, _problem=result["tce"].isna().astype(int),
-        _unverified=(result["confidence"].astype(str) != "verified").astype(int))
+        _unverified=(result["confidence"] != "verified").astype(int))  # on codes, NaN counts
     vals = [c for c in ("tce", "tce_excl_feedstock", "tce_calorific", "tce_substitution", "co2_t") if c in df]
     return df, [*vals, "_rows", "_problem", "_unverified"]
 
