@@ -196,3 +196,16 @@ def test_gas_volume_at_20c_is_converted_to_standard() -> None:
 def test_temperature_in_a_unit_only_for_gas() -> None:
     k = FactorSet.default().resolve_key("原煤", "t(20℃)")
     assert k.reason == "unit_dimension" and "only applies to gas" in k.message
+
+
+def test_factors_list_shows_tco2_per_tce(capsys: pytest.CaptureFixture[str]) -> None:
+    from tanfeng.cli import main
+
+    assert main(["factors", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "tco2_per_tce" in out
+    # 原煤: 20.908 × 26.1e-3 × 0.93 × 44/12 / 0.7143 = 2.605; 天然气: 19.74078 / 12.143 = 1.626
+    line = next(ln for ln in out.splitlines() if ln.split()[:2] == ["raw_coal", "原煤"])
+    assert "2.605" in line and "coal" in line
+    line = next(ln for ln in out.splitlines() if ln.split()[:2] == ["natural_gas", "天然气"])
+    assert "1.626" in line
