@@ -316,6 +316,37 @@ def _fix_by_reduced_cost(p: SelectionProblem, rc: np.ndarray, best: float,
     return np.flatnonzero(~(fix0 | fix1)), np.flatnonzero(fix1)
 
 
+def _core(p: SelectionProblem, free: np.ndarray, fixed1: np.ndarray, best: float, best_x: np.ndarray | None,
+          bound: float, deadline: float, max_core: int, mip_rel_gap: float,
+          stages: dict[str, Any]) -> tuple[float, np.ndarray | None, float, str]:
+    """The core MILP after reduced-cost fixing: ``(best, best_x, bound, message)``."""
+    stages["core_size"] = int(free.size)
+    fixed_cost = float(p.cost[fixed1].sum())
+    msg = "core too large for the time left" if free.size > max_core else "out of time before the MILP"
+    remaining = deadline - time.perf_counter()
+    eps = 1e-9 * max(abs(best), 1.0) if np.isfinite(best) else 0.0
+    if free.size == 0:
+        x = np.zeros(p.m)
+        x[fixed1] = 1.0
+        if p.feasible(x) and float(p.cost @ x) < best:
+            best, best_x = float(p.cost @ x), x
+        bound = max(bound, best)  # the fixed vector was the only candidate better than the incumbent
+    elif remaining > 0.02 and free.size <= max_core:
+        target_abs = mip_rel_gap * (best if np.isfinite(best) else 1.0)
+        core_obj = (best - fixed_cost) if np.isfinite(best) else np.inf
+        rel = min(max(target_abs / max(core_obj, _ZERO), 1e-9), 1.0) if np.isfinite(core_obj) else mip_rel_gap
+        cutoff = core_obj + eps if np.isfinite(core_obj) else np.inf
+        xm, cb, msg, nodes = _milp(p, free, fixed1, remaining, rel, cutoff)
+        stages["milp"] = {"message": msg, "nodes": nodes, "core_bound": cb + fixed_cost}
+        if xm is not None and p.feasible(xm) and float(p.cost @ xm) < best:
+            best, best_x = float(p.cost @ xm), xm
+        if "infeasible" in msg.lower() and np.isfinite(best):
+            bound = max(bound, best)  # nothing better than the incumbent exists
+        elif np.isfinite(cb):
+            bound = max(bound, min(best, cb + fixed_cost))
+    return best, best_x, bound, msg
+
+
 def solve(p: SelectionProblem, order: np.ndarray, *, mip_rel_gap: float = DEFAULT_MIP_REL_GAP,
           time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0, max_core: int = MAX_CORE,
           search_share: float = 0.5, neighbourhood: int = 0) -> Solution:
@@ -387,30 +418,7 @@ def solve(p: SelectionProblem, order: np.ndarray, *, mip_rel_gap: float = DEFAUL
         if done():
             return result("optimal", "proven by the LP bound")
         free, fixed1 = _fix_by_reduced_cost(p, rc, best, lp_val)
-    stages["core_size"] = int(free.size)
-    fixed_cost = float(p.cost[fixed1].sum())
-    msg = "core too large for the time left" if free.size > max_core else "out of time before the MILP"
-    remaining = deadline - time.perf_counter()
-    eps = 1e-9 * max(abs(best), 1.0) if np.isfinite(best) else 0.0
-    if free.size == 0:
-        x = np.zeros(p.m)
-        x[fixed1] = 1.0
-        if p.feasible(x) and float(p.cost @ x) < best:
-            best, best_x = float(p.cost @ x), x
-        bound = max(bound, best)  # the fixed vector was the only candidate better than the incumbent
-    elif remaining > 0.02 and free.size <= max_core:
-        target_abs = mip_rel_gap * (best if np.isfinite(best) else 1.0)
-        core_obj = (best - fixed_cost) if np.isfinite(best) else np.inf
-        rel = min(max(target_abs / max(core_obj, _ZERO), 1e-9), 1.0) if np.isfinite(core_obj) else mip_rel_gap
-        cutoff = core_obj + eps if np.isfinite(core_obj) else np.inf
-        xm, cb, msg, nodes = _milp(p, free, fixed1, remaining, rel, cutoff)
-        stages["milp"] = {"message": msg, "nodes": nodes, "core_bound": cb + fixed_cost}
-        if xm is not None and p.feasible(xm) and float(p.cost @ xm) < best:
-            best, best_x = float(p.cost @ xm), xm
-        if "infeasible" in msg.lower() and np.isfinite(best):
-            bound = max(bound, best)  # nothing better than the incumbent exists
-        elif np.isfinite(cb):
-            bound = max(bound, min(best, cb + fixed_cost))
+    best, best_x, bound, msg = _core(p, free, fixed1, best, best_x, bound, deadline, max_core, mip_rel_gap, stages)
     if best_x is None:  # infeasible only when HiGHS proved it; otherwise out of time
         proven = "infeasible" in msg.lower()
         return Solution(None, np.inf, bound, np.inf, "infeasible" if proven else "time_limit", msg,
