@@ -4,10 +4,40 @@ checkout / editable install, the repository's top-level ``factors/`` folder."""
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["data_dir", "normalize_name", "package_version"]
+__all__ = ["build_once", "data_dir", "normalize_name", "package_version"]
+
+T = TypeVar("T")
+
+
+def build_once(build: Callable[[], T]) -> Callable[[], T]:
+    """Cache what ``build()`` returns, built once under a lock even when threads call it together.
+
+    A build that raises is not cached: the next call tries again. ``.cache_clear()`` forgets it.
+    """
+    lock = threading.Lock()
+    box: list[T] = []
+
+    @functools.wraps(build)
+    def get() -> T:
+        if box:
+            return box[0]
+        with lock:
+            if not box:
+                box.append(build())
+        return box[0]
+
+    def cache_clear() -> None:
+        with lock:
+            box.clear()
+
+    get.cache_clear = cache_clear  # type: ignore[attr-defined]
+    return get
 
 
 @functools.cache

@@ -114,6 +114,8 @@ class UnitError(TanfengError, PintError, ValueError):
         Close spellings that tanfeng does understand.
     expected : str or None
         The dimension that was expected (e.g. ``"mass"``), for dimension errors.
+    code : str
+        Reason code (`tanfeng.cells.REASONS`): ``unit_unknown``, ``unit_unparsable`` …
     """
 
     def __init__(
@@ -122,8 +124,10 @@ class UnitError(TanfengError, PintError, ValueError):
         reason: str = "unknown unit",
         suggestions: Sequence[str] = (),
         expected: str | None = None,
+        code: str = "unit_unknown",
     ) -> None:
         self.unit = unit
+        self.code = code
         self.reason = reason
         self.suggestions = list(suggestions)
         self.expected = expected

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._resources import data_dir, package_version
+from ._resources import build_once, data_dir, package_version
 from .carriers import CarrierVocabulary
+from .cells import REASONS, read_quantities
 from .defaults import CO2_PER_TCE_BAND, FACTOR_BANDS
 from .errors import FactorFallbackWarning, FactorNotFoundError, FactorTableError
 from .regions import Regions
@@ -216,10 +217,9 @@ class FactorSet:
 
     # ----------------------------------------------------------------- loading
     @classmethod
-    @functools.cache
     def default(cls) -> FactorSet:
-        """The factor set shipped with tanfeng (cached; treat it as read-only)."""
-        return cls.from_dir(data_dir(), label="default")
+        """The factor set shipped with tanfeng (built once, thread-safe; treat it as read-only)."""
+        return _default_factor_set()
 
     @classmethod
     def from_dir(cls, path: str | Path, *, label: str | None = None) -> FactorSet:
@@ -259,7 +259,9 @@ class FactorSet:
         Each row needs at least ``carrier``, ``quantity``, ``value``, ``unit`` and ``source``;
         a source that is not yet known must come in ``sources`` (columns of ``sources.csv``).
         Carrier names are resolved (``"电力"`` -> ``electricity``); the basis may be given as
-        当量值 / 等价值.
+        当量值 / 等价值. The value is read as every cell is (``"1,200"``, ``"12万"``), and the
+        rows are checked as `validate` checks the shipped table: a missing, non-numeric or
+        negative value, a duplicate key or id raises `FactorTableError` listing each row.
 
         Examples
         --------
@@ -288,7 +290,11 @@ class FactorSet:
             for i, r in zip(new["id"], new.to_dict("records"))
         ]
         new["file"] = "override"
+        values, why = read_quantities(new["value"], negative_ok=True)  # the kernel's cell reader
+        unread = [(i, "value_numeric", f"value {v!r}: {REASONS[w].message('en')}")
+                  for i, v, w in zip(new["id"], new["value"], why) if w]
         new = _coerce(new)
+        new["value"] = values
         key = ["carrier", "quantity", "basis", "region", "data_year", "variant"]
         old = self.rows
         merged = old.merge(new[key], on=key, how="left", indicator=True)
@@ -298,6 +304,12 @@ class FactorSet:
         if sources is not None:
             extra = pd.DataFrame(list(sources) if not isinstance(sources, pd.DataFrame) else sources)
             src = pd.concat([src[~src["id"].isin(extra["id"])], extra], ignore_index=True)
+        # what is added is checked as validate() checks the shipped table: every problem listed
+        problems = check_factor_table(all_rows, sources=src, carriers=self.carriers, regions=self.regions)
+        problems = problems[problems["id"].isin(set(new["id"]))]
+        if unread or len(problems):
+            raise FactorTableError(pd.concat([pd.DataFrame(unread, columns=["id", "check", "message"]), problems],
+                                             ignore_index=True))
         return FactorSet(all_rows, src, self.carriers, self.regions, label=f"{self.label}+override")
 
     # ------------------------------------------------------------- provenance
@@ -907,3 +919,8 @@ def _check_kcal_7000(df: pd.DataFrame, reg: Any, bad: Callable[[Any, str, str], 
                         f"{cid}: coefficient {coef_v:.4f} ({col}) but {kcal:g} kcal / 7000 = {kcal / 7000:.4f}")
         except Exception as exc:
             bad(c["id"], "kcal_7000", f"cannot compare with reference_ncv: {exc}")
+
+
+@build_once
+def _default_factor_set() -> FactorSet:
+    return FactorSet.from_dir(data_dir(), label="default")

@@ -31,6 +31,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._resources import build_once
 from .errors import UnitError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,6 +96,7 @@ _SQUARE = re.compile(r"(?<![A-Za-z_])m\s*(?:\^|\*\*)\s*2(?![0-9])|(?<![A-Za-z_])
 _CAL = re.compile(r"(?<![A-Za-z_])([kMG]?)cal(?![A-Za-z_])")
 _POW10 = re.compile(r"10\s*(?:\^|\*\*)\s*([48])")
 _MIDDOT = re.compile(r"[·•⋅]")
+_WATT_HOUR = re.compile(r"(千瓦|兆瓦|吉瓦|万千瓦|瓦)\s*[·•⋅*]\s*(?:小)?时")
 
 
 def normalize_unit_text(text: str) -> str:
@@ -112,6 +114,7 @@ def normalize_unit_text(text: str) -> str:
     'GJ/(万 * m**3)'
     """
     s = unicodedata.normalize("NFKC", str(text)).strip()
+    s = _WATT_HOUR.sub(r"\1时", s)  # 千瓦·时 is 千瓦时, not 千瓦 × 时
     s = _MIDDOT.sub("*", s)
     s = _POW10.sub(lambda m: "万" if m.group(1) == "4" else "亿", s)
     s = _MAGNITUDE.sub(lambda m: f"({m.group(1)} * {m.group(2)})", s)
@@ -128,22 +131,67 @@ def _cache_folder() -> str | None:
     return ":auto:"
 
 
-@functools.cache
+#: Longest unit (or quantity) text parsed; longer text is ``unit_unparsable`` without parsing.
+MAX_UNIT_CHARS = 64
+# A power is allowed on a unit (m^3, m**-1) with a one-digit exponent, and as a magnitude 10^4 /
+# 10^8; any other power (9**9**9) could make pint compute for ever and is refused.
+_UNIT_POWER = re.compile(r"(?<=[^\W\d_)])\s*(?:\*\*|\^)\s*-?[0-9](?![0-9.])|(?<![0-9.])10\s*(?:\*\*|\^)\s*[48](?![0-9.])")
+
+
+def check_unit_text(text: str) -> None:
+    """Refuse, in constant time, unit text that is too long or holds a power that is not a plain
+    exponent (``m^3``) or magnitude (``10^4m3``): `UnitError` with code ``unit_unparsable``.
+
+    Examples
+    --------
+    >>> check_unit_text("10^4m3"); check_unit_text("m^3")
+    >>> check_unit_text("9**9**9 t")
+    Traceback (most recent call last):
+    tanfeng.errors.UnitError: unit '9**9**9 t': holds a power other than a unit exponent (m^3) or magnitude (10^4).
+    """
+    if len(text) > MAX_UNIT_CHARS:
+        raise UnitError(text[:MAX_UNIT_CHARS] + "…", f"is longer than {MAX_UNIT_CHARS} characters", code="unit_unparsable")
+    rest = _UNIT_POWER.sub("", unicodedata.normalize("NFKC", text))
+    if "**" in rest or "^" in rest:
+        raise UnitError(text, "holds a power other than a unit exponent (m^3) or magnitude (10^4)", code="unit_unparsable")
+
+
+def _bounded_registry_class() -> type:
+    import pint
+
+    class BoundedRegistry(pint.UnitRegistry):
+        """pint's registry whose parsing of user text is bounded and raises `UnitError`."""
+
+        def parse_expression(self, input_string: str, *args: Any, **kwargs: Any) -> Any:
+            if not isinstance(input_string, str):
+                return super().parse_expression(input_string, *args, **kwargs)
+            check_unit_text(input_string)
+            try:
+                return super().parse_expression(input_string, *args, **kwargs)
+            except UnitError:
+                raise
+            except Exception as exc:  # pint raises several types (UndefinedUnitError, …)
+                raise _unit_error(input_string, exc) from exc
+
+        __call__ = parse_expression
+
+    return BoundedRegistry
+
+
+@build_once
 def get_registry() -> pint.UnitRegistry:
     """The private unit registry, built on first use (pint's disk cache makes later builds fast).
 
-    Set the environment variable ``TANFENG_UNIT_CACHE`` to a folder to move the cache, or to an
-    empty string to disable it.
+    Built once under a lock (threads calling it together share one registry); a failed build is
+    not cached. Set the environment variable ``TANFENG_UNIT_CACHE`` to a folder to move the
+    cache, or to an empty string to disable it.
     """
-    import pint
-
+    registry = _bounded_registry_class()
     reg: pint.UnitRegistry
     try:
-        reg = pint.UnitRegistry(
-            cache_folder=_cache_folder(), preprocessors=[normalize_unit_text]
-        )
+        reg = registry(cache_folder=_cache_folder(), preprocessors=[normalize_unit_text])
     except OSError:  # read-only home: build without the cache
-        reg = pint.UnitRegistry(cache_folder=None, preprocessors=[normalize_unit_text])
+        reg = registry(cache_folder=None, preprocessors=[normalize_unit_text])
     reg.load_definitions(str(definitions_path()))
     reg.formatter.default_format = "~P"
     return reg
@@ -182,6 +230,7 @@ def _unit_error(text: str, exc: Exception | None = None) -> UnitError:
 
 @functools.lru_cache(maxsize=4096)
 def _parse_unit_cached(text: str) -> pint.Unit:
+    check_unit_text(text)
     reg = get_registry()
     try:
         q = reg.parse_expression(text)
