@@ -261,7 +261,8 @@ class FactorSet:
         Carrier names are resolved (``"电力"`` -> ``electricity``); the basis may be given as
         当量值 / 等价值. The value is read as every cell is (``"1,200"``, ``"12万"``), and the
         rows are checked as `validate` checks the shipped table: a missing, non-numeric or
-        negative value, a duplicate key or id raises `FactorTableError` listing each row.
+        negative value, a duplicate key or id raises `FactorTableError` listing each row. A row
+        without a ``confidence`` is ``unverified`` (visible in every result that uses it).
 
         Examples
         --------
@@ -295,6 +296,7 @@ class FactorSet:
                   for i, v, w in zip(new["id"], new["value"], why) if w]
         new = _coerce(new)
         new["value"] = values
+        new.loc[new["confidence"] == "", "confidence"] = "unverified"  # unstated: shown as not verified
         key = ["carrier", "quantity", "basis", "region", "data_year", "variant"]
         old = self.rows
         merged = old.merge(new[key], on=key, how="left", indicator=True)
