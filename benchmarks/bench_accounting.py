@@ -80,9 +80,9 @@ def _pandas_baseline_maps(df: pd.DataFrame) -> tuple[dict[str, float], dict[str,
     coef = {}
     for cname in df["carrier"].unique():
         c = fs.carriers.get(cname)
-        f = fs.select(c.id, "tce_coefficient", basis="calorific")
         unit = "t" if c.measure == "mass" else CANONICAL[c.measure]
-        coef[cname] = float((tanfeng.Q_(1, unit) * f.to_quantity()).to("tce").magnitude)
+        # the public resolver: steam by mass is counted by its heat (IAPWS-IF97), as account() does
+        coef[cname] = fs.resolve_key(c.id, unit, basis="calorific", co2=False).tce
     scale = {}
     for u in df["unit"].unique():
         for base in ("t", "m3", "kWh"):
@@ -148,7 +148,11 @@ def run(n: int, repeat: int = 3) -> list[dict[str, Any]]:
     sample = df.head(10_000)
     Q = tanfeng.Q_
     fs = tanfeng.FactorSet.default()
-    facts = {c: fs.select(c, "tce_coefficient", basis="calorific").to_quantity() for c in sample["carrier"].unique()}
+    facts = {}
+    for c in sample["carrier"].unique():
+        cid = fs.carriers.resolve(c)
+        unit = "t" if fs.carriers.get(cid).measure == "mass" else CANONICAL[fs.carriers.get(cid).measure]
+        facts[c] = Q(fs.resolve_key(cid, unit, basis="calorific", co2=False).tce, f"tce/{unit}")
 
     def per_row() -> None:
         for c, qq, u in zip(sample["carrier"], sample["quantity"], sample["unit"], strict=True):
