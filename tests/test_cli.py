@@ -284,3 +284,15 @@ def test_demo_html_glyphs_come_from_a_cjk_font(demo_dir: Path) -> None:
     fonts = {f.split(b"+", 1)[-1].decode() for f in re.findall(rb"/FontName\s*/([A-Za-z0-9+_-]+)", pdf.read_bytes())}
     assert any("CJK" in f or "YaHei" in f or "WenQuanYi" in f or "SourceHan" in f for f in fonts), fonts
     assert not any("LastResort" in f for f in fonts), fonts
+
+
+def test_many_problems_are_counted_not_flooded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tanfeng.cli._common import MAX_PROBLEM_LINES
+
+    src = tmp_path / "many.csv"
+    n = 200  # 天然气 in 吨: a mass unit for a volume-measured carrier, on every row
+    src.write_text("企业名称,能源品种,消费量,计量单位\n" + "甲,天然气,1,吨\n" * n, encoding="utf-8")
+    assert main(["account", str(src), "--out", str(tmp_path / "o.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("[unit_dimension]") == MAX_PROBLEM_LINES
+    assert f"… 另有 {n - MAX_PROBLEM_LINES} 个问题" in err

@@ -117,13 +117,18 @@ def add_help_defaults(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 _PROBLEMS = {
-    "zh": {"problems": "{file}：{n} 个问题（{rows} 行）：",
+    "zh": {"more": "  … 另有 {n:,} 个问题（加 --errors report，结果表 problem 列逐行列出）",
+           "problems": "{file}：{n} 个问题（{rows} 行）：",
            "line": "  第 {row} 行，列 {column!r}，值 {value!r}：[{reason}] {message}",
            "table": "  表格：列 {column!r}：[{reason}] {message}"},
-    "en": {"problems": "{file}: {n} problem(s) in {rows} row(s):",
+    "en": {"more": "  … and {n:,} more (with --errors report the 'problem' column lists every row)",
+           "problems": "{file}: {n} problem(s) in {rows} row(s):",
            "line": "  row {row}, column {column!r}, value {value!r}: [{reason}] {message}",
            "table": "  table: column {column!r}: [{reason}] {message}"},
 }
+
+#: Problems printed per file; the rest are counted (all of them are in the workbook with --errors report).
+MAX_PROBLEM_LINES = 25
 
 #: What to do about bad rows, in CLI terms (never Python syntax).
 ADVICE = {
@@ -143,7 +148,9 @@ def say_problems(where: str, failures: Any, lang: str) -> None:
         f["row"] = [int(s) if pd.notna(s) else r for r, s in zip(f["row"], f["sheet_row"])]
     f = f.sort_values("row", kind="stable", key=lambda s: s.map(lambda v: v if isinstance(v, int) else -1))
     print(t["problems"].format(file=where, n=len(f), rows=f["row"].nunique()), file=sys.stderr)
-    for r in f.itertuples(index=False):
+    for r in f.head(MAX_PROBLEM_LINES).itertuples(index=False):
         key = "table" if str(r.row).startswith("<") else "line"
         line = t[key].format(row=r.row, column=r.column, value=r.value, reason=r.reason, message=r.message)
         print(line + (f" — {r.suggestion}" if r.suggestion else ""), file=sys.stderr)
+    if len(f) > MAX_PROBLEM_LINES:
+        print(t["more"].format(n=len(f) - MAX_PROBLEM_LINES), file=sys.stderr)
