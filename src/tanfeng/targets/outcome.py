@@ -149,22 +149,12 @@ class WhatIf(BaseModel):
         return self.summary()
 
     def _repr_html_(self) -> str:
-        totals = self.totals.rename(columns=_TOTAL_ZH, index={"chosen": "最优方案", "greedy": "贪心方案"})
-        cons = self.constraints.assign(
-            kind=self.constraints["kind"].map({">=": "≥", "<=": "≤"}),
-            shadow_price=self.constraints["shadow_price"].clip(lower=0.0),
-            binding=self.constraints["binding"].map({True: "是", False: "否"}),
-            town=self.constraints["town"].fillna("")).drop(columns=["measure", "town"])
-        cons = cons.rename(columns={"constraint": "约束", "kind": "", "limit": "限值", "unit": "单位",
-                                    "achieved": "方案达到", "slack": "余量", "shadow_price": "影子价格",
-                                    "binding": "起约束作用"})
-        cols = [c for c in _CHOSEN_ZH if c in self.candidates]
-        chosen = self.chosen[cols].assign(action=self.chosen["action"].map(_ACTION_ZH)).rename(columns=_CHOSEN_ZH)
+        from .._html import table
+
         head = html.escape(self.summary()).replace("\n", "<br>")
-        return (f"<div><p><b>情景测算</b><br>{head}</p>"
-                f"{totals.to_html(float_format=lambda v: f'{v:,.1f}')}"
-                f"<p>约束（影子价格：放宽一个单位可省的目标值，来自 LP 松弛）</p>"
-                f"{cons.to_html(index=False, float_format=lambda v: f'{v:,.4g}' if abs(v) < 1000 else f'{v:,.0f}')}"
-                f"<p>选中的行动（前 20 项，共 {len(self.chosen)} 项）</p>"
-                f"{chosen.head(20).to_html(float_format=lambda v: f'{v:,.1f}')}"
-                + ("" if self.shortfall.empty else self.shortfall.to_html(index=False)) + "</div>")
+        sheets = self.tables(self.lang)
+        order = (("汇总", "约束", "缺口", "选中行动") if self.lang == "zh"
+                 else ("totals", "constraints", "shortfall", "chosen"))  # every candidate: in tables()
+        title = "情景测算" if self.lang == "zh" else "What-if"
+        return (f"<div><p><b>{title}</b><br>{head}</p>"
+                + "".join(table(sheets[k], caption=k) for k in order if k in sheets) + "</div>")
