@@ -271,3 +271,13 @@ def test_cli_totals_from_parquet_on_dask_and_on_pandas(client: object, parquet_d
                  "--scheduler", address]) == 1
     err = capsys.readouterr().err
     assert "quantity_negative" in err and not (tmp_path / "x.parquet").exists()
+
+
+def test_the_result_records_the_resolved_keys(client: object, parquet_dir: Path) -> None:
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    got = tanfeng.account(ddf, errors="report", region="浙江").compute().attrs["tanfeng"]
+    want = tanfeng.account(pandas_twin(ddf), errors="report", region="浙江").attrs["tanfeng"]
+    assert got["factor_set"] == want["factor_set"] and got["fallbacks"] == want["fallbacks"]
+    # the same 计算依据 (which factor for which key), without the row counts only the whole table knows
+    strip = [{k: v for k, v in key.items() if k != "rows"} for key in want["keys"]]
+    assert [{k: v for k, v in key.items() if k != "rows"} for key in got["keys"]] == strip

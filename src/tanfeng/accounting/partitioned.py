@@ -89,9 +89,12 @@ def account_partitioned(
     resolved = account(distinct.assign(**{cols["quantity"]: 1.0}), factors=fs, columns=keymap,
                        **{**kwargs, "errors": "report"})  # resolves every key; warns once here
     cats = _categories(resolved, "ncv" in cols)
-    attrs = {**probe.attrs["tanfeng"], "fallbacks": resolved.attrs["tanfeng"]["fallbacks"],
-             "distinct_keys": len(distinct)}
-    attrs.pop("rows_with_problems", None)  # known only once computed: count the problem column
+    # provenance as the pandas path records it, from the keys resolved here; what only the whole
+    # table knows (rows per key, rows with problems) is left out: summarize() counts them
+    on_keys = resolved.attrs["tanfeng"]
+    attrs = {**probe.attrs["tanfeng"], **{k: on_keys[k] for k in ("fallbacks", "substitution") if k in on_keys},
+             "keys": [{**k, "rows": None} for k in on_keys.get("keys", [])], "distinct_keys": len(distinct)}
+    attrs.pop("rows_with_problems", None)
     meta = _with_categories(probe, cats)
     meta.attrs = {"tanfeng": attrs}
     # where each partition ends, in rows: computed with the partitions themselves (no extra read)
