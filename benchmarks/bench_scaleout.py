@@ -35,7 +35,7 @@ from bench_accounting import SPELLINGS
 
 #: Rows of the in-memory pandas baseline (the issue's 10⁷), and of each parquet file.
 PANDAS_ROWS = 10_000_000
-ROWS_PER_FILE = 5_000_000
+ROWS_PER_FILE = 2_500_000
 #: Distinct enterprises and months: the summary has up to ENTERPRISES × 12 groups.
 ENTERPRISES = 100_000
 

@@ -281,3 +281,12 @@ def test_the_result_records_the_resolved_keys(client: object, parquet_dir: Path)
     # the same 计算依据 (which factor for which key), without the row counts only the whole table knows
     strip = [{k: v for k, v in key.items() if k != "rows"} for key in want["keys"]]
     assert [{k: v for k, v in key.items() if k != "rows"} for key in got["keys"]] == strip
+
+
+def test_distinct_rows_are_those_of_drop_duplicates() -> None:
+    from tanfeng.accounting.partitioned import distinct_rows
+
+    df = pd.DataFrame({"a": pd.Categorical(["x", None, "x", "y", None, "y"]), "b": [1, 2, 1, np.nan, 2, np.nan],
+                       "c": ["u", "", "u", "u", "", "v"]})
+    assert distinct_rows(df).equals(df.drop_duplicates())  # rows 0, 1, 3, 5: missing values are values
+    assert distinct_rows(df).index.tolist() == [0, 1, 3, 5]
