@@ -236,7 +236,7 @@ def _activity(c: Carrier, unit: str, pressure: float | None, temperature: float 
     try:
         u = parse_unit(unit_text)
     except UnitError as exc:
-        raise _KeyProblem("unit_unknown", str(exc), ", ".join(exc.suggestions)) from None
+        raise _KeyProblem(exc.code, str(exc), ", ".join(exc.suggestions)) from None
     as_heat = c.id in ENTHALPY_CARRIERS and u.dimensionality == reg.get_dimensionality("[energy]")
     if u.dimensionality != reg.get_dimensionality(MEASURES[c.measure]) and not as_heat:
         raise _KeyProblem(*_unit_error(c, unit, u))

@@ -108,7 +108,8 @@ def _blank_mask(s: pd.Series) -> pd.Series:
     """True where a cell is empty (NaN, None, NaT or blank text)."""
     blank = s.isna()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        blank |= s.str.strip().eq("").fillna(False).astype(bool)
+        # cell by cell: an object column of numbers has no .str (a traceback before)
+        blank |= np.fromiter((isinstance(v, str) and not v.strip() for v in s), dtype=bool, count=len(s))
     return blank
 
 
