@@ -179,7 +179,55 @@ def screen_two_high(
     energy = np.where(use_inc, e_inc, e_total)
     e_alt = _alternative_energy(rs, energy, use_inc, e_alt_given, e_alt_records, kwh, year, substitution_factor)
 
-    # --- decision
+    er, era, d, flag, thr, rc, alt_flag, sens = _decide(rs, st, years, energy, e_alt, fails)
+    bad = fails.bad
+    st_in = st == 1
+
+    out = projects.copy(deep=False)
+    if records is not None and "energy_tce" not in cols:
+        out["energy_tce"] = e_total
+    out["two_high"] = _boolean(flag, index)
+    out["reason_code"] = pd.Series(rc, index=index, dtype=object)
+    out["reason"] = _two_high_reasons(rs, d, years, er, thr, per_code, uinv, use_inc, e_inc, sens, era,
+                                      alt_flag, fails, index)
+    out["sector"] = pd.Series(np.where(st_in & ~bad, sector, None), index=index, dtype=object)
+    out["matched_code"] = pd.Series(np.where(st_in & ~bad, matched, None), index=index, dtype=object)
+    out["threshold_tce"] = thr
+    out["screened_tce"] = np.where(bad, np.nan, er)
+    out["margin_tce"] = _half_up(np.where(bad, np.nan, er) - thr, rs.precision)
+    out["energy_measure"] = pd.Series(np.where(use_inc, "increment", "total"), index=index, dtype=object)
+    out["basis"] = rs.basis_zh
+    out["basis_sensitive"] = _boolean(sens, index)
+    if errors == "report":
+        out["problem"] = fails.problem_text()
+    nflip = _warn_basis_flips(sens, index, main)
+    out.attrs = dict(projects.attrs)
+    out.attrs["tanfeng"] = {
+        "rules": rs.id, "rules_version": rs.version, "preset": rs.sectors.id, "sources": sorted(rs.sources),
+        "cutoff_year": rs.cutoff_year, "thresholds_tce": [rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce],
+        "inclusive": rs.inclusive, "precision": rs.precision, "basis": rs.electricity_basis,
+        "expansion": rs.expansion, "date_field": date_col, "rows_with_problems": int(bad.sum()),
+        "basis_sensitive_rows": nflip,
+        **({"factor_set": acc_attrs.get("factor_set"), "account": acc_attrs} if acc_attrs else {}),
+    }
+    return out
+
+
+def _warn_basis_flips(sens: np.ndarray, index: pd.Index, main: str) -> int:
+    """Warn (once) how many projects would change flag on the other electricity basis."""
+    nflip = int((sens == 1).sum())
+    if nflip:
+        rows = list(index[sens == 1][:10])
+        warnings.warn(f"{nflip} project(s) would change flag with electricity at "
+                      f"{'等价值' if main == 'calorific' else '当量值'} (rows {rows}); "
+                      "see the basis_sensitive column", TanfengWarning, stacklevel=3)
+    return nflip
+
+
+def _decide(rs: TwoHighRules, st: np.ndarray, years: np.ndarray, energy: np.ndarray, e_alt: np.ndarray,
+            fails: Failures) -> tuple[np.ndarray, ...]:
+    """The decision per row (index into `_DECISIONS`) with its flag, threshold and reason code, and
+    the same decision on the other electricity basis (``sens`` 1: the flag would change)."""
     er = _half_up(energy, rs.precision)
     lo, hi = rs.thresholds
     y_known = ~np.isnan(years)
@@ -221,40 +269,7 @@ def screen_two_high(
     alt_flag = np.where(np.isnan(era) | ~st_in, -1, alt_flag)
     sens = np.where(flag < 0, -1, np.where(d == 1, 0,
                                            np.where(alt_flag < 0, -1, (alt_flag != flag).astype(int))))
-
-    out = projects.copy(deep=False)
-    if records is not None and "energy_tce" not in cols:
-        out["energy_tce"] = e_total
-    out["two_high"] = _boolean(flag, index)
-    out["reason_code"] = pd.Series(rc, index=index, dtype=object)
-    out["reason"] = _two_high_reasons(rs, d, years, er, thr, per_code, uinv, use_inc, e_inc, sens, era,
-                                      alt_flag, fails, index)
-    out["sector"] = pd.Series(np.where(st_in & ~bad, sector, None), index=index, dtype=object)
-    out["matched_code"] = pd.Series(np.where(st_in & ~bad, matched, None), index=index, dtype=object)
-    out["threshold_tce"] = thr
-    out["screened_tce"] = np.where(bad, np.nan, er)
-    out["margin_tce"] = _half_up(np.where(bad, np.nan, er) - thr, rs.precision)
-    out["energy_measure"] = pd.Series(np.where(use_inc, "increment", "total"), index=index, dtype=object)
-    out["basis"] = rs.basis_zh
-    out["basis_sensitive"] = _boolean(sens, index)
-    if errors == "report":
-        out["problem"] = fails.problem_text()
-    nflip = int((sens == 1).sum())
-    if nflip:
-        rows = list(index[sens == 1][:10])
-        warnings.warn(f"{nflip} project(s) would change flag with electricity at "
-                      f"{'等价值' if main == 'calorific' else '当量值'} (rows {rows}); "
-                      "see the basis_sensitive column", TanfengWarning, stacklevel=2)
-    out.attrs = dict(projects.attrs)
-    out.attrs["tanfeng"] = {
-        "rules": rs.id, "rules_version": rs.version, "preset": rs.sectors.id, "sources": sorted(rs.sources),
-        "cutoff_year": rs.cutoff_year, "thresholds_tce": [rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce],
-        "inclusive": rs.inclusive, "precision": rs.precision, "basis": rs.electricity_basis,
-        "expansion": rs.expansion, "date_field": date_col, "rows_with_problems": int(bad.sum()),
-        "basis_sensitive_rows": nflip,
-        **({"factor_set": acc_attrs.get("factor_set"), "account": acc_attrs} if acc_attrs else {}),
-    }
-    return out
+    return er, era, d, flag, thr, rc, alt_flag, sens
 
 
 def _boolean(v: np.ndarray, index: pd.Index) -> pd.Series:
