@@ -92,3 +92,19 @@ def test_demo_without_cjk_font_writes_everything_and_says_once(
     assert {p.name for p in (tmp_path / "charts").glob("*.png")} >= {"two_high.png", "progress.png", "swap.png"}
     assert (tmp_path / "results.xlsx").stat().st_size > 10_000
     assert (tmp_path / "report.html").exists() and (tmp_path / "report.md").exists()
+    # the charts carry ids for Chinese text; the report gives each id its text
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## 图中编号（未安装中文字体，图表以编号代替中文）" in md
+    assert "- towns.png: [1] " in md and "店口镇" in md.split("## 图中编号")[1]
+
+
+def test_label_by_ids_replaces_chinese_text_only() -> None:
+    from tanfeng.plotting import label_by_ids
+
+    fig, ax = new_figure((3.0, 2.0))
+    ax.set_title("Progress 进度")
+    ax.set_xlabel("tce")
+    ax.set_yticks([0, 1], ["店口镇", "陶朱街道"])
+    key = label_by_ids(fig)
+    assert sorted(key.values()) == sorted(["Progress 进度", "店口镇", "陶朱街道"]) and len(key) == 3
+    assert key[ax.get_title()] == "Progress 进度" and ax.get_xlabel() == "tce"

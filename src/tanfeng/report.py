@@ -51,6 +51,7 @@ _TEXT = {
         "factors": "六、所用系数及出处",
         "made": "由 tanfeng {version} 生成；系数库版本 {fs}；用时 {secs:.1f} 秒。",
         "_lang": "zh",
+        "label_key": "图中编号（未安装中文字体，图表以编号代替中文）",
         "methods": "核算口径（蒸汽热量、电力等价值、因子回退）：",
         "step_sample": "生成合成样本数据 (zhuji_sample)", "step_account": "能源核算 (account)",
         "step_statement": "计算书 (write_statement)", "step_two_high": "两高筛查 (screen_two_high)",
@@ -88,6 +89,7 @@ _TEXT = {
         "factors": "6. Factors used and their sources",
         "made": "Made by tanfeng {version}; factor set {fs}; {secs:.1f} s.",
         "_lang": "en",
+        "label_key": "Chart label ids (no Chinese font installed: the charts show ids for Chinese text)",
         "methods": "Accounting methods (steam heat, electricity substitution basis, factor fallbacks):",
         "step_sample": "synthetic sample (zhuji_sample)", "step_account": "energy accounting (account)",
         "step_statement": "calculation statement (write_statement)", "step_two_high": "两高 screening (screen_two_high)",
@@ -240,6 +242,8 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     from .targets import Tracker, intensity_decline
 
 
+    keys: dict[str, dict[str, str]] = {}  # chart -> id -> text, when charts are labelled by ids
+
     # ---------------------------------------------------------------- accounting
     say(text["step_account"])
     acc = account(s.energy, basis="both", region="浙江")
@@ -265,7 +269,7 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     flagged = scr[scr["two_high"].fillna(False).astype(bool)]
     undecided = scr[scr["two_high"].isna()]
     charts.append(charts_dir / "two_high.png")
-    scr_plot.two_high_scatter(scr, path=charts[-1], lang=lang)
+    keys[charts[-1].name] = _key(scr_plot.two_high_scatter(scr, path=charts[-1], lang=lang))
     md += [f"## {text['two_high']}", "",
            text["screened"].format(n=len(scr), flagged=len(flagged), undecided=len(undecided)), "",
            _md_table(flagged[["project", "town", "industry_code", "built_year", "energy_tce", "reason"]], max_rows=12), "",
@@ -286,7 +290,7 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
                      ("towns.png", lambda p: tgt_plot.town_ranking(towns, path=p, lang=lang)),
                      ("timeline.png", lambda p: tgt_plot.progress_timeline(tracker, as_of=as_of, path=p, lang=lang))):
         charts.append(charts_dir / name)
-        fn(charts[-1])
+        keys[name] = _key(fn(charts[-1]))
     econ = s.economy.set_index("year")
     intensity = intensity_decline(econ["energy_tce"], econ["value_added"], base_year=2020, deflator=econ["deflator"])
     co2_mix = prog.loc["co2_reduced_t", "achieved"] if "co2_reduced_t" in prog.index else float("nan")
@@ -307,7 +311,7 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     for name, fn in (("per_mu_towns.png", lambda p: pm_plot.class_by_town(pm, path=p, lang=lang)),
                      ("per_mu_scatter.png", lambda p: pm_plot.tax_vs_energy(pm, path=p, lang=lang))):
         charts.append(charts_dir / name)
-        fn(charts[-1])
+        keys[name] = _key(fn(charts[-1]))
     class_counts = pm["class"].value_counts().sort_index()
     md += [f"## {text['per_mu']}", "",
            text["per_mu_method"].format(n=int(pm["score"].isna().sum())), "",
@@ -324,10 +328,15 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
                "county": "诸暨", "new_tce": round(float(cands["energy_tce"].sum()) * 0.4, 1)}
     swap_plan = plan_swap(project, cands, on="2023-06-30")
     charts.append(charts_dir / "swap.png")
-    swap_plot.swap_bars(swap_plan, path=charts[-1], lang=lang, names=cands.set_index("source_id")["enterprise"])
+    keys["swap.png"] = _key(swap_plot.swap_bars(swap_plan, path=charts[-1], lang=lang,
+                                                names=cands.set_index("source_id")["enterprise"]))
     md += [f"## {text['swap']}", "", "```", str(swap_plan), "```", "", "![置换](charts/swap.png)", ""]
 
     # ---------------------------------------------------------------- factors and files
+    if any(keys.values()):  # no CJK font: the charts carry ids, their texts are here
+        md += [f"## {text['label_key']}", ""]
+        md += [f"- {name}: " + "; ".join(f"{k} {v}" for k, v in key.items()) for name, key in keys.items() if key]
+        md += [""]
     notes = sorted({str(w.message) for w in caught})
     if notes:
         md += [f"## {text['warnings']}", "", *[f"- {m}" for m in notes], ""]
@@ -418,6 +427,11 @@ def method_table(acc: pd.DataFrame) -> pd.DataFrame:
 
 #: A table cell that is a number (right-aligned in the HTML report): 1,234.5 / -3 / 77.6%.
 _NUMBER = re.compile(r"^[-−+]?[0-9][0-9,]*(\.[0-9]+)?%?$")
+
+
+def _key(fig: Any) -> dict[str, str]:
+    """The ids a chart drawn without a CJK font carries (empty with the font)."""
+    return dict(getattr(fig, "label_key", {}))
 
 
 def _to_html(markdown: str, base: Path, title: str) -> str:

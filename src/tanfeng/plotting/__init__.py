@@ -21,6 +21,7 @@ import contextlib
 import functools
 import io
 import math
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -46,6 +47,7 @@ __all__ = [
     "cjk_font",
     "finish",
     "fmt_number",
+    "label_by_ids",
     "labels_for",
     "new_figure",
     "number_axis",
@@ -247,8 +249,32 @@ def finish(fig: Figure) -> Figure:
     return fig
 
 
+_HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def label_by_ids(fig: Figure) -> dict[str, str]:
+    """Without a CJK font: replace each text holding Chinese with a short id (``[1]``, ``[2]`` …)
+    so the chart shows no empty boxes; returns (and keeps as ``fig.label_key``) id → the text."""
+    from matplotlib.text import Text
+
+    key: dict[str, str] = dict(getattr(fig, "label_key", {}))
+    seen = {v: k for k, v in key.items()}
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        if text and _HAN.search(text):
+            if text not in seen:
+                seen[text] = f"[{len(seen) + 1}]"
+                key[seen[text]] = text
+            t.set_text(seen[text])
+    fig.label_key = key  # type: ignore[attr-defined]
+    return key
+
+
 def save(fig: Figure, path: str | Path | None, dpi: int = 150) -> Figure:
-    """Save a PNG at ``path`` (if given) and return the figure."""
+    """Save a PNG at ``path`` (if given) and return the figure. Without a CJK font, texts holding
+    Chinese are labelled by ids first (:func:`label_by_ids`; the key is ``fig.label_key``)."""
+    if cjk_font() is None:
+        label_by_ids(fig)
     if path is not None:
         p = Path(path)
         p.parent.mkdir(parents=True, exist_ok=True)
