@@ -145,3 +145,11 @@ def test_to_tce_checks_a_measured_ncv(ncv: str, reason: str) -> None:
     with pytest.raises(InputError) as exc:
         tanfeng.to_tce(1000, "t", "原煤", ncv=ncv)
     assert exc.value.failures["reason"].tolist() == [reason]
+
+
+def test_every_reason_code_is_documented() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "input-cells.md").read_text(encoding="utf-8")
+    missing = [code for code in REASONS if f"`{code}`" not in doc]
+    assert not missing, f"add these to docs/input-cells.md: {missing}"
