@@ -186,7 +186,8 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
                if pd.notna(r["achieved"]) else f"{lab['no_data']} / {_fmt(r['target'], r['unit'], lang)}")
         # right of the bar and of its pace tick, so the tick never runs through the label
         x = min(max(s, 0.0, e if math.isfinite(e) else 0.0), right) + 1.5
-        ax.text(x, yi, txt, va="center", fontsize=9, **kw)
+        ax.text(x, yi, txt, va="center", fontsize=9, zorder=4,  # over the 100 % line, not crossed by it
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0}, **kw)
     ax.set_yticks(y, [_measure(m, n, lang) for m, n in zip(p.index, p["name_zh"])], **kw)
     ax.set_xlim(0, right * 1.45)
     ax.set_xlabel(lab["share_axis"], **kw)
