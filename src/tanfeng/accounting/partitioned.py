@@ -37,6 +37,9 @@ from .table import account
 
 #: The categorical output columns whose categories are made the same in every partition.
 _CATEGORICAL = ("carrier_id", "tce_factor", "co2_factor")
+#: Partial group tables summed together in one task of the tree: fewer keep a worker's memory
+#: low when every partition holds most groups (enterprise × month), more make fewer levels.
+SPLIT_EVERY = 4
 #: The key columns (standard names) whose distinct values are resolved on the client.
 _KEYS = ("carrier", "unit", "year", "region")
 
@@ -206,6 +209,7 @@ def summary_plan(result: Any, by: str | Sequence[str] | None = None) -> tuple[An
     # summed on the workers: each partition's groups, then sums of those in a tree; flat tables
     # (keys as columns) all the way, which concatenate and group again far faster than MultiIndexes
     lazy = result.reduction(_group_sums, aggregate=_regroup, combine=_regroup, meta=_group_sums(result._meta, keys, sums),
+                            split_every=SPLIT_EVERY,
                             chunk_kwargs={"keys": keys, "sums": sums},
                             aggregate_kwargs={"keys": keys, "sums": sums},
                             combine_kwargs={"keys": keys, "sums": sums})
