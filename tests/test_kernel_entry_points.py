@@ -153,3 +153,41 @@ def test_override_reads_the_value_as_every_cell_is_read() -> None:
 
     fs = FactorSet.default().override([_row(value="0.300")], sources=SRC)
     assert fs.select("electricity", "tce_coefficient", basis="等价值", year=2022).value == 0.3
+
+
+# ---------------------------------------------------------------------------------------------
+# swap arguments
+
+_P = {"id": "P", "sector": "钢铁", "product": "粗钢", "new_capacity": 100, "capacity_unit": "万吨/年",
+      "province": "浙江", "city": "绍兴", "county": "诸暨"}
+
+
+def _src() -> object:
+    import pandas as pd
+
+    return pd.DataFrame({"source_id": ["S1"], "product": ["粗钢"], "capacity": [200], "capacity_unit": ["万吨/年"],
+                         "closed_on": ["2023-01-31"]})
+
+
+@pytest.mark.parametrize("kw", [{"energy_ratio": -1}, {"energy_ratio": float("nan")}, {"retire_per_new": -1.5}])
+def test_swap_a_negative_ratio_is_a_rule_error(kw: dict[str, float]) -> None:
+    from tanfeng.errors import RuleError
+    from tanfeng.swap import check
+
+    with pytest.raises(RuleError, match=next(iter(kw))):
+        check(_P, _src(), on="2023-05-01", **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("project, on, field, reason", [
+    (_P, "昨天", "on", "date_invalid"), (_P, "2023-13-45", "on", "date_invalid"),
+    ({**_P, "new_capacity": -5}, "2023-05-01", "new_capacity", "quantity_negative"),
+    ({**_P, "new_capacity": "很多"}, "2023-05-01", "new_capacity", "quantity_not_numeric"),
+])
+def test_swap_a_bad_date_or_capacity_is_an_input_error_naming_the_field(
+        project: dict[str, object], on: str, field: str, reason: str) -> None:
+    from tanfeng.swap import check
+
+    with pytest.raises(InputError) as exc:
+        check(project, _src(), on=on)
+    f = exc.value.failures
+    assert f["column"].tolist() == [field] and f["reason"].tolist() == [reason]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..cells import REASONS, Failures
+from ..errors import RuleError
 from .eligibility import TOL, Evaluation, LineInfo, evaluate
 from .models import Finding, LineResult, Project, SwapCheck
 from .rules import SwapRules
@@ -27,11 +30,45 @@ ALLOCATION_COLUMNS = ["source_id", "line", "product", "share", "capacity", "capa
 
 
 def as_project(project: Project | Mapping[str, Any]) -> Project:
-    return project if isinstance(project, Project) else Project.model_validate(dict(project))
+    """The project, checked: a bad capacity, date or other field is an `InputError` naming it."""
+    from pydantic import ValidationError
+
+    if isinstance(project, Project):
+        return project
+    try:
+        return Project.model_validate(dict(project))
+    except ValidationError as exc:
+        fails = Failures(0, what="project")
+        for e in exc.errors():
+            kind = str(e.get("type", ""))
+            reason = ("date_invalid" if "date" in kind else "quantity_negative" if kind.startswith("greater")
+                      else "quantity_not_numeric" if "parsing" in kind else "value_invalid")
+            fails.add_table(".".join(str(x) for x in e.get("loc", ())) or "project", reason,
+                            value=e.get("input"), message=f"{REASONS[reason].message()}: {e.get('msg', '')}")
+        raise fails.error() from None
 
 
-def as_date(on: Any) -> dt.date:
-    return dt.date.today() if on is None else pd.Timestamp(on).date()
+def check_ratio(value: Any, name: str) -> float:
+    """A ratio (退出:建设, energy) must be a finite number ≥ 0: else `RuleError` naming it."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise RuleError(f"{name}={value!r}: a ratio must be a number ≥ 0") from None
+    if isinstance(value, bool) or not math.isfinite(x) or x < 0:
+        raise RuleError(f"{name}={value!r}: a ratio must be a finite number ≥ 0")
+    return x
+
+
+def as_date(on: Any, name: str = "on") -> dt.date:
+    """The date ``on`` (today when None); a date that cannot be read is an `InputError` naming it."""
+    if on is None:
+        return dt.date.today()
+    try:
+        return pd.Timestamp(on).date()
+    except (ValueError, TypeError, OverflowError):
+        fails = Failures(0, what="arguments")
+        fails.add_table(name, "date_invalid", value=on)
+        raise fails.error() from None
 
 
 def _amount(x: float, ref: float) -> float:
@@ -87,6 +124,8 @@ def evaluate_project(project: Any, table: Any, *, rules: SwapRules | None, ledge
                      columns: Mapping[str, str] | None, mode: str, need_price: bool = False) -> Evaluation:
     rules = rules or SwapRules.default()
     project = as_project(project)
+    if retire_per_new is not None:
+        check_ratio(retire_per_new, "retire_per_new")
     kwargs = {"region": project.province, **(account_kwargs or {})}
     norm = read_sources(table, rules, columns=columns, energy_records=energy_records, account_kwargs=kwargs,
                         need_price=need_price, unique_ids=mode == "plan",
@@ -183,6 +222,7 @@ def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, *, rules:
     (False, 150.0, 140.0, 10.0)
     """
     rules = rules or SwapRules.default()
+    check_ratio(energy_ratio, "energy_ratio")
     ev = evaluate_project(project, sources, rules=rules, ledger=ledger, on=on, retire_per_new=retire_per_new,
                           days_per_year=days_per_year, energy_records=energy_records,
                           account_kwargs=account_kwargs, key_region_basis=key_region_basis,

@@ -12,6 +12,7 @@ from .._milp import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT
 from .checking import (
     DEFAULT_ENERGY_RATIO,
     allocations,
+    check_ratio,
     energy_summary,
     evaluate_project,
     line_results,
@@ -127,6 +128,7 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     rules = rules or SwapRules.default()
+    check_ratio(energy_ratio, "energy_ratio")
     ev = evaluate_project(project, candidates, rules=rules, ledger=ledger, on=on, retire_per_new=retire_per_new,
                           days_per_year=days_per_year, energy_records=energy_records,
                           account_kwargs=account_kwargs, key_region_basis=key_region_basis,
