@@ -296,3 +296,13 @@ def test_many_problems_are_counted_not_flooded(tmp_path: Path, capsys: pytest.Ca
     err = capsys.readouterr().err
     assert err.count("[unit_dimension]") == MAX_PROBLEM_LINES
     assert f"… 另有 {n - MAX_PROBLEM_LINES} 个问题" in err
+
+
+def test_lang_en_lasts_for_one_run_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`main(["--lang", "en", …])` must not leave English set for the calling program."""
+    from tanfeng.cells import get_language
+
+    assert get_language() == "zh"
+    main(["factors", "list", "--lang", "en"])
+    capsys.readouterr()
+    assert get_language() == "zh"

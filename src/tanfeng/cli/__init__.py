@@ -85,7 +85,17 @@ def _one_line(exc: BaseException, lang: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``tanfeng`` command."""
+    """Entry point of the ``tanfeng`` command.
+
+    Runs in a copy of the caller's context, so ``--lang en`` sets the language of this run only:
+    a program (or a notebook) that calls ``main`` keeps its own language afterwards.
+    """
+    import contextvars
+
+    return contextvars.copy_context().run(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     import warnings
 
     from ..cells import set_language
