@@ -249,6 +249,13 @@ def test_measured_ncv_column() -> None:
     r = account(df)
     assert r["tce"].tolist() == pytest.approx([1000 * 22.0 / 29.3076, 714.3])
     assert r["tce_factor"].iloc[0] == "measured-ncv"
+    # the CO2 chain names the measured NCV too, beside the default carbon content and oxidation
+    # rate; the row without a measurement keeps the default NCV's id
+    measured, default = r["co2_factor"].astype(str).tolist()
+    assert measured.split("+")[0] == "measured-ncv"
+    assert default.split("+")[0].endswith("-ncv") and default.split("+")[1:] == measured.split("+")[1:]
+    # 22.0 GJ/t × 26.1 tC/TJ × 0.93 × 44/12 (GB/T 32151.22-2024 表C.1 烟煤 CC and OF for 原煤)
+    assert r["co2_t"].iloc[0] == pytest.approx(1000 * 22.0 * 26.1e-3 * 0.93 * 44 / 12)
 
 
 def test_accessor_and_summary() -> None:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..cells import get_language, set_language
 from ..factors import FactorSet
+from .stages import MEASURED_NCV, with_measured_ncv
 from .summary import _finish, _label_blank, _prepare
 from .table import account
 
@@ -157,7 +158,10 @@ def _categories(resolved: pd.DataFrame, has_ncv: bool) -> dict[str, list[str]]:
     """Categories of the categorical outputs over every distinct key (as the pandas path has them)."""
     cats = {c: [str(x) for x in resolved[c].cat.categories] for c in _CATEGORICAL if c in resolved}
     if has_ncv and "tce_factor" in cats:
-        cats["tce_factor"] = sorted({*cats["tce_factor"], "measured-ncv"})
+        cats["tce_factor"] = sorted({*cats["tce_factor"], MEASURED_NCV})
+    if has_ncv and "co2_factor" in cats:
+        measured = (with_measured_ncv(c) for c in cats["co2_factor"])
+        cats["co2_factor"] = sorted({*cats["co2_factor"], *(c for c in measured if c)})
     return cats
 
 

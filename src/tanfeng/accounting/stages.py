@@ -19,7 +19,7 @@ distinct keys of the whole table there and pass that table to `apply_keys` for e
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +33,12 @@ from ._common import COLUMN_ALIASES, OUTPUT_COLUMNS
 from .ncv import flag_overflow, measured_ncv
 from .reading import RecordCells, read_cells
 
+#: The factor id written for rows whose 低位发热量 was measured (an ``ncv`` column), in place of the default NCV's.
+MEASURED_NCV = "measured-ncv"
+
 __all__ = [
     "KEY_COLUMNS",
+    "MEASURED_NCV",
     "Applied",
     "KeyCodes",
     "RecordCells",
@@ -45,6 +49,7 @@ __all__ = [
     "match_keys",
     "read_cells",
     "resolve_keys",
+    "with_measured_ncv",
 ]
 
 #: Columns of the distinct-key table of `encode_keys` (values, not codes); pressure (MPa
@@ -277,8 +282,8 @@ def assemble(records: pd.DataFrame, cells: RecordCells, done: Applied, resolved:
     new["scope"] = pd.arrays.IntegerArray(srow, mask)
     new["carrier_id"] = _carrier_ids(cells)
     special = (done.ncv_rows & ~bad_row) if done.ncv_rows is not None else None
-    new["tce_factor"] = _categorical(resolved[f"tce_factor_{main}"], kb, special, "measured-ncv")
-    new["co2_factor"] = _categorical(resolved["co2_factor"], kb, None, "")
+    new["tce_factor"] = _categorical(resolved[f"tce_factor_{main}"], kb, special, lambda _: MEASURED_NCV)
+    new["co2_factor"] = _categorical(resolved["co2_factor"], kb, special, with_measured_ncv)
     conf = [CONFIDENCE_ORDER.index(c) if isinstance(c, str) else -1 for c in resolved["confidence"]]
     new["confidence"] = pd.Categorical.from_codes(np.array([*conf, -1], dtype=np.int8)[kb],
                                                   categories=list(CONFIDENCE_ORDER), validate=False)
@@ -294,14 +299,31 @@ def _carrier_ids(cells: RecordCells) -> pd.Categorical:
     return pd.Categorical.from_codes(cid_code[cells.ccodes], categories=cat_ids, validate=False)
 
 
-def _categorical(ids: pd.Series, kb: np.ndarray, special: np.ndarray | None, special_name: str) -> pd.Categorical:
-    """Categorical of per-key labels gathered by ``kb`` (None -> NaN); ``special`` rows get ``special_name``."""
+def with_measured_ncv(chain: str | None) -> str | None:
+    """A CO2 factor chain (``ncv-id+cc-id+of-id``) with its default 低位发热量 replaced by the row's own."""
+    if not chain:
+        return chain
+    head, sep, rest = chain.partition("+")
+    return f"{MEASURED_NCV}{sep}{rest}" if head.endswith("-ncv") else chain
+
+
+def _categorical(ids: pd.Series, kb: np.ndarray, special: np.ndarray | None,
+                 special_label: Callable[[str | None], str | None]) -> pd.Categorical:
+    """Categorical of per-key labels gathered by ``kb`` (None -> NaN).
+
+    Rows in ``special`` (a measured 低位发热量) get ``special_label`` of their key's label instead.
+    """
     labels = [str(x) if isinstance(x, str) else None for x in ids]
-    extra = {special_name} if special is not None and special.any() else set()
-    cats = sorted({x for x in labels if x is not None} | extra)
+    has_special = special is not None and bool(special.any())
+    alt = [special_label(x) for x in labels] if has_special else []
+    cats = sorted({x for x in (*labels, *alt) if x is not None})
     pos = {c: i for i, c in enumerate(cats)}
-    code_of_key = np.array([pos.get(x, -1) if x is not None else -1 for x in labels] + [-1], dtype=np.int32)
-    codes = code_of_key[kb]
-    if special is not None and special.any():
-        codes[special] = pos[special_name]
+
+    def codes_of(xs: list[str | None]) -> np.ndarray:
+        return np.array([pos[x] if x is not None else -1 for x in xs] + [-1], dtype=np.int32)
+
+    codes = codes_of(labels)[kb]
+    if has_special:
+        assert special is not None
+        codes[special] = codes_of(alt)[kb[special]]
     return pd.Categorical.from_codes(codes, categories=cats, validate=False)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..accounting.stages import MEASURED_NCV
 from ..factors import CO2_PER_CARBON, Factor, FactorSet
 
 #: Relative tolerance between a rebuilt chain and the per-unit value `account` applied.
@@ -31,8 +32,6 @@ QUANTITY_LABELS: dict[str, str] = {
     "emission_factor": "排放因子",
 }
 
-#: Label of a measured NCV taken from the records' ``ncv`` column.
-MEASURED_NCV = "measured-ncv"
 
 
 @dataclass(frozen=True)
