@@ -235,6 +235,8 @@ def test_long_format_kept_as_written_and_checked(tmp_path: Path) -> None:
         read_records(write_csv(tmp_path / "bad.csv", bad, "gbk"))
     f = info.value.failures
     assert f[["row", "reason"]].values.tolist() == [[5, "carrier_unknown"], [6, "unit_dimension"]]
+    # the message names the measure in Chinese (天然气 is metered by volume, 体积), never 'volume'
+    assert "天然气 按体积计量" in f["message"].iloc[1] and "volume" not in f["message"].iloc[1]
 
 
 def test_totals_and_footnotes_left_out_with_a_warning(tmp_path: Path) -> None:

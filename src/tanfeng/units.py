@@ -291,6 +291,17 @@ def measure_hint(measure: str) -> str:
     return _MEASURE_ZH.get(measure, measure)
 
 
+def measure_name(measure: str) -> str:
+    """The Chinese name of a measure (``"mass"`` -> ``"质量"``), for messages.
+
+    Examples
+    --------
+    >>> measure_name("mass"), measure_name("electricity")
+    ('质量', '电量')
+    """
+    return _MEASURE_ZH.get(measure, measure).split(" (")[0]
+
+
 _ZH_NAMES: list[tuple[str, str]] = [
     ("tce", "吨标准煤"),
     ("kgce", "千克标准煤"),

@@ -184,7 +184,7 @@ class _Col:
 def _carrier_column(header: str) -> tuple[str | None, str, tuple[str, str, str] | None]:
     """(carrier id, unit, problem) if the header names an energy carrier, else (None, '', None)."""
     from ..carriers import default_vocabulary
-    from ..units import check_dimension, measure_hint
+    from ..units import check_dimension, measure_hint, measure_name
 
     vocab = default_vocabulary()
     for name, unit in _splits(header):
@@ -196,7 +196,7 @@ def _carrier_column(header: str) -> tuple[str | None, str, tuple[str, str, str] 
             return cid, unit, ("header_unit_unknown", f"{header!r}: 单位 {unit!r} 无法识别",
                                f"写成 {carrier.name_zh}({measure_hint(carrier.measure)} 之一)")
         if not check_dimension(unit, carrier.measure):
-            return cid, unit, ("header_unit_dimension", f"{header!r}: {carrier.name_zh} 按 {carrier.measure} 计量，"
+            return cid, unit, ("header_unit_dimension", f"{header!r}: {carrier.name_zh} 按{measure_name(carrier.measure)}计量，"
                                f"{unit!r} 不是", f"用 {measure_hint(carrier.measure)}")
         return cid, unit, None
     if header.strip() in vocab:

@@ -305,7 +305,7 @@ def _check_long(carrier: pd.Series, unit: pd.Series, rows: np.ndarray, by_std: M
                 fails: _Failures) -> None:
     """Carrier names and units of a long table, each distinct (carrier, unit) checked once."""
     from ..carriers import default_vocabulary
-    from ..units import check_dimension, measure_hint
+    from ..units import check_dimension, measure_hint, measure_name
 
     vocab = default_vocabulary()
     pairs = pd.DataFrame({"c": carrier.fillna("").to_numpy(), "u": unit.fillna("").to_numpy()})
@@ -331,7 +331,7 @@ def _check_long(carrier: pd.Series, unit: pd.Series, rows: np.ndarray, by_std: M
                       f"用 {measure_hint(meas)}")
         elif not check_dimension(u, meas):
             fails.add(where, uname, uidx, [u] * len(where), "unit_dimension",
-                      f"{vocab.get(cid).name_zh} 按 {meas} 计量，{u!r} 不是", f"用 {measure_hint(meas)}")
+                      f"{vocab.get(cid).name_zh} 按{measure_name(meas)}计量，{u!r} 不是", f"用 {measure_hint(meas)}")
 
 
 def _split_period(ids: dict[str, pd.Series]) -> None:
