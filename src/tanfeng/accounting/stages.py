@@ -71,6 +71,8 @@ class KeyCodes:
 
     kidx: np.ndarray
     keys: pd.DataFrame
+    #: how many rows each key has (counted while the keys are found: no second pass)
+    rows: np.ndarray
 
 
 def encode_keys(cells: RecordCells) -> KeyCodes:
@@ -98,11 +100,13 @@ def encode_keys(cells: RecordCells) -> KeyCodes:
     all_usable = bool(usable.all())
     dense = size <= _DENSE_LIMIT
     if not usable.any():
-        present = np.array([], dtype=np.int64)
+        present, rows = np.array([], dtype=np.int64), np.array([], dtype=np.int64)
     elif dense:
-        present = np.flatnonzero(np.bincount(kcode if all_usable else kcode[usable], minlength=size))
+        counts = np.bincount(kcode if all_usable else kcode[usable], minlength=size)
+        present = np.flatnonzero(counts)
+        rows = counts[present]
     else:
-        present = np.unique(kcode[usable])
+        present, rows = np.unique(kcode[usable], return_counts=True)
     if dense:
         lut = np.full(size, -1, dtype=np.int64)
         lut[present] = np.arange(len(present))
@@ -122,7 +126,7 @@ def encode_keys(cells: RecordCells) -> KeyCodes:
                          "year": pd.array(years, dtype="Int64"), "region": cells.rid_of_code[r],
                          "pressure": [cells.states[i][0] for i in st.tolist()],
                          "temperature": [cells.states[i][1] for i in st.tolist()]})
-    return KeyCodes(kidx=kidx, keys=keys)
+    return KeyCodes(kidx=kidx, keys=keys, rows=rows)
 
 
 def resolve_keys(keys: pd.DataFrame, fs: FactorSet, *, basis: str = "calorific", co2: bool = True) -> pd.DataFrame:

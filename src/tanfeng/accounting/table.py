@@ -128,7 +128,7 @@ def account(
         "errors": errors, "co2": co2, "rows_with_problems": int(bad_row.sum()), "fallbacks": list(distinct),
         "columns": run.cols,
         "substitution": sorted(subs, key=lambda d: (d["data_year"] is None, d["data_year"] or 0)),
-        "keys": _key_records(run.resolved, run.codes.kidx),
+        "keys": _key_records(run.resolved, run.codes.rows),
     }
     return out
 
@@ -192,7 +192,7 @@ def explain(
     """
     fs = _with_substitution(factors, substitution_factor)
     run = _run(records, basis=basis, region=region, year=year, fs=fs, co2=co2, columns=columns)
-    return _explain_table(run.resolved, run.codes.kidx)
+    return _explain_table(run.resolved, run.codes.rows)
 
 
 def _with_substitution(factors: FactorSet | None, substitution_factor: Any) -> FactorSet:
@@ -201,9 +201,8 @@ def _with_substitution(factors: FactorSet | None, substitution_factor: Any) -> F
     return with_substitution_factor(factors or FactorSet.default(), substitution_factor)
 
 
-def _explain_table(resolved: pd.DataFrame, kidx: np.ndarray) -> pd.DataFrame:
+def _explain_table(resolved: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """The resolved key table for a reader: a ``rows`` count, one tce column per basis, no objects."""
-    rows = np.bincount(kidx[kidx >= 0], minlength=len(resolved)) if len(resolved) else np.zeros(0, dtype=np.int64)
     drop = ["fallbacks", "substitution", "column", "category"]
     drop += [c for c in ("pressure", "temperature") if resolved[c].isna().all()]  # no steam state given
     out = resolved.drop(columns=drop).copy()
@@ -215,8 +214,8 @@ def _explain_table(resolved: pd.DataFrame, kidx: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def _key_records(resolved: pd.DataFrame, kidx: np.ndarray) -> list[dict[str, Any]]:
+def _key_records(resolved: pd.DataFrame, rows: np.ndarray) -> list[dict[str, Any]]:
     """The explain table as plain records (what ``attrs["tanfeng"]["keys"]`` holds)."""
-    table = _explain_table(resolved, kidx)
+    table = _explain_table(resolved, rows)
     recs = table.astype(object).where(table.notna(), None).to_dict("records")
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in recs]
