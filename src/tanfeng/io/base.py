@@ -35,12 +35,10 @@ class IOWarning(TanfengWarning):
 
 
 def _col_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    """Spreadsheet column letters of a 0-based column position (openpyxl's own)."""
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(i + 1))
 
 
 @dataclass

@@ -35,13 +35,10 @@ FMT_TOTAL = "#,##0.00"
 
 
 def col(i: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    """0 -> A, 25 -> Z, 26 -> AA (openpyxl's column letters, counted from 0)."""
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(i + 1))
 
 
 class _Sheet:
