@@ -398,7 +398,12 @@ FAILURE_COLUMNS = ["row", "sheet_row", "column", "value", "reason", "message", "
 class Failures:
     """One collector of problems, one row per (row, column, reason): the table `InputError` carries.
 
-    Rows are kept by position, so duplicate index labels never share another row's problem.
+    Every module that reads user input collects its problems here, so `InputError.failures`
+    has one shape everywhere: ``row`` (the row label), ``sheet_row`` (1-based spreadsheet row
+    where the rows came from a file), ``column`` (the header as the user wrote it), ``value``,
+    ``reason`` (a code of `REASONS`), ``message`` and ``suggestion`` (in the user's language
+    unless given). Rows are kept by position, so duplicate index labels never share another
+    row's problem.
 
     Parameters
     ----------
@@ -408,6 +413,10 @@ class Failures:
         1-based spreadsheet row of each input row, when the rows came from a file.
     what : str
         What the table is, for the error message (``"records table"``).
+    extra : mapping, optional
+        More columns after the standard ones, with their default value (`tanfeng.io` adds
+        ``{"file": …, "sheet": …, "cell": ""}``); ``add(..., extra={"cell": [...]})`` sets them
+        per problem.
 
     Examples
     --------
@@ -415,66 +424,122 @@ class Failures:
     >>> f.add(np.array([False, True]), "消费量", ["1", "1,5"], "quantity_not_numeric")
     >>> f.frame()[["row", "column", "value", "reason"]].values.tolist()
     [['b', '消费量', '1,5', 'quantity_not_numeric']]
+    >>> g = Failures(0, what="文件 a.csv", extra={"file": "a.csv", "cell": ""})
+    >>> g.add_at([12], "用电量", ["1,5"], "quantity_not_numeric", sheet_rows=[12], extra={"cell": ["C12"]})
+    >>> g.frame()[["row", "sheet_row", "reason", "file", "cell"]].values.tolist()
+    [[12, 12, 'quantity_not_numeric', 'a.csv', 'C12']]
     """
 
     def __init__(self, index: pd.Index | int, *, sheet_rows: Sequence[int] | np.ndarray | None = None,
-                 what: str = "input table") -> None:
+                 what: str = "input table", extra: Mapping[str, Any] | None = None) -> None:
         self.index = pd.RangeIndex(index) if isinstance(index, int) else pd.Index(index)
         self.sheet_rows = None if sheet_rows is None else np.asarray(sheet_rows)
         self.what = what
+        self.extra = dict(extra or {})
         self.parts: list[pd.DataFrame] = []
         self.bad = np.zeros(len(self.index), dtype=bool)
 
     def __len__(self) -> int:
         return sum(len(p) for p in self.parts)
 
+    def _part(self, pos: np.ndarray, column: Any, vals: Any, reasons: Any, message: Any, suggestion: Any,
+              extra: Mapping[str, Any] | None, **where: Any) -> None:
+        """Store one batch of problems (``where``: explicit ``row``/``sheet_row`` of `add_at`)."""
+        if message is None:
+            message = (np.array([_text_of(r, "message") for r in reasons], dtype=object)
+                       if isinstance(reasons, np.ndarray) else _text_of(reasons, "message"))
+        if suggestion is None:
+            suggestion = (np.array([_text_of(r, "suggestion") for r in reasons], dtype=object)
+                          if isinstance(reasons, np.ndarray) else _text_of(reasons, "suggestion"))
+        msg = [message(v) for v in vals] if callable(message) else message
+        sug = [suggestion(v) for v in vals] if callable(suggestion) else suggestion
+        part = {"pos": pos, **where, "column": [column] * len(pos), "value": vals, "reason": reasons,
+                "message": msg, "suggestion": sug}
+        for k, default in self.extra.items():
+            part[k] = (extra or {}).get(k, default)
+            if isinstance(part[k], list | tuple | np.ndarray):
+                part[k] = np.asarray(part[k], dtype=object)
+            else:
+                part[k] = [part[k]] * len(pos)
+        self.parts.append(pd.DataFrame(part))
+
     def add(self, mask: np.ndarray, column: Any, values: Any, reason: str | np.ndarray,
             message: str | np.ndarray | Callable[[Any], str] | None = None,
-            suggestion: str | np.ndarray | Callable[[Any], str] | None = None, *, fatal: bool = True) -> None:
-        """Add a problem for the rows where ``mask`` is true; message and suggestion default to `REASONS`."""
+            suggestion: str | np.ndarray | Callable[[Any], str] | None = None, *, fatal: bool = True,
+            extra: Mapping[str, Any] | None = None) -> None:
+        """Add a problem for the rows where ``mask`` is true; message and suggestion default to `REASONS`.
+
+        ``values``, an array ``reason``, ``message`` or ``suggestion`` run over all input rows
+        (a scalar applies to each); a callable message is called with each bad cell's value.
+        ``fatal=False`` records the problem without marking the row bad (`bad`).
+        """
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         pos = np.flatnonzero(mask)
-        vals = _pick(values, pos)
         reasons = reason[pos] if isinstance(reason, np.ndarray) else reason
-        if message is None:
-            message = (np.array([_text_of(r, "message") for r in reasons], dtype=object)
-                       if isinstance(reasons, np.ndarray) else _text_of(reason, "message"))  # type: ignore[arg-type]
-        if suggestion is None:
-            suggestion = (np.array([_text_of(r, "suggestion") for r in reasons], dtype=object)
-                          if isinstance(reasons, np.ndarray) else _text_of(reason, "suggestion"))  # type: ignore[arg-type]
-        msg = [message(v) for v in vals] if callable(message) else _pick_arr(message, pos)
-        sug = [suggestion(v) for v in vals] if callable(suggestion) else _pick_arr(suggestion, pos)
-        self.parts.append(pd.DataFrame({"pos": pos, "column": [column] * len(pos), "value": vals, "reason": reasons,
-                                        "message": msg, "suggestion": sug}))
+        self._part(pos, column, _pick(values, pos), reasons, _pick_arr(message, pos), _pick_arr(suggestion, pos),
+                   {k: _pick_arr(np.asarray(v, dtype=object) if isinstance(v, list) else v, pos)
+                    for k, v in (extra or {}).items()})
         if fatal:
             self.bad[pos] = True
+
+    def add_at(self, rows: Sequence[Any] | np.ndarray, column: Any, values: Any, reason: str,
+               message: str | Sequence[str] | None = None, suggestion: str | Sequence[str] | None = None, *,
+               sheet_rows: Sequence[int] | np.ndarray | None = None, extra: Mapping[str, Any] | None = None) -> None:
+        """Add a problem at rows named by label, not by position in `index` (a file's header row,
+        the rows of a second table, a year of a series): ``values`` and any per-row ``message``,
+        ``suggestion``, ``sheet_rows`` or ``extra`` have one item per row."""
+        rows = list(rows)
+        if not rows:
+            return
+        n = len(rows)
+        vals = np.full(n, values, dtype=object) if isinstance(values, str) or not np.ndim(values) \
+            else np.asarray(list(values), dtype=object)
+        sheet = pd.array([None] * n if sheet_rows is None else [int(r) for r in sheet_rows], dtype="Int64")
+        self._part(np.full(n, -1), column, vals, reason, _as_arr(message), _as_arr(suggestion),
+                   {k: _as_arr(v) for k, v in (extra or {}).items()}, row=np.asarray(rows, dtype=object),
+                   sheet_row=sheet)
 
     def add_table(self, column: Any, reason: str, *, value: Any = None, message: str | None = None,
                   suggestion: str | None = None) -> None:
         """A problem of the whole table (a missing column …): row ``"<table>"``."""
-        self.parts.append(pd.DataFrame({"pos": [-1], "column": [column], "value": [value], "reason": [reason],
-                                        "message": [message or _text_of(reason, "message")],
-                                        "suggestion": [suggestion or _text_of(reason, "suggestion")]}))
+        cell = np.empty(1, dtype=object)
+        cell[0] = value
+        self._part(np.full(1, -1), column, cell, reason, message or None, suggestion or None, None,
+                   row=np.array(["<table>"], dtype=object), sheet_row=pd.array([None], dtype="Int64"))
+
+    def extend(self, other: Failures) -> None:
+        """Take over the problems of ``other`` that are not tied to a row position (`add_at`,
+        `add_table`): one error for the sheets of one file."""
+        self.parts.extend(p for p in other.parts if (p["pos"] < 0).all())
 
     def _all(self) -> pd.DataFrame:
         f = pd.concat(self.parts, ignore_index=True)
-        return f.drop_duplicates(["pos", "column", "reason"]).sort_values("pos", kind="stable")
+        f = f[(f["pos"] < 0).to_numpy() | ~f.duplicated(["pos", "column", "reason"]).to_numpy()]
+        return f.sort_values("pos", kind="stable")
 
     def frame(self) -> pd.DataFrame:
-        """The failure table: row, sheet_row, column, value, reason, message, suggestion."""
+        """The failure table: row, sheet_row, column, value, reason, message, suggestion (and `extra`)."""
+        cols = [*FAILURE_COLUMNS, *self.extra]
         if not self.parts:
-            return pd.DataFrame(columns=FAILURE_COLUMNS)
+            return pd.DataFrame(columns=cols).astype({"sheet_row": "Int64"})
         f = self._all()
         pos = f["pos"].to_numpy()
+        at = pos >= 0
         labels = self.index.to_numpy(dtype=object)
-        rows = np.array([labels[p] if p >= 0 else "<table>" for p in pos], dtype=object) if (pos < 0).any() \
-            else labels[pos]
-        sheet = (pd.array([int(self.sheet_rows[p]) if p >= 0 else None for p in pos], dtype="Int64")
-                 if self.sheet_rows is not None else pd.array([None] * len(pos), dtype="Int64"))
-        out = f.drop(columns="pos").assign(row=rows, sheet_row=sheet)
-        return out[FAILURE_COLUMNS].reset_index(drop=True)
+        if at.all():
+            rows = labels[pos]
+            sheet = (pd.array(self.sheet_rows[pos].astype(int), dtype="Int64") if self.sheet_rows is not None
+                     else pd.array([None] * len(pos), dtype="Int64"))
+        else:
+            rows = f["row"].to_numpy(dtype=object).copy()
+            rows[at] = labels[pos[at]]
+            sheet = pd.array(f["sheet_row"].astype("Int64"), dtype="Int64")
+            if self.sheet_rows is not None and at.any():
+                sheet[at] = self.sheet_rows[pos[at]].astype(int)
+        out = f.drop(columns=[c for c in ("pos", "row", "sheet_row") if c in f]).assign(row=rows, sheet_row=sheet)
+        return out[cols].reset_index(drop=True)
 
     def problem_text(self) -> pd.Series:
         """``'reason: message; …'`` per input row (``''`` where fine), for ``errors="report"``."""
@@ -517,6 +582,10 @@ def _pick(values: Any, pos: np.ndarray) -> np.ndarray:
     if isinstance(values, str) or not np.ndim(values):
         return np.full(len(pos), values, dtype=object)
     return np.asarray(values, dtype=object)[pos]
+
+
+def _as_arr(x: Any) -> Any:
+    return np.asarray(list(x), dtype=object) if isinstance(x, list | tuple | np.ndarray) else x
 
 
 def _pick_arr(x: Any, pos: np.ndarray) -> Any:

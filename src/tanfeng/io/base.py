@@ -1,18 +1,16 @@
-"""Shared pieces of :mod:`tanfeng.io`: reason codes, constants, errors and the failure collector."""
+"""Shared pieces of :mod:`tanfeng.io`: reason codes, constants, errors, and the kernel's failure
+collector set up for the cells of a file."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from ..cells import FAILURE_COLUMNS
 from ..cells import REASONS as _REASONS
-from ..errors import InputError, TanfengError, TanfengWarning
+from ..cells import Failures
+from ..errors import TanfengError, TanfengWarning
 
 #: Reason codes of the failures `read_records` / `read_table` report: the kernel's registry.
 REASONS = _REASONS
@@ -41,34 +39,30 @@ def _col_letter(i: int) -> str:
     return str(get_column_letter(i + 1))
 
 
-@dataclass
-class _Failures:
-    file: str
-    sheet: str | None
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def add(self, excel_rows: Iterable[int], column: str, col_index: int, values: Iterable[Any],
-            reason: str, message: str = "", suggestion: str = "") -> None:
-        for r, v in zip(excel_rows, values):
-            self.rows.append({"row": int(r), "sheet_row": int(r), "column": column, "value": v, "reason": reason,
-                              "message": message or (REASONS[reason].message() if reason in REASONS else reason),
-                              "suggestion": suggestion or (REASONS[reason].suggestion() if reason in REASONS else ""),
-                              "file": Path(self.file).name, "sheet": self.sheet,
-                              "cell": f"{_col_letter(col_index)}{int(r)}" if col_index >= 0 else ""})
-
-    def frame(self) -> pd.DataFrame:
-        cols = [*FAILURE_COLUMNS, "file", "sheet", "cell"]  # the kernel's failure table, plus where in the file
-        return pd.DataFrame(self.rows, columns=cols).astype({"sheet_row": "Int64"})
-
-    def what(self) -> str:
-        return f"文件 {Path(self.file).name}" + (f" 工作表 {self.sheet}" if self.sheet else "")
+def _file_failures(file: str, sheet: str | None) -> Failures:
+    """The kernel's failure collector for the cells of one file (or sheet): the failure table
+    with ``file``, ``sheet`` and ``cell`` (``H12``) after the standard columns."""
+    where = f"文件 {Path(file).name}" + (f" 工作表 {sheet}" if sheet else "")
+    return Failures(0, what=where, extra={"file": Path(file).name, "sheet": sheet, "cell": ""})
 
 
-def _finish(fails: _Failures, errors: str) -> None:
-    if errors not in ("raise", "report"):
-        raise ValueError("errors must be 'raise' or 'report'")
-    if fails.rows and errors == "raise":
-        raise InputError(fails.frame(), fails.what())
+def _fail(fails: Failures, excel_rows: Iterable[int], column: str, col_index: int, values: Iterable[Any],
+          reason: str, message: str = "", suggestion: str = "") -> None:
+    """Problems at spreadsheet rows ``excel_rows`` of column ``col_index`` (-1: no one cell)."""
+    rows = [int(r) for r in excel_rows]
+    cells = [f"{_col_letter(col_index)}{r}" if col_index >= 0 else "" for r in rows]
+    fails.add_at(rows, column, list(values), reason, message or None, suggestion or None,
+                 sheet_rows=rows, extra={"cell": cells})
+
+
+def _problems_by_row(fails: Failures, start: int = 0) -> dict[tuple[int, str], list[str]]:
+    """``'reason: column = value'`` texts by (spreadsheet row, column) of the problems collected
+    since part ``start`` (``errors="report"``)."""
+    text: dict[tuple[int, str], list[str]] = {}
+    for p in fails.parts[start:]:
+        for r, c, v, why in zip(p["row"], p["column"], p["value"], p["reason"]):
+            text.setdefault((int(r), str(c)), []).append(f"{why}: {c} = {v!r}")
+    return text
 
 
 def _warn_skipped(skipped: list[tuple[int, str]], where: str, stacklevel: int) -> None:

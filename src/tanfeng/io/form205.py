@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import HEADER_SEARCH_ROWS, TOTAL_WORDS, FileFormatError, IOWarning, _Failures
+from ..cells import Failures
+from .base import (
+    HEADER_SEARCH_ROWS,
+    TOTAL_WORDS,
+    FileFormatError,
+    IOWarning,
+    _fail,
+    _problems_by_row,
+)
 from .numbers import parse_numbers
 
 __all__ = ["FORM_205_1", "is_205_1", "records_205_1"]
@@ -107,7 +115,7 @@ def _title_values(rows: list[list[Any]], upto: int) -> dict[str, str]:
     return out
 
 
-def records_205_1(rows: list[list[Any]], row_numbers: list[int], fails: _Failures,
+def records_205_1(rows: list[list[Any]], row_numbers: list[int], fails: Failures,
                   where: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Long records from the cells of one form-205-1 sheet (see the module docstring)."""
     pos = _header_row(rows)
@@ -136,7 +144,7 @@ def records_205_1(rows: list[list[Any]], row_numbers: list[int], fails: _Failure
         return [r[i] if i is not None and i < len(r) else None for _, r in body]
 
     numbers: dict[str, np.ndarray] = {}
-    first_fail = len(fails.rows)
+    first_fail = len(fails.parts)
     for role in ("opening_stock", "purchases", "consumption", "feedstock", "closing_stock",
                  "reference_factor", "used_factor"):
         if role in roles:
@@ -144,7 +152,7 @@ def records_205_1(rows: list[list[Any]], row_numbers: list[int], fails: _Failure
             bad = why != ""
             if bad.any():
                 head = (child[roles[role]] if child and child[roles[role]] else parent[roles[role]])
-                fails.add(sheet_rows[bad], head, roles[role], np.asarray(column(role), dtype=object)[bad],
+                _fail(fails, sheet_rows[bad], head, roles[role], np.asarray(column(role), dtype=object)[bad],
                           str(why[bad][0]))
             # a blank cell on the form means none (0); a cell that cannot be read stays NaN
             numbers[role] = np.where(np.isnan(value) & ~bad, 0.0, value)
@@ -153,7 +161,7 @@ def records_205_1(rows: list[list[Any]], row_numbers: list[int], fails: _Failure
     over = feedstock > consumption  # 用于原材料 is part of 工业生产消费量 (其中), never more (NaN: False)
     if over.any():
         i = roles["feedstock"]
-        fails.add(sheet_rows[over], child[i] if child and child[i] else parent[i], i, feedstock[over],
+        _fail(fails, sheet_rows[over], child[i] if child and child[i] else parent[i], i, feedstock[over],
                   "feedstock_exceeds_consumption")
     base = pd.DataFrame({
         "carrier": [str(c).strip() for c in column("carrier")],
@@ -167,10 +175,10 @@ def records_205_1(rows: list[list[Any]], row_numbers: list[int], fails: _Failure
     energy = base.assign(quantity=consumption - feedstock, use="energy")
     feed = base.assign(quantity=feedstock, use="feedstock")[(feedstock > 0) | np.isnan(feedstock)]
     out = pd.concat([energy, feed]).sort_values("source_row", kind="stable").reset_index(drop=True)
-    if len(fails.rows) > first_fail:  # errors="report": the problem on the row it concerns
+    if len(fails.parts) > first_fail:  # errors="report": the problem on the row it concerns
         problems: dict[int, list[str]] = {}
-        for f in fails.rows[first_fail:]:
-            problems.setdefault(int(f["row"]), []).append(f"{f['reason']}: {f['column']} = {f['value']!r}")
+        for (r, _), t in _problems_by_row(fails, first_fail).items():
+            problems.setdefault(r, []).extend(t)
         out["problem"] = [("; ".join(problems.get(int(r), []))) for r in out["source_row"]]
     ids = _title_values(rows, pos)
     for k, v in reversed(list(ids.items())):

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cells import Failures
 from ..errors import InputError, UnknownCarrierError
-from .base import IOWarning, _Failures, _finish, _warn_skipped
+from .base import IOWarning, _fail, _file_failures, _problems_by_row, _warn_skipped
 from .files import _Body, _body, _classify, _Grid, _grids, _locate_header
 from .form205 import FORM_205_1, is_205_1, records_205_1
 from .headers import (
@@ -89,7 +90,7 @@ def read_table(
     frames, metas, all_fails = [], [], []
     grids = _grids(path, sheet, encoding)
     for grid in grids:
-        fails = _Failures(grid.file, grid.sheet)
+        fails = _file_failures(grid.file, grid.sheet)
         pos, headers, taken = _locate_header(grid, specs, index, records=False)
         originals = list(headers)
         headers, dropped = _apply_mapping(headers, mapping, grid.file)
@@ -98,7 +99,7 @@ def read_table(
         for c in cols:
             if c.problem and c.index not in dropped:
                 reason, msg, sugg = c.problem
-                fails.add([grid.row_numbers[pos]], c.original, c.index, [c.original], reason, msg, sugg)
+                _fail(fails, [grid.row_numbers[pos]], c.original, c.index, [c.original], reason, msg, sugg)
         out, units, converted = _convert_columns(body, cols, specs, fails, dropped)
         df = pd.DataFrame(out, index=body.frame.index)
         if len(grids) > 1:
@@ -106,13 +107,14 @@ def read_table(
         if errors == "report":
             df["problem"] = _problem_column(fails, body.rows).to_numpy()
         df.index = pd.Index(body.rows, name="source_row")
-        _warn_skipped(body.skipped, fails.what(), 3)
+        _warn_skipped(body.skipped, fails.what, 3)
         frames.append(df)
         all_fails.append(fails)
         metas.append(_meta(grid, pos, taken, cols, "table", units, converted, body.skipped))
-    merged = _Failures(grids[0].file, grids[0].sheet if len(grids) == 1 else None,
-                       [r for f in all_fails for r in f.rows])
-    _finish(merged, errors)
+    merged = _file_failures(grids[0].file, grids[0].sheet if len(grids) == 1 else None)
+    for f in all_fails:
+        merged.extend(f)
+    merged.raise_if_any(errors)
     df = frames[0] if len(frames) == 1 else pd.concat(frames)
     df.attrs = {"units": {k: v for m in metas for k, v in m.pop("units").items()},
                 "tanfeng_io": metas[0] if len(metas) == 1 else {"file": metas[0]["file"], "sheets": metas}}
@@ -192,7 +194,7 @@ def read_records(
     if layout not in (None, FORM_205_1):
         raise ValueError(f"layout={layout!r}: use None (detect) or {FORM_205_1!r}")
     for grid in grids:
-        fails = _Failures(grid.file, grid.sheet)
+        fails = _file_failures(grid.file, grid.sheet)
         if layout == FORM_205_1 or (layout is None and is_205_1(grid.rows)):
             where = f"{Path(grid.file).name}{'/' + grid.sheet if grid.sheet else ''}"
             df, meta = records_205_1(grid.rows, grid.row_numbers, fails, where)
@@ -204,16 +206,17 @@ def read_records(
         frames.append(df)
         metas.append(meta)
         all_fails.append(fails)
-    merged = _Failures(grids[0].file, grids[0].sheet if len(grids) == 1 else None,
-                       [r for f in all_fails for r in f.rows])
-    _finish(merged, errors)
+    merged = _file_failures(grids[0].file, grids[0].sheet if len(grids) == 1 else None)
+    for f in all_fails:
+        merged.extend(f)
+    merged.raise_if_any(errors)
     out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     out.attrs = {"units": {}, "tanfeng_io": metas[0] if len(metas) == 1 else {"file": metas[0]["file"], "sheets": metas}}
     return out
 
 
 def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str, str],
-                mapping: Mapping[str, str | None] | None, fails: _Failures, errors: str
+                mapping: Mapping[str, str | None] | None, fails: Failures, errors: str
                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     from ..carriers import default_vocabulary
 
@@ -227,13 +230,13 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
     long = "carrier" in by_std and "quantity" in by_std
     header_row = grid.row_numbers[pos]
     if not long and not energy:
-        fails.add([header_row], "<表头>", -1, [" | ".join(h for h in originals if h)], "no_energy_columns",
+        _fail(fails, [header_row], "<表头>", -1, [" | ".join(h for h in originals if h)], "no_energy_columns",
                   suggestion="长表用 能源品种/消费量/计量单位 三列；宽表每种能源一列，表头写单位，如 用电量(万千瓦时)")
-        raise InputError(fails.frame(), fails.what())
+        raise InputError(fails.frame(), fails.what)
     for c in cols:
         if c.problem and (c.carrier is None or not long):
             reason, msg, sugg = c.problem
-            fails.add([header_row], c.original, c.index, [c.original], reason, msg, sugg)
+            _fail(fails, [header_row], c.original, c.index, [c.original], reason, msg, sugg)
     id_cols = [c for c in cols if (long or not c.carrier) and c.standard not in ("carrier", "quantity", "unit")]
     ids, units, converted = _convert_columns(body, id_cols, specs, fails, set())
     _split_period(ids)
@@ -245,14 +248,14 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
         reasons = np.where((reasons == "") & np.isnan(qty), "quantity_missing", reasons)
         for reason in np.unique(reasons[reasons != ""]):
             m = reasons == reason
-            fails.add(body.rows[m], qcol.original, qcol.index, raw[m].tolist(), str(reason))
+            _fail(fails, body.rows[m], qcol.original, qcol.index, raw[m].tolist(), str(reason))
         carrier = _text_values(body.frame[by_std["carrier"].index], code=False)
         if "unit" in by_std:
             unit = _text_values(body.frame[by_std["unit"].index], code=False)
         elif qcol.unit:
             unit = pd.Series([qcol.unit] * n, dtype=object)
         else:
-            fails.add([header_row], "计量单位", -1, [None], "column_missing", "长表缺少 计量单位 列",
+            _fail(fails, [header_row], "计量单位", -1, [None], "column_missing", "长表缺少 计量单位 列",
                       "加一列 计量单位，或在 消费量 表头写单位，如 消费量(吨)")
             unit = pd.Series([None] * n, dtype=object)
         _check_long(carrier, unit, body.rows, by_std, fails)
@@ -275,7 +278,7 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
             bad[:, j] = r != ""
             for reason in np.unique(r[r != ""]):
                 m = r == reason
-                fails.add(body.rows[m], c.original, c.index, raw[m].tolist(), str(reason))
+                _fail(fails, body.rows[m], c.original, c.index, raw[m].tolist(), str(reason))
         filled = ~np.isnan(vals) | bad
         ri, cj = np.nonzero(filled)  # row-major: file order, then column order
         empty = body.rows[~filled.any(axis=1)].tolist() if n else []
@@ -287,22 +290,23 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
         out["source_row"] = body.rows[ri]
         out["source_column"] = _pick([c.original for c in energy], cj)
         if errors == "report":
-            why = {(f["row"], f["column"]): f"{f['reason']}: {f['value']!r}" for f in fails.rows}
+            why = _problems_by_row(fails)
             heads = [c.original for c in energy]
             in_header = [f"{c.problem[0]}: {c.original!r}" if c.problem else "" for c in energy]
-            out["problem"] = [why.get((int(body.rows[i]), heads[j]), in_header[j]) for i, j in zip(ri, cj)]
+            out["problem"] = ["; ".join(why.get((int(body.rows[i]), heads[j]), [in_header[j]] if in_header[j] else []))
+                              for i, j in zip(ri, cj)]
         if empty:
-            warnings.warn(f"{fails.what()}: {len(empty)} data row(s) have no energy in any carrier column "
+            warnings.warn(f"{fails.what}: {len(empty)} data row(s) have no energy in any carrier column "
                           f"(Excel rows {empty[:10]}{' …' if len(empty) > 10 else ''}); they give no record",
                           IOWarning, stacklevel=4)
-    _warn_skipped(body.skipped, fails.what(), 4)
+    _warn_skipped(body.skipped, fails.what, 4)
     meta = _meta(grid, pos, taken, cols, "long" if long else "wide", units, converted, body.skipped)
     meta["empty_rows"] = empty
     return out, meta
 
 
 def _check_long(carrier: pd.Series, unit: pd.Series, rows: np.ndarray, by_std: Mapping[str, _Col],
-                fails: _Failures) -> None:
+                fails: Failures) -> None:
     """Carrier names and units of a long table, each distinct (carrier, unit) checked once."""
     from ..carriers import default_vocabulary
     from ..units import check_dimension, measure_hint, measure_name
@@ -317,7 +321,7 @@ def _check_long(carrier: pd.Series, unit: pd.Series, rows: np.ndarray, by_std: M
         try:
             cid = vocab.resolve(c)
         except UnknownCarrierError as exc:
-            fails.add(where, ccol.original, ccol.index, [c] * len(where), "carrier_unknown",
+            _fail(fails, where, ccol.original, ccol.index, [c] * len(where), "carrier_unknown",
                       f"{c!r} 不是 tanfeng 认识的能源品种",
                       ("最接近: " + ", ".join(exc.suggestions)) if exc.suggestions else "见 tanfeng.carriers.table()")
             continue
@@ -327,10 +331,10 @@ def _check_long(carrier: pd.Series, unit: pd.Series, rows: np.ndarray, by_std: M
         uidx = ucol.index if ucol else -1
         uname = ucol.original if ucol else "计量单位"
         if not _unit_ok(u):
-            fails.add(where, uname, uidx, [u] * len(where), "unit_unknown", f"{u!r} 不是可识别的单位",
+            _fail(fails, where, uname, uidx, [u] * len(where), "unit_unknown", f"{u!r} 不是可识别的单位",
                       f"用 {measure_hint(meas)}")
         elif not check_dimension(u, meas):
-            fails.add(where, uname, uidx, [u] * len(where), "unit_dimension",
+            _fail(fails, where, uname, uidx, [u] * len(where), "unit_dimension",
                       f"{vocab.get(cid).name_zh} 按{measure_name(meas)}计量，{u!r} 不是", f"用 {measure_hint(meas)}")
 
 
@@ -455,7 +459,7 @@ def _looks_numeric(col: pd.Series) -> bool:
     return True
 
 
-def _convert_columns(body: _Body, cols: list[_Col], specs: Mapping[str, HeaderSpec], fails: _Failures,
+def _convert_columns(body: _Body, cols: list[_Col], specs: Mapping[str, HeaderSpec], fails: Failures,
                      skip: set[int]) -> tuple[dict[str, pd.Series], dict[str, str], dict[str, str]]:
     """Typed output columns for ``cols`` (except grid positions in ``skip``), units and conversions."""
     from ..units import unit_factor
@@ -476,7 +480,7 @@ def _convert_columns(body: _Body, cols: list[_Col], specs: Mapping[str, HeaderSp
             vals, reasons = parse_numbers(raw)
             for reason in np.unique(reasons[reasons != ""]):
                 m = reasons == reason
-                fails.add(body.rows[m], col.original, col.index, raw[m].tolist(), str(reason))
+                _fail(fails, body.rows[m], col.original, col.index, raw[m].tolist(), str(reason))
             if spec is not None and spec.unit:
                 if col.unit and col.problem is None:
                     f = unit_factor(col.unit, spec.unit)
@@ -492,13 +496,13 @@ def _convert_columns(body: _Body, cols: list[_Col], specs: Mapping[str, HeaderSp
                                           ("month" if col.standard == "month" else "integer"))
             m = reasons != ""
             if m.any():
-                fails.add(body.rows[m], col.original, col.index, raw[m].tolist(), str(reasons[m][0]))
+                _fail(fails, body.rows[m], col.original, col.index, raw[m].tolist(), str(reasons[m][0]))
             out[name] = series
         elif dtype == "date":
             series, reasons = _date_values(raw)
             m = reasons != ""
             if m.any():
-                fails.add(body.rows[m], col.original, col.index, raw[m].tolist(), "date_invalid",
+                _fail(fails, body.rows[m], col.original, col.index, raw[m].tolist(), "date_invalid",
                           suggestion="写成 2022-03-31 或 2022年3月31日")
             out[name] = series
         else:
@@ -506,8 +510,8 @@ def _convert_columns(body: _Body, cols: list[_Col], specs: Mapping[str, HeaderSp
     return out, units, converted
 
 
-def _problem_column(fails: _Failures, rows: np.ndarray) -> pd.Series:
+def _problem_column(fails: Failures, rows: np.ndarray) -> pd.Series:
     text: dict[int, list[str]] = {}
-    for f in fails.rows:
-        text.setdefault(f["row"], []).append(f"{f['reason']}: {f['column']} = {f['value']!r}")
+    for (r, _), t in _problems_by_row(fails).items():
+        text.setdefault(r, []).extend(t)
     return pd.Series(["; ".join(text.get(int(r), [])) for r in rows], dtype=object)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -32,10 +31,6 @@ _TARGET_OF = {"co2_reduced_planning_t": "co2_reduced_t"}
 
 #: Reason codes of `InputError` failures raised by `tanfeng.targets`: the kernel's registry.
 REASONS = _REASONS
-
-
-def _failures(rows: Iterable[tuple[Any, str, Any, str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=["row", "column", "value", "reason", "message", "suggestion"])
 
 
 # ---------------------------------------------------------------------------------------------

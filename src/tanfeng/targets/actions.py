@@ -16,9 +16,9 @@ import pandas as pd
 
 from .. import defaults
 from .._resources import normalize_name
-from ..cells import REASONS, find_columns, read_quantities
-from ..errors import InputError, TanfengWarning
-from ._common import MEASURES, _failures
+from ..cells import REASONS, Failures, find_columns, read_quantities
+from ..errors import TanfengWarning
+from ._common import MEASURES
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -83,10 +83,26 @@ def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return vals, np.where(why == "quantity_missing", "", why)
 
 
-def _fail_numbers(fail: Any, why: np.ndarray, column: str, raw: Any) -> None:
-    """One failure per cell that is not a number, with the kernel's reason code and message."""
-    for r in dict.fromkeys(why[why != ""].tolist()):
-        fail(why == r, column, raw, r, REASONS[r].message(), REASONS[r].suggestion())
+def _texts(mask: np.ndarray, fn: Any) -> np.ndarray:
+    """``fn(position)`` at the rows of ``mask`` (a message that names other cells of the row)."""
+    out = np.full(len(mask), "", dtype=object)
+    for p in np.flatnonzero(mask):
+        out[p] = fn(p)
+    return out
+
+
+def _msg(code: str) -> str:
+    """The message of a reason code in the user's language."""
+    return REASONS[code].message()
+
+
+def _missing_columns(missing: list[str], aliases: Mapping[str, tuple[str, ...]], what: str) -> None:
+    """`InputError` (``column_missing``) naming each missing column and headers understood for it."""
+    fails = Failures(0, what=what)
+    for m in missing:
+        fails.add_table(m, "column_missing", message=f"{_msg('column_missing')}: {m} {list(aliases.get(m, (m,))[1:4])}",
+                        suggestion=f"columns={{{m!r}: '<header>'}}")
+    raise fails.error()
 
 
 def _text(col: pd.Series) -> pd.Series:
@@ -107,39 +123,28 @@ def read_actions(plan: Plan, actions: pd.DataFrame, energy: pd.DataFrame | None,
     if not ({"energy_before_tce", "energy_freed_tce"} & cols.keys()) and energy is None:
         missing.append("energy_before_tce")
     if missing:
-        raise InputError(_failures(("<table>", m, None, "column_missing",
-                                    f"the actions table has no {m!r} column (or {list(ACTION_COLUMNS[m][1:4])})",
-                                    f"rename a column or pass columns={{{m!r}: '<your header>'}}")
-                                   for m in missing), what="actions table")
+        _missing_columns(missing, ACTION_COLUMNS, "actions table")
     n, idx = len(actions), actions.index
-    fails: list[pd.DataFrame] = []
+    fails = Failures(idx, what="actions table")
 
-    def fail(mask: np.ndarray, column: str, values: Any, reason: str, message: Any, suggestion: str = "") -> None:
-        pos = np.flatnonzero(mask)
-        if len(pos):
-            vals = np.asarray(values, dtype=object)[pos] if np.ndim(values) else np.full(len(pos), values, dtype=object)
-            msgs = [message(p) if callable(message) else message for p in pos]
-            fails.append(pd.DataFrame({"pos": pos, "column": cols.get(column, column), "value": vals,
-                                       "reason": reason, "message": msgs, "suggestion": suggestion}))
+    def fail(mask: np.ndarray, column: str, values: Any, reason: Any, message: Any = None,
+             suggestion: Any = None) -> None:
+        fails.add(mask, cols.get(column, column), values, reason, message, suggestion)
 
     ent = _text(actions[cols["enterprise"]])
     town = _text(actions[cols["town"]])
-    fail((ent == "").to_numpy(), "enterprise", ent.to_numpy(), "enterprise_missing", "企业名称为空",
-         "fill in the enterprise name")
-    fail((town == "").to_numpy(), "town", town.to_numpy(), "town_missing", "镇乡（街道）为空",
-         "fill in the town (镇乡/街道)")
+    fail((ent == "").to_numpy(), "enterprise", ent.to_numpy(), "enterprise_missing")
+    fail((town == "").to_numpy(), "town", town.to_numpy(), "town_missing")
     raw_action = _text(actions[cols["action"]])
     action = pd.Series(_per_unique(raw_action, lambda s: ACTIONS.get(normalize_name(s), ""), ""),
                        index=idx, dtype=object)
-    fail((action == "").to_numpy(), "action", raw_action.to_numpy(), "action_unknown",
-         lambda p: f"{raw_action.iloc[p]!r} 不是 淘汰落后 或 整治提升", "use 淘汰落后 (phase_out) or 整治提升 (upgrade)")
+    fail((action == "").to_numpy(), "action", raw_action.to_numpy(), "action_unknown")
     date = pd.to_datetime(actions[cols["date"]], errors="coerce")
-    fail(date.isna().to_numpy(), "date", actions[cols["date"]].to_numpy(), "date_invalid",
-         "完成日期为空或无法识别", "write the date as 2022-06-30")
+    fail(date.isna().to_numpy(), "date", actions[cols["date"]].to_numpy(), "date_invalid")
     start, end = pd.Timestamp(plan.start), pd.Timestamp(plan.end)
     outside = date.notna() & ((date < start) | (date > end))
     fail(outside.to_numpy(), "date", date.astype(str).to_numpy(), "date_outside_plan",
-         f"完成日期不在方案期限 {plan.start} – {plan.end} 内", "check the date or the plan")
+         lambda v: f"{_msg('date_outside_plan')}: {v} ∉ {plan.start} – {plan.end}")
 
     num: dict[str, np.ndarray] = {}
     unreadable = np.zeros(n, dtype=bool)  # an energy cell that is not a number
@@ -147,14 +152,14 @@ def read_actions(plan: Plan, actions: pd.DataFrame, energy: pd.DataFrame | None,
         if c in cols:
             v, why = _numbers(actions[cols[c]])
             bad = why != ""
-            _fail_numbers(fail, why, c, actions[cols[c]].to_numpy())
+            fail(bad, c, actions[cols[c]], why)
             num[c] = v
             if c.startswith("energy"):
                 unreadable |= bad
         else:
             num[c] = np.full(n, np.nan)
     for c in ("energy_before_tce", "energy_after_tce", "land_freed_mu"):
-        fail(num[c] < 0, c, num[c], "quantity_negative", REASONS["quantity_negative"].message(), "give a value ≥ 0")
+        fail(num[c] < 0, c, num[c], "quantity_negative")
 
     before, after, freed = num["energy_before_tce"].copy(), num["energy_after_tce"].copy(), num["energy_freed_tce"]
     is_out = (action == "phase_out").to_numpy()
@@ -168,14 +173,14 @@ def read_actions(plan: Plan, actions: pd.DataFrame, energy: pd.DataFrame | None,
             ra = np.where(ta > 0, ca / ta, rb)
     after = np.where(np.isnan(after) & is_out & ~np.isnan(before), 0.0, after)
     diff = before - after
-    fail(~np.isnan(freed) & ~np.isnan(diff) & ~np.isclose(freed, diff, rtol=1e-6, atol=1e-6),
-         "energy_freed_tce", freed, "energy_conflict", lambda p: f"腾出用能 {freed[p]:g} ≠ 前 {before[p]:g} − 后 {after[p]:g}",
-         "give either energy freed or before/after, or make them agree")
+    clash = ~np.isnan(freed) & ~np.isnan(diff) & ~np.isclose(freed, diff, rtol=1e-6, atol=1e-6)
+    fail(clash, "energy_freed_tce", freed, "energy_conflict",
+         _texts(clash, lambda p: f"{_msg('energy_conflict')}: {freed[p]:g} ≠ {before[p]:g} − {after[p]:g}"))
     freed = np.where(np.isnan(freed), diff, freed)
-    fail(np.isnan(freed) & ~unreadable, "energy_before_tce", before, "energy_missing", "缺少整治前后能耗或腾出用能",
-         "give energy_before_tce and energy_after_tce (or energy_freed_tce), or energy records")
-    fail(is_out & (freed < 0), "energy_after_tce", after, "energy_increased",
-         lambda p: f"淘汰后能耗 {after[p]:g} 高于淘汰前 {before[p]:g}", "check the figures")
+    fail(np.isnan(freed) & ~unreadable, "energy_before_tce", before, "energy_missing")
+    up = is_out & (freed < 0)
+    fail(up, "energy_after_tce", after, "energy_increased",
+         _texts(up, lambda p: f"{_msg('energy_increased')}: {after[p]:g} > {before[p]:g}"))
     flag = np.where(~is_out & (action == "upgrade").to_numpy() & (freed < 0), "energy_increased", "")
     if not allow_repeat:
         _repeats(ent, actions, cols, action.to_numpy(), date, before, after, fail)
@@ -185,20 +190,10 @@ def read_actions(plan: Plan, actions: pd.DataFrame, energy: pd.DataFrame | None,
     co2_source = np.where(~np.isnan(co2), "given", np.where(~np.isnan(co2_mix), "mix", ""))
     co2 = np.where(np.isnan(co2), co2_mix, co2)
 
-    failures = pd.DataFrame(columns=["row", "column", "value", "reason", "message", "suggestion"])
-    if fails:
-        f = pd.concat(fails, ignore_index=True).sort_values(["pos"], kind="stable")
-        f.insert(0, "row", idx.to_numpy()[f["pos"].to_numpy()])
-        failures = f.drop(columns="pos").reset_index(drop=True)
-        if errors == "raise":
-            raise InputError(failures, what="actions table")
-    bad = np.zeros(n, dtype=bool)
-    problem = np.full(n, "", dtype=object)
-    if fails:
-        allf = pd.concat(fails, ignore_index=True)
-        bad[allf["pos"].to_numpy()] = True
-        for p, g in allf.groupby("pos"):
-            problem[p] = "; ".join(g["reason"] + ": " + g["message"].astype(str))
+    failures = fails.frame()
+    fails.raise_if_any(errors)
+    bad = fails.bad
+    problem = fails.problem_text().to_numpy()
     if (flag != "").any():
         warnings.warn(f"{int((flag != '').sum())} 整治提升 row(s) raised energy use (flag "
                       "'energy_increased'); they are kept and reduce the energy freed", TanfengWarning, stacklevel=3)
@@ -227,18 +222,16 @@ def _from_records(energy: pd.DataFrame, key: str, actions: pd.DataFrame, cols: d
     from ..accounting import account
 
     if key not in energy.columns:
-        raise InputError(_failures([("<table>", key, None, "column_missing",
-                                     f"the energy records have no {key!r} column to link them to actions",
-                                     "pass key='<column in both tables>'")]), what="energy records")
+        _missing_columns([key], {}, "energy records")
     res = account(energy, **kw)
     st = next((c for c in energy.columns if normalize_name(str(c)) in _STAGE_HEADERS), None)
     stage = (_text(energy[st]).map(lambda s: _STAGES.get(normalize_name(s), "?")) if st
              else pd.Series("before", index=energy.index, dtype=object))
     if (stage == "?").any():
         bad = (stage == "?").to_numpy()
-        raise InputError(_failures((r, str(st), v, "stage_unknown", f"{v!r} 不是 整治前/整治后",
-                                    "use before/after (整治前/整治后)")
-                                   for r, v in zip(energy.index[bad], energy[st][bad])), what="energy records")
+        fails = Failures(energy.index, what="energy records")
+        fails.add(bad, str(st), energy[st], "stage_unknown")
+        raise fails.error()
     k = _text(energy[key]).to_numpy()
     frame = pd.DataFrame({"k": k, "stage": stage.to_numpy(), "tce": res["tce"].to_numpy(dtype=float),
                           "co2": res["co2_t"].to_numpy(dtype=float)})
@@ -248,8 +241,7 @@ def _from_records(energy: pd.DataFrame, key: str, actions: pd.DataFrame, cols: d
     g["co2"] = g["co2"].mask(nan_any["c"].reindex(g.index))
     link_col = cols.get(key, key)
     if link_col not in actions.columns:
-        raise InputError(_failures([("<table>", key, None, "column_missing",
-                                     f"the actions table has no {key!r} column", "pass key=")]), what="actions table")
+        _missing_columns([key], {}, "actions table")
     akey = _text(actions[link_col]).to_numpy()
     unused = sorted(set(k) - set(akey))
     if unused:
@@ -290,8 +282,7 @@ def _repeats(ent: pd.Series, actions: pd.DataFrame, cols: dict[str, str], action
                            f"{before[b]:g} 高于该行整治后 {after[a]:g}，腾出用能将重复计算")
     mask = np.zeros(len(ent), dtype=bool)
     mask[list(msgs)] = True
-    fail(mask, "enterprise", ent.to_numpy(), "enterprise_repeated", lambda p: msgs[p],
-         "remove the repeat, chain the baselines, or pass allow_repeat=True")
+    fail(mask, "enterprise", ent.to_numpy(), "enterprise_repeated", _texts(mask, lambda p: msgs[p]))
 
 
 def read_town_targets(tt: pd.DataFrame) -> pd.DataFrame:
@@ -303,25 +294,27 @@ def read_town_targets(tt: pd.DataFrame) -> pd.DataFrame:
                     "co2_reduced_t": ("co2_reduced_t", "减少碳排放")})
     cols = _find(tt, aliases, None)
     if "town" not in cols:
-        raise InputError(_failures([("<table>", "town", None, "column_missing", "no town column",
-                                     "add a 镇乡（街道） column")]), what="town targets")
+        _missing_columns(["town"], aliases, "town targets")
     ignored = [c for c in tt.columns if c not in cols.values()]
     if ignored:
         warnings.warn(f"town targets: columns ignored (not a measure): {ignored}", TanfengWarning, stacklevel=3)
     town = _text(tt[cols["town"]])
-    fails = [(r, cols["town"], t, "town_repeated", f"{t} 重复", "give one row per town")
-             for r, t in zip(tt.index[town.duplicated(keep=False)], town[town.duplicated(keep=False)])]
+    out, fails = _per_town(tt, town, cols, "town targets")
+    fails.raise_if_any()
+    return out
+
+
+def _per_town(tt: pd.DataFrame, town: pd.Series, cols: Mapping[str, str], what: str) -> tuple[pd.DataFrame, Failures]:
+    """Measures per town (indexed by town) and the failures: a repeated town, a cell that is not a
+    number or is negative."""
+    fails = Failures(tt.index, what=what)
+    fails.add(town.duplicated(keep=False).to_numpy(), cols["town"], town, "town_repeated")
     out = pd.DataFrame(index=pd.Index(town.to_numpy(), name="town"))
     for m, c in cols.items():
         if m == "town":
             continue
         v, why = _numbers(tt[c])
-        fails += [(r, c, x, w, REASONS[w].message(), REASONS[w].suggestion())
-                  for r, x, w in zip(tt.index[why != ""], tt[c][why != ""], why[why != ""])]
-        neg = v < 0
-        fails += [(r, c, x, "quantity_negative", REASONS["quantity_negative"].message(), "give a value ≥ 0")
-                  for r, x in zip(tt.index[neg], v[neg])]
+        fails.add(why != "", c, tt[c], why)
+        fails.add(v < 0, c, tt[c], "quantity_negative")
         out[m] = v
-    if fails:
-        raise InputError(_failures(fails), what="town targets")
-    return out
+    return out, fails

@@ -16,10 +16,17 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
-from ..cells import REASONS
-from ..errors import InputError
-from ._common import _failures
-from .actions import ACTION_COLUMNS, ACTIONS, _fail_numbers, _find, _numbers, _per_unique, _text
+from ..cells import Failures
+from .actions import (
+    ACTION_COLUMNS,
+    ACTIONS,
+    _find,
+    _missing_columns,
+    _numbers,
+    _per_town,
+    _per_unique,
+    _text,
+)
 
 __all__ = ["CANDIDATE_COLUMNS", "read_candidates", "read_limits"]
 
@@ -65,31 +72,27 @@ def read_candidates(candidates: pd.DataFrame, needed: Sequence[str], columns: Ma
         if c not in cols:
             missing.append(c)
     if missing:
-        raise InputError(_failures(("<table>", m, None, "column_missing",
-                                    f"候选表缺少 {m!r} 列（或 {list(aliases[m][1:4])}）",
-                                    f"rename a column or pass columns={{{m!r}: '<your header>'}}")
-                                   for m in missing), what="candidate actions")
+        _missing_columns(missing, aliases, "candidate actions")
     n = len(candidates)
-    fails: list[tuple[int, str, Any, str, str, str]] = []
+    fails = Failures(candidates.index, what="candidate actions")
 
-    def fail(mask: np.ndarray, std: str, values: Any, reason: str, message: str, suggestion: str) -> None:
-        vals = np.asarray(values, dtype=object)
-        fails.extend((int(p), cols.get(std, std), vals[p], reason, message, suggestion) for p in np.flatnonzero(mask))
+    def fail(mask: np.ndarray, std: str, values: Any, reason: Any, message: Any = None) -> None:
+        fails.add(mask, cols.get(std, std), values, reason, message)
 
     ent, town = _text(candidates[cols["enterprise"]]), _text(candidates[cols["town"]])
-    fail((ent == "").to_numpy(), "enterprise", ent, "enterprise_missing", "企业名称为空", "fill in the enterprise name")
-    fail((town == "").to_numpy(), "town", town, "town_missing", "镇乡（街道）为空", "fill in the town (镇乡/街道)")
+    fail((ent == "").to_numpy(), "enterprise", ent, "enterprise_missing")
+    fail((town == "").to_numpy(), "town", town, "town_missing")
     raw = _text(candidates[cols["action"]])
     action = _per_unique(raw, lambda s: ACTIONS.get(normalize_name(s), ""), "")
-    fail(action == "", "action", raw, "action_unknown", "不是 淘汰落后 或 整治提升", "use 淘汰落后 or 整治提升")
+    fail(action == "", "action", raw, "action_unknown")
     num: dict[str, np.ndarray] = {}
     for c in _NUMERIC:
         if c not in cols:
             num[c] = np.full(n, np.nan)
             continue
         v, why = _numbers(candidates[cols[c]])
-        _fail_numbers(fail, why, c, candidates[cols[c]])
-        fail(v < 0, c, v, "quantity_negative", REASONS["quantity_negative"].message(), "give a value ≥ 0")
+        fail(why != "", c, candidates[cols[c]], why)
+        fail(v < 0, c, candidates[cols[c]], "quantity_negative")
         num[c] = v
     freed = num["energy_freed_tce"]
     after = np.where(np.isnan(num["energy_after_tce"]) & (action == "phase_out"), 0.0, num["energy_after_tce"])
@@ -97,26 +100,17 @@ def read_candidates(candidates: pd.DataFrame, needed: Sequence[str], columns: Ma
     for c in needed:
         v = freed if c == "energy_freed_tce" else num[c]
         unread = np.zeros(n, dtype=bool) if c not in cols else _numbers(candidates[cols[c]])[1] != ""
-        fail(np.isnan(v) & ~unread, c, v, "value_missing", "为空：目标或约束需要此值", "fill in the value")
+        fail(np.isnan(v) & ~unread, c, v, "value_missing")
     earliest = np.full(n, None, dtype=object)
     if "earliest" in cols:
         raw_e = candidates[cols["earliest"]]
         earliest = _per_unique(raw_e, _month, None)
         fail(pd.isna(earliest) & raw_e.notna().to_numpy() & (_text(raw_e) != "").to_numpy(), "earliest", raw_e,
-             "date_invalid", "无法识别的月份", "write the month as 2023-06")
-    failures = _failures([])
-    bad = np.zeros(n, dtype=bool)
-    problem = np.full(n, "", dtype=object)
-    if fails:
-        f = pd.DataFrame(fails, columns=["pos", "column", "value", "reason", "message", "suggestion"])
-        f = f.sort_values("pos", kind="stable")
-        f.insert(0, "row", candidates.index.to_numpy()[f["pos"].to_numpy()])
-        failures = f.drop(columns="pos").reset_index(drop=True)
-        if errors == "raise":
-            raise InputError(failures, what="candidate actions")
-        bad[f["pos"].to_numpy()] = True
-        for p, g in f.groupby("pos"):
-            problem[p] = "; ".join(g["reason"] + ": " + g["message"].astype(str))
+             "date_invalid")
+    failures = fails.frame()
+    fails.raise_if_any(errors)
+    bad = fails.bad
+    problem = fails.problem_text().to_numpy()
     out = candidates.copy()
     out["enterprise"], out["town"], out["action"] = ent.to_numpy(), town.to_numpy(), action
     out["energy_freed_tce"], out["co2_reduced_t"] = freed, num["co2_reduced_t"]
@@ -147,21 +141,8 @@ def read_limits(limits: pd.DataFrame | Mapping[str, float], what: str,
     cols = _find(limits, {k: LIMIT_COLUMNS[k] for k in ("town", *allowed)}, None)
     measures = [c for c in allowed if c in cols]
     if "town" not in cols or not measures:
-        raise InputError(_failures([("<table>", "town" if "town" not in cols else "measure", None, "column_missing",
-                                     f"{what} 需要一个镇乡（街道）列和至少一个 {list(allowed)} 列",
-                                     "add a 镇乡（街道） column and a column per measure")]), what=what)
+        _missing_columns(["town"] if "town" not in cols else list(allowed), LIMIT_COLUMNS, what)
     town = _text(limits[cols["town"]])
-    dup = town.duplicated(keep=False).to_numpy()
-    fails = [(r, cols["town"], t, "town_repeated", f"{t} 重复", "give one row per town")
-             for r, t in zip(limits.index[dup], town[dup])]
-    out = pd.DataFrame(index=pd.Index(town.to_numpy(), name="town"))
-    for m in measures:
-        v, why = _numbers(limits[cols[m]])
-        fails += [(r, cols[m], x, w, REASONS[w].message(), REASONS[w].suggestion())
-                  for r, x, w in zip(limits.index[why != ""], limits[cols[m]][why != ""], why[why != ""])]
-        fails += [(r, cols[m], x, "quantity_negative", REASONS["quantity_negative"].message(), "give a value ≥ 0")
-                  for r, x in zip(limits.index[v < 0], v[v < 0])]
-        out[m] = v
-    if fails:
-        raise InputError(_failures(fails), what=what)
+    out, fails = _per_town(limits, town, {"town": cols["town"], **{m: cols[m] for m in measures}}, what)
+    fails.raise_if_any()
     return out

@@ -9,9 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import REASONS, read_quantities
-from ..errors import InputError
-from ._common import _failures
+from ..cells import Failures, read_quantities
 
 __all__ = ["intensity_decline"]
 
@@ -21,9 +19,9 @@ def _by_year(x: Any, name: str) -> pd.Series:
     try:
         s.index = s.index.astype(int)
     except (TypeError, ValueError) as exc:
-        raise InputError(_failures([("<index>", name, list(s.index), "year_missing",
-                                     f"{name} must be indexed by year", "index by year, e.g. {2020: …}")]),
-                         what="intensity inputs") from exc
+        fails = Failures(0, what="intensity inputs")
+        fails.add_at(["<index>"], name, [list(s.index)], "year_invalid", suggestion="{2020: …, 2023: …}")
+        raise fails.error() from exc
     return s.sort_index()
 
 
@@ -71,63 +69,57 @@ def intensity_decline(
     >>> r.loc[2023, ["decline_pct", "annualised_decline_pct"]].round(2).tolist()
     [13.91, 4.87]
     """
-    fails: list[tuple[Any, str, Any, str, str, str]] = []
+    fails = Failures(0, what="intensity inputs")
     e = _by_year(energy_tce, "energy_tce")
     va = _by_year(value_added, "value_added")
     if deflator is not None and growth is not None:
-        fails.append(("<arguments>", "deflator", None, "options_conflict",
-                      "give a deflator (nominal value added) or comparable growth rates, not both", ""))
+        fails.add_at(["<arguments>"], "deflator", None, "options_conflict")
     years = list(e.index)
     if base_year not in years:
-        fails.append((base_year, "energy_tce", None, "year_missing", f"no energy for the base year {base_year}",
-                      "include the base year"))
+        fails.add_at([base_year], "energy_tce", None, "year_missing")
 
     def numeric(s: pd.Series, name: str, positive: bool) -> pd.Series:
         vals, why = read_quantities(s, negative_ok=True)  # the kernel's cell reader
         v = pd.Series(vals, index=s.index)
         for y, w in zip(s.index, why):
             if w:
-                fails.append((y, name, s[y], w, f"{name} {y}: {s[y]!r}: {REASONS[w].message()}", REASONS[w].suggestion()))
+                fails.add_at([y], name, [s[y]], w)
         bad = (v <= 0) if positive else (v < 0)
         for y in s.index[bad.fillna(False)]:
-            fails.append((y, name, v[y], "value_not_positive" if positive else "quantity_negative",
-                          f"{name} {y} must be {'> 0' if positive else '≥ 0'}", ""))
+            fails.add_at([y], name, [s[y]], "value_not_positive" if positive else "quantity_negative")
         return v
 
     ev, vv = numeric(e, "energy_tce", False), numeric(va, "value_added", True)
     need_va = [base_year] if growth is not None else years
     for y in need_va:
         if y not in vv.index:
-            fails.append((y, "value_added", None, "year_missing", f"no value added for {y}", ""))
+            fails.add_at([y], "value_added", None, "year_missing")
     comp = pd.Series(np.nan, index=pd.Index(years, name="year"))
     if deflator is not None:
         p = numeric(_by_year(deflator, "deflator"), "deflator", True)
         for y in years:
             if y not in p.index:
-                fails.append((y, "deflator", None, "year_missing", f"no deflator for {y}", ""))
-        if not fails:
+                fails.add_at([y], "deflator", None, "year_missing")
+        if not len(fails):
             comp = vv.reindex(years) * p[base_year] / p.reindex(years)
     elif growth is not None:
         graw = _by_year(growth, "growth")
         g = pd.Series(read_quantities(graw, negative_ok=True)[0], index=graw.index)
         for y in g.index[(g.abs() >= 1).fillna(False)]:
-            fails.append((y, "growth", g[y], "growth_percent", f"growth {y} = {g[y]:g} looks like a percentage",
-                          f"give a fraction: {g[y] / 100:g}"))
+            fails.add_at([y], "growth", [graw[y]], "growth_percent", suggestion=f"{g[y]:g} → {g[y] / 100:g}")
         for y in g.index[g.isna()]:
-            fails.append((y, "growth", graw[y], "quantity_not_numeric", f"growth {y}: {REASONS['quantity_not_numeric'].message()}", ""))
+            fails.add_at([y], "growth", [graw[y]], "quantity_not_numeric")
         lo, hi = min(years), max(years)
         for y in range(min(lo, base_year) + 1, max(hi, base_year) + 1):
             if y not in g.index:
-                fails.append((y, "growth", None, "year_missing", f"no comparable growth rate for {y}",
-                              "give the official growth for every year between"))
-        if not fails:
+                fails.add_at([y], "growth", None, "year_missing")
+        if not len(fails):
             idx = np.cumprod(1 + g.reindex(range(min(lo, base_year) + 1, max(hi, base_year) + 1)))
             level = pd.concat([pd.Series([1.0], index=[min(lo, base_year)]), idx])
             comp = vv[base_year] * level.reindex(years) / level[base_year]
-    elif not fails:
+    elif not len(fails):
         comp = vv.reindex(years)
-    if fails:
-        raise InputError(_failures(fails), what="intensity inputs")
+    fails.raise_if_any()
     out = pd.DataFrame({"energy_tce": ev.reindex(years).to_numpy(), "value_added_comparable": comp.to_numpy()},
                        index=pd.Index(years, name="year"))
     dyears = np.asarray(years, dtype=float) - base_year
@@ -148,12 +140,10 @@ def intensity_decline(
         missing = [y for y in years if y not in fs.index or math.isnan(fs[y])]
         over = [y for y in years if y in fs.index and fs[y] > out.at[y, "energy_tce"]]
         if missing or over:
-            raise InputError(_failures([(y, "feedstock_tce", None, "year_missing",
-                                         f"no 原料用能 for {y}: it must be deducted in every year, base year included", "")
-                                        for y in missing] +
-                                       [(y, "feedstock_tce", fs[y], "value_negative",
-                                         f"原料用能 {fs[y]:g} exceeds energy {out.at[y, 'energy_tce']:g}", "") for y in over]),
-                             what="intensity inputs")
+            fails.add_at(missing, "feedstock_tce", None, "year_missing")
+            fails.add_at(over, "feedstock_tce", [fs[y] for y in over], "feedstock_exceeds_consumption",
+                         [f"{fs[y]:g} > {out.at[y, 'energy_tce']:g}" for y in over])
+            raise fails.error()
         out["energy_excl_feedstock_tce"] = out["energy_tce"] - fs.reindex(years).to_numpy()
         add("_excl_feedstock", out["energy_excl_feedstock_tce"])
     out.attrs["tanfeng"] = {"base_year": base_year,

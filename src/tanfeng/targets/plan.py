@@ -18,9 +18,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .._rules import Source, content_version, find_rule_file, read_toml
-from ..cells import REASONS, read_quantities
-from ..errors import InputError, RuleError
-from ._common import _TARGET_OF, MEASURES, _failures
+from ..cells import Failures, read_quantities
+from ..errors import RuleError
+from ._common import _TARGET_OF, MEASURES
 
 __all__ = ["Direction", "Indicator", "NamedValue", "Period", "Plan"]
 
@@ -255,30 +255,26 @@ class Plan(BaseModel):
         if isinstance(actuals, pd.DataFrame):
             actuals = pd.Series(actuals["actual"].to_numpy(), index=actuals["indicator"].to_numpy())
         items = list(actuals.items())
-        fails, values = [], {}
+        fails, values = Failures(0, what="actuals"), {}
         for key, v in items:
             try:
                 ind = self.indicator(str(key))
             except KeyError as exc:
-                fails.append((key, "indicator", key, "indicator_unknown", str(exc).strip("'\""),
-                              "see plan.table(extras=True) for the ids"))
+                fails.add_at([key], "indicator", [key], "indicator_unknown", str(exc).strip("'\""))
                 continue
             if hasattr(v, "magnitude") and hasattr(v, "units"):
                 try:
                     v = float(v.to(ind.unit).magnitude)
                 except Exception:
-                    fails.append((key, "actual", str(v), "unit_dimension",
-                                  f"{v} cannot be expressed in {ind.unit}", f"give a number in {ind.unit}"))
+                    fails.add_at([key], "actual", [str(v)], "unit_dimension", f"{v} ≠ {ind.unit}", f"→ {ind.unit}")
                     continue
             nums, why = read_quantities(pd.Series([v], dtype=object), negative_ok=True)  # the kernel's cell reader
             num = nums[0]
             if why[0] and why[0] != "quantity_missing":
-                fails.append((key, "actual", v, why[0], f"{v!r}: {REASONS[why[0]].message()}",
-                              f"give a number in {ind.unit}"))
+                fails.add_at([key], "actual", [v], why[0])
                 continue
             values[ind.id] = float(num)
-        if fails:
-            raise InputError(_failures(fails), what="actuals")
+        fails.raise_if_any()
         inds = [i for i in self.all_indicators if i.seq is not None or i.id in values]
         out = pd.DataFrame(
             {"seq": [i.seq for i in inds], "category": [i.category for i in inds],
