@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
-from ..errors import InputError, RuleError
+from ..cells import Failures
+from ..errors import RuleError
 from .models import Finding, Line, Project, Severity
 from .rules import RatioDecision, SwapRules
 from .sources import capacity_factor
@@ -115,11 +116,9 @@ def _pairs_of(table: pd.DataFrame, lines: list[LineInfo], one_line_per_row: bool
         counts = m.groupby("pos")["line"].transform("count").to_numpy()
         amb = np.unique(m["pos"].to_numpy()[counts > 1])
         if amb.size:
-            rows = [(table.index[p], "line", None, "line_ambiguous",
-                     f"产品 {table['product'].iloc[p]} 对应多条产线", "add a line column naming the line")
-                    for p in amb]
-            raise InputError(pd.DataFrame(rows, columns=["row", "column", "value", "reason", "message", "suggestion"]),
-                             what="sources table")
+            fails = Failures(table.index, what="sources table")
+            fails.add(np.isin(np.arange(len(table)), amb), "line", table["product"], "line_ambiguous")
+            raise fails.error()
     out = pd.DataFrame({"pos": m["pos"].to_numpy(dtype=int),
                         "line": m["line"].fillna(-1).to_numpy(dtype=int)})
     missing = np.setdiff1d(np.flatnonzero(~energy_only), out["pos"].to_numpy())  # named a line it cannot serve

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import FORMULA_PREFIXES, REASONS, Failures, read_quantities
-from ..errors import InputError, RuleError
+from ..cells import FORMULA_PREFIXES, Failures, read_quantities
+from ..errors import RuleError
 from .sources import capacity_factor, parse_capacity_unit
 
 __all__ = ["COLUMNS", "Ledger", "LedgerError"]
@@ -220,24 +220,20 @@ class Ledger:
                 fails0.add_table(c, "column_missing", message=f"ledger file has no {c} column")
             raise fails0.error()
         df = _restored(df)
-        fails = []
+        # rows of the CSV file: the header is line 1, the first entry line 2
+        fails = Failures(df.index, sheet_rows=np.arange(2, len(df) + 2), what=f"ledger {path}")
         for col in ("capacity", "energy_tce", "source_capacity", "source_energy_tce"):
             num, why = read_quantities(df[col].replace("", "0"))  # the kernel's cell reader
-            for r, w in zip(df.index, why):
-                if w:
-                    fails.append((r, col, df.at[r, col], w, f"{col}: {REASONS[w].message()}", REASONS[w].suggestion()))
+            fails.add(np.asarray(why != ""), col, df[col], np.asarray(why.astype(object)))
             df[col] = num
         for col, required in (("allocated_on", True), ("released_on", False)):
             d = pd.to_datetime(df[col].replace("", None), errors="coerce")
             bad = (df[col] != "") & d.isna() | (required & (df[col] == ""))
-            for r in df.index[bad]:
-                fails.append((r, col, df.at[r, col], "date_invalid", f"{col} is not a date", "YYYY-MM-DD"))
+            fails.add(bad.to_numpy(), col, df[col], "date_invalid")
             df[col] = [None if pd.isna(x) else x.date() for x in d]
-        for r in df.index[(df["project_id"] == "") | (df["source_id"] == "")]:
-            fails.append((r, "project_id/source_id", None, "id_missing", "project and source ids are required", ""))
-        if fails:
-            raise InputError(pd.DataFrame(fails, columns=["row", "column", "value", "reason", "message", "suggestion"]),
-                             what=f"ledger {path}")
+        fails.add(((df["project_id"] == "") | (df["source_id"] == "")).to_numpy(), "project_id/source_id", None,
+                  "id_missing")
+        fails.raise_if_any()
         led = cls()
         led._check(df[COLUMNS])
         led._df = df[COLUMNS].reset_index(drop=True)

@@ -24,8 +24,8 @@ import pandas as pd
 
 from .._resources import normalize_name
 from ..cells import REASONS as CELL_REASONS
-from ..cells import find_columns, read_quantities
-from ..errors import InputError, UnitError
+from ..cells import Failures, find_columns, read_quantities
+from ..errors import UnitError
 from .rules import SwapRules
 
 __all__ = ["REASONS", "SOURCE_COLUMNS", "capacity_factor", "parse_capacity_unit", "read_sources"]
@@ -142,11 +142,7 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
     if not isinstance(table, pd.DataFrame):
         table = pd.DataFrame(table)
     cols = _find(table, columns)
-    fails: list[tuple[Any, str, Any, str, str, str]] = []
-
-    def fail(row: Any, col: str, value: Any, reason: str, msg: str, sugg: str = "") -> None:
-        fails.append((row, col, value, reason, msg, sugg))
-
+    fails = Failures(table.index, what=what)
     n = len(table)
     idx = table.index
     out = pd.DataFrame(index=idx)
@@ -156,21 +152,16 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
             return table[cols[key]]
         return pd.Series([None] * n, index=idx, dtype=object)
 
-    def flag(mask: Any, key: str, reason: str, message: Any, sugg: str = "") -> None:
-        """Record a failure for every row where ``mask``; ``message(value)`` makes the text."""
-        m = np.asarray(mask, dtype=bool)
-        if not m.any():
-            return
-        raw = get(key)
-        for r, v in zip(idx[m], raw[m]):
-            fail(r, cols.get(key, key), v, reason, message(v), sugg)
+    def flag(mask: Any, key: str, reason: Any, message: Any = None, sugg: str | None = None) -> None:
+        """A failure for every row where ``mask`` (message and suggestion default to `REASONS`;
+        ``message(value)`` makes the text)."""
+        fails.add(np.asarray(mask, dtype=bool), cols.get(key, key), get(key), reason, message, sugg)
 
     def number(key: str) -> pd.Series:
         """A number column read by the kernel's cell reader; cells that are not numbers flagged."""
         vals, reasons = read_quantities(get(key), negative_ok=True)
         why = np.asarray(reasons.astype(object))
-        for r in dict.fromkeys(why[(why != "") & (why != "quantity_missing")].tolist()):
-            flag(why == r, key, r, lambda v, r=r: f"{v!r}: {REASONS[r].message()}", REASONS[r].suggestion())
+        flag((why != "") & (why != "quantity_missing"), key, why)
         return pd.Series(vals, index=idx)
 
     def text(key: str) -> pd.Series:
@@ -184,42 +175,40 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
 
     roles = text("role").map(lambda v: "" if v is None else normalize_name(v))
     energy_only = roles.isin(ENERGY_ONLY).to_numpy()
-    flag(~roles.isin(ENERGY_ONLY | _BOTH), "role", "role_invalid", lambda v: f"来源类型 {v!r} 无法识别",
-         "产能 (capacity and energy) or 能耗 (energy only)")
+    flag(~roles.isin(ENERGY_ONLY | _BOTH), "role", "role_invalid")
     cap_rows = ~energy_only
-    for req in ("product", "capacity", "capacity_unit"):
-        if req not in cols and cap_rows.any():
-            fail(None, req, None, "column_missing", f"no column for {req}",
-                 "headers understood: " + "、".join(SOURCE_COLUMNS[req]))
+    for req in ("product", "capacity", "capacity_unit") if cap_rows.any() else ():
+        if req not in cols:
+            fails.add_table(req, "column_missing", message=f"{REASONS['column_missing'].message()}: {req}",
+                            suggestion="、".join(SOURCE_COLUMNS[req]))
     if need_price and "price" not in cols:
-        fail(None, "price", None, "column_missing", "objective='min_cost' needs a price column (万元)",
-             "headers understood: " + "、".join(SOURCE_COLUMNS["price"]))
-    if fails:
-        raise InputError(_frame(fails), what=what)
+        fails.add_table("price", "column_missing", message=f"{REASONS['column_missing'].message()}: price (min_cost)",
+                        suggestion="、".join(SOURCE_COLUMNS["price"]))
+    fails.raise_if_any()
     out["energy_only"] = energy_only
 
     if "source_id" in cols:
         out["source_id"] = text("source_id")
     else:
         out["source_id"] = pd.Series([str(i) for i in idx], index=idx, dtype=object)
-    flag(out["source_id"].isna(), "source_id", "source_id_missing", lambda v: "来源编号为空", "give every source an id")
+    flag(out["source_id"].isna(), "source_id", "source_id_missing")
     if unique_ids:
         dup = out["source_id"].duplicated(keep="first") & out["source_id"].notna()
-        flag(dup, "source_id", "duplicate_source_id", lambda v: f"来源 {v} 重复出现", "one row per source")
+        flag(dup, "source_id", "duplicate_source_id")
 
     out["product"] = text("product")
-    flag(out["product"].isna() & cap_rows, "product", "product_missing", lambda v: "产品为空", "e.g. 粗钢, 水泥熟料, 平板玻璃")
+    flag(out["product"].isna() & cap_rows, "product", "product_missing")
     out["sector"] = text("sector")
 
     raw = get("capacity")
     blank = _blank_mask(raw)
     cap = number("capacity")
-    flag(blank & cap_rows, "capacity", "capacity_missing", lambda v: "产能为空")
-    flag(cap < 0, "capacity", "quantity_negative", lambda v: f"产能{REASONS['quantity_negative'].message()}")
+    flag(blank & cap_rows, "capacity", "capacity_missing")
+    flag(cap < 0, "capacity", "quantity_negative")
     out["capacity"] = cap.where(cap_rows | cap.notna(), 0.0)
 
     units = text("capacity_unit")
-    flag(units.isna() & cap_rows, "capacity_unit", "unit_missing", lambda v: "产能单位为空", "e.g. 万吨/年, 吨/日")
+    flag(units.isna() & cap_rows, "capacity_unit", "unit_missing", sugg="万吨/年, 吨/日")
     bad_units: dict[str, str] = {}
     for u in units.dropna().unique():
         try:
@@ -227,21 +216,19 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
         except UnitError as exc:
             bad_units[u] = str(exc)
     flag(units.isin(list(bad_units)), "capacity_unit", "unit_unknown", lambda v: bad_units[str(v).strip()],
-         "e.g. 万吨/年, 吨/日")
+         "万吨/年, 吨/日")
     out["capacity_unit"] = units.where(units.notna() | cap_rows, "")
 
     raw = get("energy_tce")
     energy = number("energy_tce")
-    flag(energy < 0, "energy_tce", "quantity_negative", lambda v: f"能耗{REASONS['quantity_negative'].message()}")
+    flag(energy < 0, "energy_tce", "quantity_negative")
     out["energy_tce"] = energy
     if energy_records is None:
-        flag(energy_only & energy.isna(), "energy_tce", "energy_required", lambda v: "能耗替代来源未填腾出能耗",
-             "tce freed by the closure")
+        flag(energy_only & energy.isna(), "energy_tce", "energy_required")
 
     raw = get("closed_on")
     closed = pd.to_datetime(raw, errors="coerce")
-    flag(~_blank_mask(raw) & closed.isna(), "closed_on", "date_invalid", lambda v: f"拆除日期 {v!r} 无法识别",
-         "YYYY-MM-DD")
+    flag(~_blank_mask(raw) & closed.isna(), "closed_on", "date_invalid")
     out["closed_on"] = closed
 
     regions = default_regions()
@@ -253,7 +240,7 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
         except KeyError:
             known[v] = None
     resolved = provs.map(known).astype(object).where(provs.notna(), None)
-    flag(provs.notna() & resolved.isna(), "province", "region_unknown", lambda v: f"省份 {v!r} 无法识别", "e.g. 浙江")
+    flag(provs.notna() & resolved.isna(), "province", "region_unknown", sugg="浙江, 江苏 …")
     out["province"] = resolved.where(resolved.notna(), None)
 
     for key, resolve, reason, vocab in (
@@ -266,46 +253,44 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
         parsed = {v: _codes(v, resolve) for v in raw.dropna().unique()}
         codes = {v: c for v, (c, _) in parsed.items()}
         bad = raw.map(lambda v, p=parsed: v is not None and bool(p[v][1])).to_numpy(dtype=bool)
-        for r, v in zip(idx[bad], raw[bad]):
-            for b in parsed[v][1]:
-                fail(r, cols[key], b, reason, f"{b!r} 不在规则表中", "known: " + "、".join(vocab[:12]))
+        for p in np.flatnonzero(bad):
+            for b in parsed[raw.iloc[p]][1]:
+                fails.add(np.arange(n) == p, cols[key], b, reason, suggestion="、".join(vocab[:12]))
         out[key] = raw.map(lambda v, c=codes: () if v is None else c[v])
 
     raw = get("price")
     blank = _blank_mask(raw)
     price = number("price")
     if need_price:
-        flag(blank, "price", "price_missing", lambda v: "价格为空", "万元")
-    flag(price < 0, "price", "price_invalid", lambda v: f"价格 {v!r} 无效", "万元, >= 0")
+        flag(blank, "price", "price_missing")
+    flag(price < 0, "price", "price_invalid")
     out["price"] = price
 
     raw = get("share")
     share = number("share")
-    flag(share.notna() & ~((share > 0) & (share <= 1)), "share", "share_invalid",
-         lambda v: f"使用比例 {v!r} 不在 (0, 1] 内", "e.g. 0.5")
+    flag(share.notna() & ~((share > 0) & (share <= 1)), "share", "share_invalid")
     out["share"] = share
 
     yes = {"true", "1", "1.0", "yes", "y", "是", "可", "可拆分"}
     no = {"false", "0", "0.0", "no", "n", "否", "不可", "不可拆分", ""}
     if "divisible" in cols:
         div = text("divisible").map(lambda v: "" if v is None else normalize_name(v))
-        flag(~div.isin(yes | no), "divisible", "divisible_invalid", lambda v: f"可拆分 {v!r} 无法识别", "是 / 否")
+        flag(~div.isin(yes | no), "divisible", "divisible_invalid")
         out["divisible"] = div.isin(yes).to_numpy()
     else:
         out["divisible"] = False
     out["line"] = text("line")
 
     if energy_records is not None:
-        _energy_from_records(out, energy_records, account_kwargs or {}, fail)
+        _energy_from_records(out, energy_records, account_kwargs or {}, fails)
         missing = energy_only & out["energy_tce"].isna().to_numpy()
-        for r, v in zip(idx[missing], out["source_id"][missing]):
-            fail(r, "energy_tce", v, "energy_required", "能耗替代来源没有腾出能耗（表中和能源记录中都没有）", "")
-    if fails:
-        raise InputError(_frame(fails), what=what)
+        fails.add(missing, "energy_tce", out["source_id"], "energy_required")
+    fails.raise_if_any()
     return out
 
 
-def _energy_from_records(out: pd.DataFrame, records: pd.DataFrame, kwargs: Mapping[str, Any], fail: Any) -> None:
+def _energy_from_records(out: pd.DataFrame, records: pd.DataFrame, kwargs: Mapping[str, Any],
+                         fails: Failures) -> None:
     """Freed energy per source from energy records (``source_id`` + carrier, quantity, unit)."""
     from ..accounting import account
 
@@ -313,21 +298,17 @@ def _energy_from_records(out: pd.DataFrame, records: pd.DataFrame, kwargs: Mappi
     id_col = next((c for c in rec.columns if normalize_name(str(c)) in
                    {normalize_name(a) for a in SOURCE_COLUMNS["source_id"]}), None)
     if id_col is None:
-        fail(None, "source_id", None, "column_missing", "energy_records need a source_id column", "")
+        fails.add_table("source_id", "column_missing",
+                        message=f"{REASONS['column_missing'].message()}: energy_records source_id")
         return
     res = account(rec, co2=False, **{"basis": "当量值", **kwargs})
     tce = res.groupby(rec[id_col].astype(str), sort=False)["tce"].sum(min_count=1)
     known = set(out["source_id"].dropna())
     for sid in tce.index:
         if sid not in known:
-            fail(None, id_col, sid, "source_unknown", f"能源记录中的来源 {sid} 不在来源表中", "")
+            fails.add_table(id_col, "source_unknown", value=sid)
     has = out["source_id"].isin(tce.index)
     both = has & out["energy_tce"].notna()
-    for r, sid in zip(out.index[both], out["source_id"][both]):
-        fail(r, "energy_tce", sid, "energy_twice", f"来源 {sid} 的能耗既在表中又在能源记录中", "keep one")
+    fails.add(both.to_numpy(), "energy_tce", out["source_id"], "energy_twice")
     out.loc[has, "energy_tce"] = out.loc[has, "source_id"].map(tce).astype(float)
-
-
-def _frame(rows: list[tuple[Any, str, Any, str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["row", "column", "value", "reason", "message", "suggestion"])
 
