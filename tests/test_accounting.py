@@ -243,6 +243,19 @@ def test_per_row_year_and_region() -> None:
     assert r["co2_t"].tolist() == pytest.approx([0.5422, 0.5153, 0.4974])  # MEE/NBS 浙江 2021–2023
 
 
+def test_a_categorical_year_column_reads_as_its_values() -> None:
+    # each category is read once and spread to its rows: the same MEE/NBS 浙江 grid factors
+    # (2021 0.5422, 2022 0.5153, 2023 0.4974 tCO2/MWh) as a plain year column gives
+    df = pd.DataFrame({"carrier": ["电力"] * 4, "quantity": [1, 1, 1, 1], "unit": ["MWh"] * 4,
+                       "year": pd.Categorical([2023, 2021, 2022, 2023]), "region": ["浙江"] * 4})
+    assert account(df)["co2_t"].tolist() == pytest.approx([0.4974, 0.5422, 0.5153, 0.4974])
+    bad = df.assign(year=pd.Categorical(["2022", "二〇二二", "1850", "2022"]))
+    with pytest.raises(tanfeng.InputError) as err:
+        account(bad)
+    assert err.value.failures[["row", "value", "reason"]].values.tolist() == [
+        [1, "二〇二二", "year_invalid"], [2, "1850", "year_out_of_range"]]
+
+
 def test_measured_ncv_column() -> None:
     df = pd.DataFrame({"carrier": ["原煤", "原煤"], "quantity": [1000, 1000], "unit": ["t", "t"],
                        "ncv": ["22.0 GJ/t", None]})

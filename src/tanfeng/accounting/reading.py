@@ -27,6 +27,7 @@ from .columns import _codes
 __all__ = ["RecordCells", "read_cells"]
 
 _BAD_YEAR = -2  # marks a row whose year failed a check (already reported)
+_OUT_OF_RANGE = -3  # a whole-number year outside `YEAR_RANGE`, before it is reported
 
 
 @dataclass
@@ -86,12 +87,15 @@ def read_cells(records: pd.DataFrame, cols: Mapping[str, str], fs: FactorSet, fa
     feed, sign, ufbad = _use_and_flow(records, cols, fails, n)
     bad_row |= ufbad
     scodes, states = _states(records, cols, n, fails)
-    sbad = scodes < 0  # already reported; such rows resolve no key
-    bad_row |= sbad
+    usable = carrier_ok & ~ublank
+    if n and scodes.min() < 0:  # already reported; such rows resolve no key
+        sbad = scodes < 0
+        bad_row |= sbad
+        usable &= ~sbad
+        scodes = np.maximum(scodes, 0)
     return RecordCells(qty=qty, sign=sign, feed=feed, ccodes=ccodes, cids=cids, ucodes=ucodes, utexts=utexts,
                        ycodes=ycodes, yuniq=yuniq, rcodes=rcodes, rid_of_code=rid_of_code,
-                       scodes=np.maximum(scodes, 0), states=states, usable=carrier_ok & ~ublank & ~sbad,
-                       bad_row=bad_row, region=default_region)
+                       scodes=scodes, states=states, usable=usable, bad_row=bad_row, region=default_region)
 
 
 def _carriers(raw: pd.Series, fs: FactorSet, fails: Failures, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -136,14 +140,20 @@ def _year_codes(records: pd.DataFrame, cols: Mapping[str, str], year: int | None
     and the rows whose year was reported."""
     years = _years(records, cols, year, n, fails)
     if years is None:
-        return np.zeros(n, dtype=np.int32), np.array([-1 if year is None else int(year)]), np.zeros(n, dtype=bool)
-    bad = years == _BAD_YEAR if (years < 0).any() else np.zeros(n, dtype=bool)
-    has_year = years >= 0
-    all_years = bool(has_year.all())
-    lo = int(years.min()) if all_years and n else (int(years[has_year].min()) if has_year.any() else 0)
-    hi = int(years.max()) if n else -1
-    ycodes = np.subtract(years, lo - 1, out=np.empty(n, dtype=np.int32), casting="unsafe")
-    if not all_years:
+        return np.zeros(n, dtype=np.int8), np.array([-1 if year is None else int(year)]), np.zeros(n, dtype=bool)
+    lo = int(years.min()) if n else 0
+    if lo >= 0:  # every row has a valid year: no masks
+        bad, has_year = np.zeros(n, dtype=bool), None
+        hi = int(years.max()) if n else -1
+    else:
+        bad = years == _BAD_YEAR
+        has_year = years >= 0
+        lo = int(years[has_year].min()) if has_year.any() else 0
+        hi = int(years.max())
+    # offset 0 is "no year"; the narrowest type that holds every offset
+    ycodes = np.subtract(years, lo - 1, out=np.empty(n, dtype=np.min_scalar_type(-(hi - lo + 1))),
+                         casting="unsafe")
+    if has_year is not None:
         ycodes[~has_year] = 0
     return ycodes, np.array([-1, *range(lo, hi + 1)]), bad
 
@@ -151,10 +161,31 @@ def _year_codes(records: pd.DataFrame, cols: Mapping[str, str], year: int | None
 def _years(records: pd.DataFrame, cols: Mapping[str, str], year: int | None, n: int,
            fails: Failures) -> np.ndarray | None:
     """Data year per row (-1: none given, `_BAD_YEAR`: reported as invalid), or None when the
-    table has no year column (then ``year`` applies to every row)."""
+    table has no year column (then ``year`` applies to every row).
+
+    A categorical column is read once per category, then spread to the rows by its codes."""
     if "year" not in cols:
         return None
     yraw = records[cols["year"]]
+    if isinstance(yraw.dtype, pd.CategoricalDtype):
+        codes = yraw.cat.codes.to_numpy()
+        per_cat = _year_values(pd.Series(yraw.cat.categories), year)
+        if (per_cat < 0).any():  # report the rows of each invalid category, by the cells they hold
+            for reason, marker in (("year_invalid", _BAD_YEAR), ("year_out_of_range", _OUT_OF_RANGE)):
+                fails.add(np.append(per_cat == marker, False)[codes], cols["year"], yraw, reason)
+            per_cat = np.where(per_cat == _OUT_OF_RANGE, _BAD_YEAR, per_cat)
+        return np.append(per_cat, -1 if year is None else int(year))[codes]
+    years = _year_values(yraw, year)
+    if (years < 0).any():
+        for reason, marker in (("year_invalid", _BAD_YEAR), ("year_out_of_range", _OUT_OF_RANGE)):
+            fails.add(years == marker, cols["year"], yraw, reason)
+        years[years == _OUT_OF_RANGE] = _BAD_YEAR
+    return years
+
+
+def _year_values(yraw: pd.Series, year: int | None) -> np.ndarray:
+    """Data year per cell (-1: blank, `_BAD_YEAR`: not a whole number, `_OUT_OF_RANGE`)."""
+    n = len(yraw)
     if pd.api.types.is_integer_dtype(yraw.dtype) and not isinstance(yraw.dtype, pd.api.extensions.ExtensionDtype):
         ynum = yraw.to_numpy()
         if n == 0 or (ynum.min() >= YEAR_RANGE[0] and ynum.max() <= YEAR_RANGE[1]):
@@ -166,12 +197,11 @@ def _years(records: pd.DataFrame, cols: Mapping[str, str], year: int | None, n: 
     with np.errstate(invalid="ignore"):
         yinvalid = given & (np.isnan(ynum) | (ynum != np.round(ynum))) if ynum.dtype.kind == "f" else np.zeros(n, bool)
         yrange = given & ~yinvalid & ((ynum < YEAR_RANGE[0]) | (ynum > YEAR_RANGE[1]))
-    fails.add(yinvalid, cols["year"], yraw, "year_invalid")
-    fails.add(yrange, cols["year"], yraw, "year_out_of_range")
     years = np.full(n, -1 if year is None else int(year), dtype=np.int64)
     ok = given & ~yinvalid & ~yrange
     years[ok] = ynum[ok].astype(np.int64)
-    years[yinvalid | yrange] = _BAD_YEAR
+    years[yinvalid] = _BAD_YEAR
+    years[yrange] = _OUT_OF_RANGE
     return years
 
 
@@ -230,7 +260,7 @@ def _states(records: pd.DataFrame, cols: Mapping[str, str], n: int,
     from ..steam import SteamInputError, parse_pressure, parse_temperature
 
     if "pressure" not in cols and "temperature" not in cols:
-        return np.zeros(n, dtype=np.int64), [(None, None)]
+        return np.zeros(n, dtype=np.int8), [(None, None)]
     parts = []
     for name in ("pressure", "temperature"):
         if name in cols:

@@ -77,25 +77,10 @@ class KeyCodes:
 
 def encode_keys(cells: RecordCells) -> KeyCodes:
     """The distinct (carrier, unit, year, region, state) keys of the rows and each row's key position."""
-    nc, nu = max(len(cells.cids), 1), max(len(cells.utexts), 1)
-    ny, nr, ns = max(len(cells.yuniq), 1), len(cells.rid_of_code), len(cells.states)
-    size = nc * nu * ny * nr * ns
-    kt = np.int32 if size < 2**31 else np.int64
-    kcode = cells.ccodes.astype(kt)  # built in place: ((c * nu + u) * ny + y) * nr + r
-    np.maximum(kcode, 0, out=kcode)
-    kcode *= kt(nu)
-    safe_u = cells.ucodes.astype(kt)
-    np.maximum(safe_u, 0, out=safe_u)
-    kcode += safe_u
-    if ny > 1:
-        kcode *= kt(ny)
-        kcode += cells.ycodes
-    if nr > 1:
-        kcode *= kt(nr)
-        kcode += cells.rcodes
-    if ns > 1:
-        kcode *= kt(ns)
-        kcode += cells.scodes
+    radices = (max(len(cells.cids), 1), max(len(cells.utexts), 1), max(len(cells.yuniq), 1),
+               len(cells.rid_of_code), len(cells.states))
+    size = int(np.prod(radices, dtype=np.int64))
+    kcode = _key_code(cells, radices)
     usable = cells.usable
     all_usable = bool(usable.all())
     dense = size <= _DENSE_LIMIT
@@ -108,7 +93,7 @@ def encode_keys(cells: RecordCells) -> KeyCodes:
     else:
         present, rows = np.unique(kcode[usable], return_counts=True)
     if dense:
-        lut = np.full(size, -1, dtype=np.int64)
+        lut = np.full(size, -1, dtype=np.intp)
         lut[present] = np.arange(len(present))
         kidx = lut[kcode]
     else:
@@ -117,16 +102,42 @@ def encode_keys(cells: RecordCells) -> KeyCodes:
         kidx = np.where((kidx < len(present)) & (present[np.minimum(kidx, last)] == kcode), kidx, -1)
     if not all_usable:
         kidx = np.where(usable, kidx, -1)
+    return KeyCodes(kidx=kidx, keys=_key_table(cells, present, radices), rows=rows)
+
+
+def _key_code(cells: RecordCells, radices: tuple[int, ...]) -> np.ndarray:
+    """One integer per row from its per-column codes, ``(((c * nu + u) * ny + y) * nr + r) * ns + s``.
+
+    Built in the narrowest integer type that holds every code (the codes are small), then
+    widened once to the index type the gathers and `np.bincount` use. A missing code (-1)
+    reads 0; such rows are not usable and never read their key.
+    """
+    size = int(np.prod(radices, dtype=np.int64))
+    kt = next(t for t in (np.int16, np.int32, np.int64) if size <= np.iinfo(t).max)
+    parts = (cells.ccodes, cells.ucodes, cells.ycodes, cells.rcodes, cells.scodes)
+    kcode = np.zeros(len(cells.qty), dtype=kt)
+    for radix, codes in zip(radices, parts):
+        if radix == 1:  # one value: the code is 0 on every row
+            continue
+        kcode *= kt(radix)
+        if len(codes) and codes.min() < 0:
+            codes = np.maximum(codes, 0)
+        np.add(kcode, codes, out=kcode, casting="unsafe")
+    return kcode.astype(np.intp, copy=False)
+
+
+def _key_table(cells: RecordCells, present: np.ndarray, radices: tuple[int, ...]) -> pd.DataFrame:
+    """The key values (not codes) of the combined codes ``present`` (see `_key_code`)."""
+    _, nu, ny, nr, ns = radices
     st, rest = present % ns, present // ns
     r, rest = rest % nr, rest // nr
     y, rest = rest % ny, rest // ny
     u, c = rest % nu, rest // nu
     years = [int(cells.yuniq[i]) if int(cells.yuniq[i]) >= 0 else None for i in y.tolist()]
-    keys = pd.DataFrame({"carrier": cells.cids[c], "unit": [cells.utexts[i] for i in u.tolist()],
+    return pd.DataFrame({"carrier": cells.cids[c], "unit": [cells.utexts[i] for i in u.tolist()],
                          "year": pd.array(years, dtype="Int64"), "region": cells.rid_of_code[r],
                          "pressure": [cells.states[i][0] for i in st.tolist()],
                          "temperature": [cells.states[i][1] for i in st.tolist()]})
-    return KeyCodes(kidx=kidx, keys=keys, rows=rows)
 
 
 def resolve_keys(keys: pd.DataFrame, fs: FactorSet, *, basis: str = "calorific", co2: bool = True) -> pd.DataFrame:
@@ -284,7 +295,7 @@ def assemble(records: pd.DataFrame, cells: RecordCells, done: Applied, resolved:
     srow = np.append(resolved["scope"].to_numpy(dtype=np.int8), np.int8(0))[kb]
     mask = (srow == 0) if any_bad or not cells.usable.all() else np.zeros(n, dtype=bool)
     new["scope"] = pd.arrays.IntegerArray(srow, mask)
-    new["carrier_id"] = _carrier_ids(cells)
+    new["carrier_id"] = _carrier_ids(cells, resolved, done.slot)
     special = (done.ncv_rows & ~bad_row) if done.ncv_rows is not None else None
     new["tce_factor"] = _categorical(resolved[f"tce_factor_{main}"], kb, special, lambda _: MEASURED_NCV)
     new["co2_factor"] = _categorical(resolved["co2_factor"], kb, special, with_measured_ncv)
@@ -295,12 +306,17 @@ def assemble(records: pd.DataFrame, cells: RecordCells, done: Applied, resolved:
     return pd.concat([records.drop(columns=[c for c in new if c in records.columns]), added], axis=1)
 
 
-def _carrier_ids(cells: RecordCells) -> pd.Categorical:
-    """The canonical carrier id per row (电 / 外购电力 -> electricity), for totals by carrier."""
+def _carrier_ids(cells: RecordCells, resolved: pd.DataFrame, slot: np.ndarray) -> pd.Categorical:
+    """The canonical carrier id per row (电 / 外购电力 -> electricity), for totals by carrier.
+
+    When every row has a usable key, each row's carrier is its key's (gathered by ``slot``, the
+    index array the other gathers use); otherwise it is read from the carrier codes."""
     cat_ids = sorted({c for c in cells.cids if c is not None})
-    pos = {c: i for i, c in enumerate(cat_ids)}
-    cid_code = np.array([pos[c] if c is not None else -1 for c in cells.cids] + [-1], dtype=np.int32)
-    return pd.Categorical.from_codes(cid_code[cells.ccodes], categories=cat_ids, validate=False)
+    if cells.usable.all():
+        per_key = pd.Categorical([*resolved["carrier"], None], categories=cat_ids).codes
+        return pd.Categorical.from_codes(per_key[slot], categories=cat_ids, validate=False)
+    per_code = pd.Categorical([*cells.cids, None], categories=cat_ids).codes
+    return pd.Categorical.from_codes(per_code[cells.ccodes], categories=cat_ids, validate=False)
 
 
 def with_measured_ncv(chain: str | None) -> str | None:
@@ -321,10 +337,9 @@ def _categorical(ids: pd.Series, kb: np.ndarray, special: np.ndarray | None,
     has_special = special is not None and bool(special.any())
     alt = [special_label(x) for x in labels] if has_special else []
     cats = sorted({x for x in (*labels, *alt) if x is not None})
-    pos = {c: i for i, c in enumerate(cats)}
 
-    def codes_of(xs: list[str | None]) -> np.ndarray:
-        return np.array([pos[x] if x is not None else -1 for x in xs] + [-1], dtype=np.int32)
+    def codes_of(xs: list[str | None]) -> np.ndarray:  # in the code type pandas keeps: no conversion
+        return pd.Categorical([*xs, None], categories=cats).codes
 
     codes = codes_of(labels)[kb]
     if has_special:
