@@ -4,7 +4,9 @@ one failure table."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -147,9 +149,31 @@ def test_to_tce_checks_a_measured_ncv(ncv: str, reason: str) -> None:
     assert exc.value.failures["reason"].tolist() == [reason]
 
 
-def test_every_reason_code_is_documented() -> None:
-    from pathlib import Path
+DOC = Path(__file__).resolve().parents[1] / "docs" / "input-cells.md"
+_START, _END = "<!-- reasons: generated from factors/rules/reasons.csv -->", "<!-- reasons: end -->"
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "input-cells.md").read_text(encoding="utf-8")
-    missing = [code for code in REASONS if f"`{code}`" not in doc]
-    assert not missing, f"add these to docs/input-cells.md: {missing}"
+
+def reasons_markdown() -> str:
+    """The docs' table of every reason code, from the registry (run this file to rewrite it)."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| code | 中文 | English | 建议 | suggestion |", "|---|---|---|---|---|"]
+    lines += [f"| `{r.code}` | {cell(r.zh)} | {cell(r.en)} | {cell(r.suggestion_zh)} | {cell(r.suggestion_en)} |"
+              for r in REASONS.values()]
+    return "\n".join(lines)
+
+
+def test_the_docs_list_exactly_the_registrys_reason_codes() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    table = doc.split(_START)[1].split(_END)[0].strip()
+    listed = re.findall(r"^\| `([a-z0-9_]+)` \|", table, flags=re.M)
+    assert listed == list(REASONS), "run `python tests/test_cells.py` to rewrite docs/input-cells.md"
+    assert table == reasons_markdown(), "run `python tests/test_cells.py` to rewrite docs/input-cells.md"
+    assert len(listed) == len(set(listed)) >= 130
+
+if __name__ == "__main__":  # rewrite the docs' reason table from factors/rules/reasons.csv
+    text = DOC.read_text(encoding="utf-8")
+    head, tail = text.split(_START)[0], text.split(_END)[1]
+    DOC.write_text(f"{head}{_START}\n{reasons_markdown()}\n{_END}{tail}", encoding="utf-8")

@@ -266,3 +266,36 @@ def test_summarize_totals_are_the_sum_of_valid_rows(df: pd.DataFrame) -> None:
     assert total["tce"].iloc[0] == pytest.approx(valid)
     assert by_town["tce"].sum() == pytest.approx(valid)
     assert by_town["rows"].sum() == len(df)
+
+
+# --- one registry: the messages of every module follow the user's language -------------------
+def test_per_mu_industry_and_credit_code_messages_follow_the_language() -> None:
+    from tanfeng import credit_code, industries
+    from tanfeng.cells import get_language, set_language
+    from tanfeng.per_mu import evaluate
+
+    firms = pd.DataFrame({"实缴税金": [46.4, 46.4], "用地面积": [4.0, 0.0], "用电量": [197.3, 197.3],
+                          "主营业务收入": [800.0, 800.0],
+                          "统一社会信用代码": ["91330100799655058B", "91330100799655058C"]}, index=["甲", "乙"])
+    before = get_language()
+    try:
+        for lang, land_zero, check_digit, unknown in (
+                ("zh", "用地面积为0，无法作分母", "第18位校验码与前17位不符", "不是 GB/T 4754-2017 中的代码"),
+                ("en", "land area (用地面积) is zero: cannot divide by it",
+                 "the 18th (check) character does not match the first 17", "not a code of GB/T 4754-2017")):
+            set_language(lang)
+            with pytest.raises(InputError) as exc:
+                evaluate(firms)
+            f = exc.value.failures.set_index("reason")
+            assert f.loc["land_area_zero", "message"].startswith(land_zero)
+            assert f.loc["credit_code_check_digit", "message"] == check_digit
+            # the suggestion names the check character GB 32100-2015 gives for the first 17 ('B')
+            assert f.loc["credit_code_check_digit", "suggestion"].endswith("'B'")
+            assert list(f.loc["land_area_zero", ["row", "column"]]) == ["乙", "用地面积"]
+            codes = credit_code.failures(pd.Series(["91330100799655058B", "91330100799655058B"], index=["a", "b"]))
+            assert codes["reason"].tolist() == ["credit_code_duplicate"] * 2
+            assert codes["suggestion"].iloc[1].endswith("'a'")  # both rows point at the first
+            assert industries.parse("2699").message == f"{unknown}: 2699"
+    finally:
+        set_language(before)
+    assert industries.REASONS is credit_code.REASONS  # one registry behind every module's name

@@ -30,12 +30,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cells import REASONS as _REASONS
+from .cells import Failures
 from .errors import InputError
 
 __all__ = [
     "CHARSET",
     "REASONS",
     "WEIGHTS",
+    "add_failures",
     "check_character",
     "check_credit_codes",
     "expected_check_characters",
@@ -51,14 +54,9 @@ WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
 #: Length of a code (GB 32100-2015 §4.1).
 LENGTH = 18
 
-#: Reason codes returned by :func:`validate` ('' means valid).
-REASONS: dict[str, str] = {
-    "credit_code_missing": "统一社会信用代码为空",
-    "credit_code_length": "统一社会信用代码应为18位",
-    "credit_code_charset": "含有代码字符集以外的字符（不用 I、O、S、V、Z）",
-    "credit_code_check_digit": "第18位校验码与前17位不符",
-    "credit_code_duplicate": "统一社会信用代码重复：同一企业出现在多行",
-}
+#: Reason codes of :func:`validate` ('' means valid): the kernel's registry
+#: (`tanfeng.cells.REASONS`), each with its Chinese and English message and suggestion.
+REASONS = _REASONS
 
 _LUT = np.full(128, -1, dtype=np.int64)
 for _value, _char in enumerate(CHARSET):
@@ -161,36 +159,37 @@ def expected_check_characters(codes: pd.Series) -> pd.Series:
     return pd.Series(_analyse(codes)[2], index=codes.index, dtype=object)
 
 
-_SUGGESTION = {
-    "credit_code_charset": "检查是否把 0 写成 O、1 写成 I",
-    "credit_code_length": "统一社会信用代码为18位",
-    "credit_code_missing": "填写统一社会信用代码",
-}
+def add_failures(fails: Failures, codes: pd.Series, column: str = "credit_code", *, duplicates: bool = True,
+                 fatal: bool = True) -> None:
+    """Add bad or repeated codes to a kernel failure collector whose rows are ``codes``' rows.
 
-
-def failures(codes: pd.Series, column: str = "credit_code", *, duplicates: bool = True) -> pd.DataFrame:
-    """Failure rows (``row, column, value, reason, message, suggestion``) for bad or repeated codes.
-
-    Every row of a repeated code is named, each pointing at the first row with that code.
+    Every row of a repeated code is named, its suggestion pointing at the first row with that code.
     """
     norm, reasons, expected = _analyse(codes)
-    labels, raw = codes.index.to_numpy(), codes.to_numpy(dtype=object)
-    bad = np.flatnonzero(reasons != "")
-    sugg = [f"按 GB 32100-2015 第18位应为 {expected[p]!r}；核对是否抄错" if reasons[p] == "credit_code_check_digit"
-            else _SUGGESTION[reasons[p]] for p in bad]
-    frames = [pd.DataFrame({"row": labels[bad], "column": column, "value": raw[bad], "reason": reasons[bad],
-                            "message": [REASONS[r] for r in reasons[bad]], "suggestion": sugg})]
+    bad = reasons != ""
+    sugg = np.array([REASONS[r].suggestion() + (f" {e!r}" if r == "credit_code_check_digit" else "") if r else ""
+                     for r, e in zip(reasons, expected)], dtype=object)
+    fails.add(bad, column, codes, reasons, suggestion=sugg, fatal=fatal)
     if duplicates:
+        labels = codes.index.to_numpy()
         codes_, _ = pd.factorize(norm)
         counts = np.bincount(codes_, minlength=1)
         first = np.full(len(counts), len(norm))
         np.minimum.at(first, codes_, np.arange(len(norm)))
-        dup = np.flatnonzero((counts[codes_] > 1) & (norm != ""))
-        frames.append(pd.DataFrame({
-            "row": labels[dup], "column": column, "value": raw[dup], "reason": "credit_code_duplicate",
-            "message": REASONS["credit_code_duplicate"],
-            "suggestion": [f"与行 {labels[first[codes_[p]]]!r} 相同；合并为一行，或核对代码" for p in dup]}))
-    return pd.concat(frames, ignore_index=True)
+        dup = (counts[codes_] > 1) & (norm != "")
+        hint = REASONS["credit_code_duplicate"].suggestion()
+        sugg = np.array([f"{hint} {labels[first[c]]!r}" if d else "" for c, d in zip(codes_, dup)], dtype=object)
+        fails.add(dup, column, codes, "credit_code_duplicate", suggestion=sugg, fatal=fatal)
+
+
+def failures(codes: pd.Series, column: str = "credit_code", *, duplicates: bool = True) -> pd.DataFrame:
+    """The kernel's failure table (`tanfeng.cells.Failures`) for bad or repeated codes.
+
+    Every row of a repeated code is named, each pointing at the first row with that code.
+    """
+    fails = Failures(codes.index, what="统一社会信用代码")
+    add_failures(fails, codes, column, duplicates=duplicates)
+    return fails.frame()
 
 
 def check_credit_codes(codes: pd.Series, *, duplicates: bool = True, column: str = "credit_code") -> None:

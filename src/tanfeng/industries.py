@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._resources import data_dir, normalize_name
+from .cells import REASONS as _REASONS
 from .errors import UnknownNameError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,14 +52,15 @@ __all__ = [
     "table",
 ]
 
-#: Reason codes of :class:`ParsedCode` and of `normalize`'s ``reason`` column.
-REASONS: dict[str, str] = {
-    "industry_code_missing": "no industry code given",
-    "industry_code_malformed": "not a GB/T 4754-2017 code (2 to 4 digits, optional section letter)",
-    "industry_code_unknown": "not a code of GB/T 4754-2017",
-    "industry_section_mismatch": "the section letter does not match the code",
-    "industry_name_mismatch": "the name given does not match the code",
-}
+#: Reason codes of :class:`ParsedCode` and of `normalize`'s ``reason`` column: the kernel's
+#: registry (`tanfeng.cells.REASONS`), each with its Chinese and English message.
+REASONS = _REASONS
+
+
+def _msg(code: str, detail: str = "") -> str:
+    """The message of ``code`` in the user's language, with what was found."""
+    return REASONS[code].message() + (f": {detail}" if detail else "")
+
 
 _CODE_RE = re.compile(r"^\(?([A-Ta-t])?\s*[-_.]?\s*(\d{1,4})(?:\.0+)?\)?(?:\s*[-_:：、.]?\s*(.*))?$")
 
@@ -74,7 +76,7 @@ class UnknownIndustryError(UnknownNameError):
         super().__init__(code, suggestions)
 
     def __str__(self) -> str:
-        msg = f"industry code {self.code!r}: {REASONS.get(self.reason, self.reason)}."
+        msg = f"industry code {self.code!r}: {REASONS[self.reason].message() if self.reason in REASONS else self.reason}."
         if self.suggestions:
             msg += " Closest codes: " + ", ".join(_label(c) for c in self.suggestions) + "."
         return msg + " See tanfeng.industries.table()."
@@ -187,12 +189,12 @@ def parse(raw: object) -> ParsedCode:
     (None, 'industry_code_unknown', ('2689',))
     """
     if raw is None or (isinstance(raw, float) and math.isnan(raw)) or (isinstance(raw, str) and not raw.strip()):
-        return ParsedCode(raw, None, "industry_code_missing", REASONS["industry_code_missing"])
+        return ParsedCode(raw, None, "industry_code_missing", _msg("industry_code_missing"))
     try:
         import pandas as pd
 
         if raw is pd.NA or raw is pd.NaT:
-            return ParsedCode(raw, None, "industry_code_missing", REASONS["industry_code_missing"])
+            return ParsedCode(raw, None, "industry_code_missing", _msg("industry_code_missing"))
     except ImportError:  # pragma: no cover
         pass
     ix = _index()
@@ -201,22 +203,22 @@ def parse(raw: object) -> ParsedCode:
         by_name = ix["by_name"].get(normalize_name(rest)) if rest else None
         if by_name:  # a bare name such as "有机化学原料制造"
             return ParsedCode(raw, by_name[-1])
-        return ParsedCode(raw, None, "industry_code_malformed", REASONS["industry_code_malformed"],
+        return ParsedCode(raw, None, "industry_code_malformed", _msg("industry_code_malformed", str(raw)),
                           tuple(_suggest_by_name(rest)))
     division = digits[:2]
     if division not in ix["section_of"] or (digits not in ix["codes"] and division in ix["listed"]):
         return ParsedCode(raw, None, "industry_code_unknown",
-                          f"{digits} is not a GB/T 4754-2017 code", tuple(suggest(digits, name=rest)))
+                          _msg("industry_code_unknown", digits), tuple(suggest(digits, name=rest)))
     if letter and ix["section_of"][division] != letter:
         return ParsedCode(raw, None, "industry_section_mismatch",
-                          f"{letter}{digits}: division {division} is in section {ix['section_of'][division]}, not {letter}",
+                          _msg("industry_section_mismatch", f"{letter}{digits} → {ix['section_of'][division]}{digits}"),
                           (digits,))
     if rest and digits in ix["codes"]:
         official = table().at[digits, "name_zh"]
         a, b = normalize_name(rest), normalize_name(official)
         if a not in b and b not in a:
             return ParsedCode(raw, None, "industry_name_mismatch",
-                              f"{digits} is {official!r}, not {rest!r}",
+                              _msg("industry_name_mismatch", f"{digits} = {official!r} ≠ {rest!r}"),
                               tuple(dict.fromkeys([digits, *_suggest_by_name(rest)])))
     return ParsedCode(raw, digits)
 
@@ -322,7 +324,7 @@ def normalize(values: pd.Series | Sequence[object]) -> pd.DataFrame:
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
     parsed = [parse(u) for u in uniques]
-    missing = ParsedCode(None, None, "industry_code_missing", REASONS["industry_code_missing"])
+    missing = ParsedCode(None, None, "industry_code_missing", _msg("industry_code_missing"))
     parsed.append(missing)
     idx = np.where(codes < 0, len(parsed) - 1, codes)
     def col(f: Any) -> pd.Series:

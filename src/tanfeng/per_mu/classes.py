@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from .collect import _Fails
+from ..cells import Failures
 from .scheme import ClassRule
 
 
@@ -63,11 +62,9 @@ def _adjust(adjustments: Any, df: pd.DataFrame, cols: dict[str, tuple[str, str |
     new = adj["class"].astype("string").fillna("").to_numpy(dtype=object) if "class" in adj else np.full(len(adj), "")
     why = (adj["reason"].astype("string").fillna("").str.strip().to_numpy(dtype=object)
            if "reason" in adj else np.full(len(adj), "", dtype=object))
-    f = _Fails(len(adj))
-    f.add(pos < 0, "row", keys, "adjustment_row_unknown", "调档对象不在企业表中", "用企业表的行标签或统一社会信用代码")
-    f.add(~np.isin(new, sorted(known)), "class", new, "adjustment_class_unknown",
-          f"调档后等级应为 {sorted(known)} 之一")
-    f.add(why == "", "reason", why, "adjustment_reason_missing", "调档必须写明原因", "填写 reason（调档原因）")
-    if f.parts:
-        raise InputError(f.frame(adj.index), "调档 adjustments")
+    f = Failures(adj.index, what="调档 adjustments")
+    f.add(pos < 0, "row", keys, "adjustment_row_unknown")
+    f.add(~np.isin(new, sorted(known)), "class", new, "adjustment_class_unknown", suggestion=" / ".join(sorted(known)))
+    f.add(why == "", "reason", why, "adjustment_reason_missing")
+    f.raise_if_any()
     return pos, new, why

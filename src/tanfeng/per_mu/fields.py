@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
+from ..cells import REASONS as _REASONS
+
 Group = Literal["above_scale", "below_scale"]
 GROUP_ZH = {"above_scale": "规上", "below_scale": "规下"}
 
@@ -71,18 +73,15 @@ INDICATORS: dict[str, IndicatorDef] = {
     "revenue_per_mu": IndicatorDef("亩均营业收入", "revenue", "land_area", "万元/亩"),
 }
 
-#: Reason codes (``{field}`` stands for a field of `FIELD_UNITS`).
-REASONS: dict[str, str] = {
-    "{field}_missing": "缺少数据", "{field}_not_numeric": "不是数字", "{field}_negative": "为负数",
-    "{field}_zero": "为0，无法作分母", "tax_negative": "实缴税金为负（退税）：保留并计分",
-    "value_added_negative": "工业增加值为负：保留并计分", "scale_unknown": "企业规模不是 规上/规下",
-    "group_both": "同时标为规上和规下", "group_conflict": "企业规模与主营业务收入划分不一致",
-    "group_undetermined": "无企业规模也无主营业务收入，无法分组",
-    "group_not_in_scheme": "方案不评价该组企业", "energy_records_bad": "能源消费记录有错误行",
-    "missing_group_mean": "缺数据，按组平均分计", "missing_zero": "缺数据，按0分计",
-    "group_mean_undefined": "组内无企业有该数据，无法取平均分", "not_participating": "不参评",
-    "adjusted": "手动调档",
-}
+#: Reason codes of a 亩均 evaluation (``tax_missing``, ``land_area_zero``, ``group_conflict`` …):
+#: the kernel's registry (`tanfeng.cells.REASONS`, ``factors/rules/reasons.csv``), each code with
+#: its Chinese and English message and suggestion.
+REASONS = _REASONS
+
+
+def message(code: str) -> str:
+    """The message of a reason code in the user's language (`tanfeng.cells.set_language`)."""
+    return REASONS[code].message()
 
 
 def _pint_unit(text: str) -> str:

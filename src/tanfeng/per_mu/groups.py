@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .collect import _Fails, _Notes
-from .fields import FIELD_UNITS, REASONS, _factor
+from ..cells import Failures
+from .collect import _Notes
+from .fields import FIELD_UNITS, _factor, message
 from .inputs import _numbers
 from .scheme import Assignment, Scheme
 
@@ -18,7 +19,7 @@ _NO = {"否", "不参评", "no", "false", "0", "n", "×"}
 
 
 def _groups(vals: dict[str, np.ndarray], df: pd.DataFrame, cols: dict[str, tuple[str, str | None]],
-            rule: Assignment, fails: _Fails, notes: _Notes) -> np.ndarray:
+            rule: Assignment, fails: Failures, notes: _Notes) -> np.ndarray:
     """'above_scale' / 'below_scale' per row ('' where it cannot be decided)."""
     n = len(df)
     rev = vals.get("revenue", np.full(n, np.nan)) * _factor(FIELD_UNITS["revenue"], rule.unit)
@@ -33,24 +34,23 @@ def _groups(vals: dict[str, np.ndarray], df: pd.DataFrame, cols: dict[str, tuple
                            for u in uniq] + [""], dtype=object)
         by_col = mapped[np.where(codes < 0, len(uniq), codes)]
         values = raw
-        fails.add(by_col == "both", header, values, "group_both", REASONS["group_both"], "只填 规上 或 规下")
-        fails.add(by_col == "?", header, values, "scale_unknown", REASONS["scale_unknown"], "填 规上 或 规下")
+        fails.add(by_col == "both", header, values, "group_both")
+        fails.add(by_col == "?", header, values, "scale_unknown")
         clash = np.isin(by_col, ["above_scale", "below_scale"]) & (by_rev != "") & (by_col != by_rev)
-        msg = (f"{REASONS['group_conflict']}（主营业务收入{'≥' if rule.inclusive else '>'}"
+        msg = (f"{message('group_conflict')}（主营业务收入{'≥' if rule.inclusive else '>'}"
                f"{rule.threshold:g}{rule.unit}为规上）")
         if rule.conflict == "error":
-            fails.add(clash, header, values, "group_conflict", msg, "核对企业规模或主营业务收入")
+            fails.add(clash, header, values, "group_conflict", msg)
         else:
             notes.add(clash, f"[group_conflict] {msg}，按{'企业规模' if rule.conflict == 'column' else '主营业务收入'}分组")
         group = np.where(by_col == "", by_rev, by_col)
         if rule.conflict != "column":  # "error": unresolved, not scored in either group
             group = np.where(clash, by_rev if rule.conflict == "revenue" else "", group)
         group = np.where(np.isin(group, ["both", "?"]), "", group)
-        fails.add((group == "") & (by_col == ""), cols.get("revenue", ("revenue", None))[0], np.full(n, None),
-                  "group_undetermined", REASONS["group_undetermined"], "给出 企业规模 列或 主营业务收入")
+        fails.add((group == "") & (by_col == ""), cols.get("revenue", ("revenue", None))[0], None,
+                  "group_undetermined")
     else:
-        fails.add(group == "", cols.get("revenue", ("revenue", None))[0], np.full(n, None),
-                  "group_undetermined", REASONS["group_undetermined"], "给出 企业规模 列或 主营业务收入")
+        fails.add(group == "", cols.get("revenue", ("revenue", None))[0], None, "group_undetermined")
     return np.asarray(group, dtype=object)
 
 

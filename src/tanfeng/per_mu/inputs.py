@@ -12,12 +12,11 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
-from ..cells import REASONS as CELL_REASONS
-from ..cells import read_quantities
-from ..errors import InputError, RuleError, TanfengWarning
+from ..cells import Failures, read_quantities
+from ..errors import RuleError, TanfengWarning
 from ..factors import normalize_basis
-from .collect import _Fails, _Notes
-from .fields import FIELD_UNITS, FIELD_ZH, FIELDS, MAY_BE_NEGATIVE, REASONS, _factor, _pint_unit
+from .collect import _Notes
+from .fields import FIELD_UNITS, FIELDS, MAY_BE_NEGATIVE, _factor, _pint_unit, message
 from .scheme import Scheme
 
 _ALIAS = {normalize_name(a): f for f, names in FIELDS.items() for a in names}
@@ -60,7 +59,7 @@ def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _energy_from_records(records: pd.DataFrame, firms: pd.DataFrame, cols: dict[str, tuple[str, str | None]],
                          on: str | None, basis: str, year: int, factors: Any, errors: str,
-                         fails: _Fails) -> np.ndarray:
+                         fails: Failures) -> np.ndarray:
     """综合能耗 per firm (tce, scheme's basis) summed from energy records through `account`."""
     from ..accounting import account
     from ..credit_code import normalize
@@ -80,20 +79,18 @@ def _energy_from_records(records: pd.DataFrame, firms: pd.DataFrame, cols: dict[
     kf = pd.Index(normalize(key_f).fillna("").to_numpy())
     orphan = (kr == "") | ~pd.Index(kr).isin(kf[kf != ""])
     if orphan.any():  # records that belong to no firm would vanish from every total: say so
-        bad_rec = pd.DataFrame({"row": records.index[orphan], "column": key_r.name, "value": key_r[orphan].to_numpy(),
-                                "reason": "energy_record_unmatched", "message": "能源记录找不到对应企业",
-                                "suggestion": "核对企业代码/名称，或传 on="})
+        bad_rec = Failures(records.index, what="能源消费记录 energy_records")
+        bad_rec.add(orphan, str(key_r.name), key_r, "energy_record_unmatched")
         if errors == "raise":
-            raise InputError(bad_rec, "能源消费记录 energy_records")
+            raise bad_rec.error()
         warnings.warn(f"{int(orphan.sum())} energy record(s) match no firm and are not counted "
-                      f"(first rows: {bad_rec['row'].head(5).tolist()})", TanfengWarning, stacklevel=3)
+                      f"(first rows: {records.index[orphan][:5].tolist()})", TanfengWarning, stacklevel=3)
     tce = res["tce"].to_numpy(dtype=float)
     g = pd.DataFrame({"k": kr, "tce": tce, "bad": np.isnan(tce)}).groupby("k", sort=False)
     total, bad = g["tce"].sum(), g["bad"].any()
     out = np.where(kf == "", np.nan, total.reindex(kf).to_numpy(dtype=float))
     isbad = bad.reindex(kf).fillna(False).to_numpy(dtype=bool)
-    fails.add(isbad, "energy_records", key_f, "energy_records_bad",
-              REASONS["energy_records_bad"], "see account(records, errors='report')")
+    fails.add(isbad, "energy_records", key_f, "energy_records_bad")
     return np.where(isbad, np.nan, out)
 
 
@@ -121,7 +118,7 @@ def _energy(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], scheme: S
 
 
 def _read_fields(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], energy_col: str | None,
-                 units: Mapping[str, str] | None, fails: _Fails, notes: _Notes) -> dict[str, np.ndarray]:
+                 units: Mapping[str, str] | None, fails: Failures, notes: _Notes) -> dict[str, np.ndarray]:
     """Numeric fields in `FIELD_UNITS`; text, infinite and (where not allowed) negative values reported."""
     vals: dict[str, np.ndarray] = {}
     for field in [f for f in FIELD_UNITS if f != "energy_tce"] + ([energy_col] if energy_col else []):
@@ -133,17 +130,15 @@ def _read_fields(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], ener
         with np.errstate(over="ignore"):
             v = v * _factor((units or {}).get(base) or hunit or FIELD_UNITS[base], FIELD_UNITS[base])
         raw = df[header]
-        for r in dict.fromkeys(why[why != ""].tolist()):
-            fails.add(why == r, header, raw, r, FIELD_ZH[base] + CELL_REASONS[r].message(), CELL_REASONS[r].suggestion())
+        fails.add(why != "", header, raw, why)
         over = np.isinf(v)
-        fails.add(over, header, raw, "quantity_overflow", FIELD_ZH[base] + CELL_REASONS["quantity_overflow"].message())
+        fails.add(over, header, raw, "quantity_overflow")
         v = np.where(over, np.nan, v)
         neg = v < 0
         if base in MAY_BE_NEGATIVE:
-            notes.add(neg, f"[{base}_negative] {REASONS[f'{base}_negative']}")
+            notes.add(neg, f"[{base}_negative] {message(f'{base}_negative')}")
         else:
-            fails.add(neg, header, raw, "quantity_negative", FIELD_ZH[base] + CELL_REASONS["quantity_negative"].message(),
-                      CELL_REASONS["quantity_negative"].suggestion())
+            fails.add(neg, header, raw, "quantity_negative")
             v = np.where(neg, np.nan, v)
         vals[base] = v
     return vals

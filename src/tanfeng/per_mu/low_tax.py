@@ -8,10 +8,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..cells import Failures
 from ..defaults import LOW_TAX_PER_MU
-from ..errors import InputError
-from .collect import _Fails, _Notes
-from .fields import FIELD_ZH, REASONS
+from .collect import _Notes
+from .fields import FIELD_ZH, message
 from .inputs import _map_columns, _read_fields
 
 #: 诸暨 plan 三(一)1 line, 万元/亩: `tanfeng.defaults.LOW_TAX_PER_MU` (5, "以下" inclusive).
@@ -47,28 +47,25 @@ def low_tax_per_mu(
         raise ValueError("errors must be 'raise' or 'report'")
     cols = _map_columns(enterprises, columns)
     n = len(enterprises)
-    fails = _Fails(n)
+    fails = Failures(enterprises.index, what="亩均税收企业表")
     missing_cols = [f for f in ("tax", "land_area") if f not in cols]
     if missing_cols:
-        raise InputError(pd.DataFrame(
-            [("<table>", f, None, "column_missing", f"表中没有{FIELD_ZH[f]}列", f"columns={{{f!r}: '<表头>'}}")
-             for f in missing_cols], columns=["row", "column", "value", "reason", "message", "suggestion"]),
-            "亩均税收企业表")
+        for f in missing_cols:
+            fails.add_table(f, "column_missing", message=f"{message('column_missing')}: {FIELD_ZH[f]}",
+                            suggestion=f"columns={{{f!r}: '<表头>'}}")
+        raise fails.error()
     vals = _read_fields(enterprises, {f: cols[f] for f in ("tax", "land_area")}, None, units, fails, _Notes(n))
     for f in ("tax", "land_area"):
         col = enterprises[cols[f][0]]
         blank = (col.isna() | (col.astype("string").str.strip() == "")).fillna(True).to_numpy(dtype=bool)
-        fails.add(blank, cols[f][0], col, f"{f}_missing", FIELD_ZH[f] + REASONS["{field}_missing"])
-    fails.add(vals["land_area"] == 0, cols["land_area"][0], enterprises[cols["land_area"][0]],
-              "land_area_zero", "用地面积" + REASONS["{field}_zero"], "核对用地面积")
-    failures = fails.frame(enterprises.index)
-    if len(failures) and errors == "raise":
-        raise InputError(failures, "亩均税收企业表")
+        fails.add(blank, cols[f][0], col, f"{f}_missing")
+    fails.add(vals["land_area"] == 0, cols["land_area"][0], enterprises[cols["land_area"][0]], "land_area_zero")
+    fails.raise_if_any(errors)
     with np.errstate(divide="ignore", invalid="ignore"):
-        tpm = np.where(fails.fatal, np.nan, vals["tax"] / vals["land_area"])
-    keep = (tpm <= threshold if inclusive else tpm < threshold) | fails.fatal
+        tpm = np.where(fails.bad, np.nan, vals["tax"] / vals["land_area"])
+    keep = (tpm <= threshold if inclusive else tpm < threshold) | fails.bad
     out = enterprises.iloc[np.flatnonzero(keep)].copy()
     out["tax_per_mu"] = tpm[keep]
     if errors == "report":
-        out["problem"] = fails.problems(n)[keep]
+        out["problem"] = fails.problem_text().to_numpy()[keep]
     return out

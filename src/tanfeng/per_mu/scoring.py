@@ -9,17 +9,18 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, RuleError
+from ..cells import Failures
+from ..errors import RuleError
 from .classes import _adjust, _classify
-from .collect import _Fails, _Notes
-from .fields import FIELD_UNITS, FIELD_ZH, GROUP_ZH, REASONS, _factor
+from .collect import _Notes
+from .fields import FIELD_UNITS, GROUP_ZH, _factor, message
 from .groups import _excluded, _groups
 from .inputs import _energy, _energy_from_records, _map_columns, _read_fields
 from .scheme import ClassRule, Scheme, load_class_rule, load_scheme
 
 
 def _score(sch: Scheme, vals: dict[str, np.ndarray], df: pd.DataFrame, cols: dict[str, tuple[str, str | None]],
-           group: np.ndarray, rows_in: np.ndarray, fails: _Fails, notes: _Notes
+           group: np.ndarray, rows_in: np.ndarray, fails: Failures, notes: _Notes
            ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, dict[str, float]], dict[str, dict[str, float]]]:
     """Indicator values and points per row; benchmarks used; fill-in scores for missing data."""
     n = len(df)
@@ -41,17 +42,15 @@ def _score(sch: Scheme, vals: dict[str, np.ndarray], df: pd.DataFrame, cols: dic
                 raw = df[header] if header in df else None
                 if ind.missing == "error":
                     fails.add(missing & np.isnan(arr), header, raw, f"{fld}_missing",
-                              f"{FIELD_ZH[fld]}{REASONS['{field}_missing']}（{GROUP_ZH[g.id]}{ind.name}需要）",
-                              f"填写{FIELD_ZH[fld]}（{FIELD_UNITS[fld]}）")
+                              f"{message(f'{fld}_missing')}（{GROUP_ZH[g.id]} {ind.name}）")
             header = cols.get(ind.denominator, (ind.denominator, None))[0]
             fails.add(zero, header, df[header] if header in df else 0,
-                      f"{ind.denominator}_zero", f"{FIELD_ZH[ind.denominator]}{REASONS['{field}_zero']}（{ind.name}）",
-                      "核对数据；没有数据时留空")
+                      f"{ind.denominator}_zero", f"{message(f'{ind.denominator}_zero')}（{ind.name}）")
             plan.append((g, ind, rows, missing, k))
     benchmarks: dict[str, dict[str, float]] = {}
     means: dict[str, dict[str, float]] = {}
     for g, ind, rows, missing, k in plan:
-        clean = rows & ~missing & ~fails.fatal
+        clean = rows & ~missing & ~fails.bad
         if ind.benchmark == "aggregate":  # Σ numerator / Σ denominator over the group's clean firms
             bm = float(vals[ind.numerator][clean].sum() / vals[ind.denominator][clean].sum() * k) if clean.any() else np.nan
             if bm <= 0:
@@ -68,7 +67,7 @@ def _score(sch: Scheme, vals: dict[str, np.ndarray], df: pd.DataFrame, cols: dic
             means.setdefault(g.id, {})[ind.id] = fill
             pts = np.where(missing, fill, pts)
             if np.isnan(fill):
-                fails.add(missing, ind.id, None, "group_mean_undefined", f"{ind.name}：{REASONS['group_mean_undefined']}")
+                fails.add(missing, ind.id, None, "group_mean_undefined", f"{ind.name}：{message('group_mean_undefined')}")
             elif ind.missing == "group_mean":
                 notes.add(missing, f"[missing_group_mean] {ind.name}缺数据，按{GROUP_ZH[g.id]}组平均分 {fill:.4g} 计")
             else:
@@ -153,7 +152,7 @@ def evaluate(
     rule = load_class_rule(classes) if classes is not None else sch.classes
     df = enterprises
     n = len(df)
-    fails, notes = _Fails(n), _Notes(n)
+    fails, notes = Failures(df.index, what="亩均评价企业表"), _Notes(n)
     cols = _map_columns(df, columns)
 
     needed = {f for g in sch.groups for i in g.indicators for f in (i.numerator, i.denominator)}
@@ -166,23 +165,19 @@ def evaluate(
                                                   year or sch.data_year, factors, errors, fails)
         cols["energy_tce"] = ("energy_records", None)
     if "credit_code" in cols:
-        from ..credit_code import failures as code_failures
+        from ..credit_code import add_failures as code_failures
 
-        f = code_failures(df[cols["credit_code"][0]].set_axis(pd.RangeIndex(n)), cols["credit_code"][0])
-        if len(f):
-            fails.parts.append(f.rename(columns={"row": "pos"}))  # not fatal: the row can be scored
+        code_failures(fails, df[cols["credit_code"][0]], cols["credit_code"][0], fatal=False)  # the row can be scored
 
     group = _groups(vals, df, cols, sch.assignment, fails, notes)
     excluded, ex_class = _excluded(df, cols, sch, notes)
     in_scheme = np.isin(group, [g.id for g in sch.groups])
-    notes.add((group != "") & ~in_scheme, "[group_not_in_scheme] " + REASONS["group_not_in_scheme"])
+    notes.add((group != "") & ~in_scheme, "[group_not_in_scheme] " + message("group_not_in_scheme"))
     evaluated = ~excluded & ((group == "") | in_scheme)
     value, points, benchmarks, means = _score(sch, vals, df, cols, group, evaluated & in_scheme, fails, notes)
 
-    failures = fails.frame(df.index)
-    if len(failures) and errors == "raise":
-        raise InputError(failures, "亩均评价企业表")
-    scored = evaluated & in_scheme & ~fails.fatal
+    fails.raise_if_any(errors)
+    scored = evaluated & in_scheme & ~fails.bad
     total = np.full(n, np.nan)
     for g in sch.groups:
         m = scored & (group == g.id)
@@ -218,7 +213,7 @@ def evaluate(
         order.get_indexer(final), categories=pd.Index([labels.get(c) or c for c in order], dtype=object))
     out["reason"] = notes.text()
     if errors == "report":
-        out["problem"] = fails.problems(n)
+        out["problem"] = fails.problem_text().to_numpy()
     out.attrs = dict(df.attrs)
     out.attrs["tanfeng"] = {
         "scheme": sch.id, "scheme_version": sch.version, "scheme_source": sch.source.url or sch.source.title,
@@ -227,6 +222,6 @@ def evaluate(
         "energy_basis": sch.energy_basis,
         "energy_column": cols["energy_tce"][0] if energy_records is not None else (cols[energy_col][0] if energy_col else None),
         "benchmarks": benchmarks, "missing_fill": means, "columns": {f: c for f, (c, _) in cols.items()},
-        "errors": errors, "rows_with_problems": int((evaluated & in_scheme & fails.fatal).sum()),
+        "errors": errors, "rows_with_problems": int((evaluated & in_scheme & fails.bad).sum()),
     }
     return out
