@@ -97,7 +97,6 @@ def dask_rate(folder: Path, rows: int, workers: int) -> dict[str, Any]:
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       memory_limit="6GiB") as cluster, Client(cluster) as client:
-        client.run(warnings.simplefilter, "ignore")  # the client says each fallback once
         client.run(lambda: __import__("tanfeng").account(pd.DataFrame(
             {"carrier": ["原煤"], "quantity": [1.0], "unit": ["t"]})))  # imports, as a long-lived cluster has
         t = time.perf_counter()

@@ -26,7 +26,7 @@ import tanfeng  # noqa: E402
 from tanfeng import FactorFallbackWarning, InputError  # noqa: E402
 
 NUMERIC = ["tce", "tce_excl_feedstock", "co2_t"]
-# the partitions repeat the fallback the client said once (Python shows it once per process)
+# each account() says the 烟煤 fallback once, on the client (tested below); the other tests need not hear it
 pytestmark = pytest.mark.filterwarnings("ignore::tanfeng.errors.FactorFallbackWarning")
 
 
@@ -290,3 +290,52 @@ def test_distinct_rows_are_those_of_drop_duplicates() -> None:
                        "c": ["u", "", "u", "u", "", "v"]})
     assert distinct_rows(df).equals(df.drop_duplicates())  # rows 0, 1, 3, 5: missing values are values
     assert distinct_rows(df).index.tolist() == [0, 1, 3, 5]
+
+
+def test_fallbacks_are_said_once_on_the_client_never_by_the_workers(client: object, parquet_dir: Path) -> None:
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    with warnings.catch_warnings(record=True) as on_pandas:
+        warnings.simplefilter("always")
+        tanfeng.account(pandas_twin(ddf), errors="report", region="浙江")
+    with warnings.catch_warnings(record=True) as said:  # the worker threads share these filters
+        warnings.simplefilter("always")
+        result = tanfeng.account(ddf, errors="report", region="浙江")
+        at_account = len(said)
+        result.compute()
+        tanfeng.summarize(result, by="企业")
+        tanfeng.explain(ddf, region="浙江")
+    fallbacks = [str(w.message) for w in said[:at_account] if issubclass(w.category, FactorFallbackWarning)]
+    assert fallbacks and fallbacks == [str(w.message) for w in on_pandas if issubclass(w.category, FactorFallbackWarning)]
+    assert any("烟煤" in f for f in fallbacks)
+    # computing ran every partition (four files) and resolved nothing: nothing more was said, but
+    # explain(), which resolves the keys again on the client, said them once more
+    later = [str(w.message) for w in said[at_account:] if issubclass(w.category, FactorFallbackWarning)]
+    assert later == fallbacks
+
+
+def test_a_key_first_seen_in_the_last_partition(client: object) -> None:
+    # 焦炭 and the 2023 江苏 electricity appear only in the last of three partitions
+    df = pd.DataFrame({"能源品种": ["原煤", "原煤", "电力", "电力", "焦炭", "电力"],
+                       "消费量": [1000.0, 10.0, 100.0, 1.0, 2.0, 10.0],
+                       "计量单位": ["吨", "吨", "万千瓦时", "万千瓦时", "吨", "万千瓦时"],
+                       "year": [2022, 2022, 2022, 2022, 2022, 2023],
+                       "region": ["浙江", "浙江", "浙江", "浙江", "浙江", "江苏"]})
+    ddf = dd.from_pandas(df, npartitions=3, sort=False)
+    assert ddf.npartitions == 3 and "焦炭" in ddf.partitions[2].compute()["能源品种"].tolist()
+    got = tanfeng.account(ddf).compute()
+    assert_same(got, tanfeng.account(ddf.compute()))  # the same rows, as dask typed them
+    # by hand, GB/T 2589-2008 表A.1: 焦炭 0.9714 kgce/kg → 2 t × 0.9714 = 1.9428 tce
+    assert got.loc[4, "tce"] == pytest.approx(1.9428, rel=1e-12)
+
+
+def test_explain_counts_rows_per_key_on_the_workers(client: object, parquet_dir: Path) -> None:
+    ddf = dd.read_parquet(str(parquet_dir / "*.parquet"))
+    got = tanfeng.explain(ddf, region="浙江")
+    want = tanfeng.explain(pandas_twin(ddf), region="浙江")
+    assert isinstance(got, pd.DataFrame)
+    pd.testing.assert_frame_equal(got, want)
+    # 原煤 吨 2022 浙江: rows 0 (甲), 6 (外供, no enterprise) and 10 (missing quantity, still
+    # counted on its key) of each of the 4 copies = 12; the row of year 1800 is read without a year
+    coal = got[(got["carrier"] == "raw_coal") & (got["year"] == 2022)]
+    assert coal["rows"].tolist() == [12]
+    assert got["rows"].sum() == want["rows"].sum()

@@ -1,15 +1,21 @@
-"""`account` and `summarize` on a dask DataFrame: the same engine, one partition at a time.
+"""`account`, `explain` and `summarize` on a dask DataFrame: the same stages, one partition at a time.
 
 A table too large for one machine's memory (partitioned parquet, a province's 联网直报 export)
 is read with dask and passed to the same functions as a pandas table:
 
-* `account_partitioned` runs in three steps. On the client, one pass over the key columns
-  (carrier, unit, year, region) finds the distinct keys — and, for a table read from files, the
-  length of each partition; the distinct keys are accounted once on the client, which resolves
-  every factor and says every fallback (`FactorFallbackWarning`) once; the factor set, its
-  resolved keys now held in it, travels to the workers as one task that every partition
-  depends on. Each partition is then accounted by `tanfeng.account` itself, so the result has
-  the same columns, dtypes and values as the pandas path, and no key is resolved again.
+* `account_partitioned` runs the stages of `tanfeng.accounting.stages` in two places. **On the
+  client**, one cheap pass over the key columns (carrier, unit, year, region, pressure,
+  temperature — only those columns are read) collects their distinct values over every
+  partition, so a key that first appears in the last file is among them; those few rows are read
+  (`read_cells`), encoded (`encode_keys`) and resolved (`resolve_keys`) once, and each fallback
+  is said once, here (`FactorFallbackWarning`). The resolved key table travels to the workers as
+  one task that every partition depends on. **Each partition** then reads its cells, matches its
+  keys against that table by value (`apply_keys(..., same_keys=False)`, i.e. `match_keys`),
+  gathers × multiplies and assembles the output (`account_with_keys`): no key is resolved on a
+  worker, and no warning is said there. The result has the same columns, dtypes and values as
+  the pandas path.
+* `explain_partitioned` counts the rows per resolved key on the workers and returns the
+  计算依据 table in pandas.
 * `summarize_partitioned` sums each group on the workers and returns the small pandas table.
 
 Row labels are global: a table whose index restarts in each file (no known divisions, a plain
@@ -25,29 +31,73 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..cells import get_language, set_language
-from ..factors import FactorSet
-from .stages import MEASURED_NCV, with_measured_ncv
+from ..cells import Failures, get_language, set_language
+from ..factors import FactorSet, normalize_basis
+from .stages import (
+    KEY_COLUMNS,
+    MEASURED_NCV,
+    apply_keys,
+    assemble,
+    encode_keys,
+    match_keys,
+    read_cells,
+    resolve_keys,
+    with_measured_ncv,
+)
 from .summary import _finish, _label_blank, _prepare
-from .table import account
+from .table import account, explain_table, key_provenance, warn_fallbacks
 
-#: The categorical output columns whose categories are made the same in every partition.
-_CATEGORICAL = ("carrier_id", "tce_factor", "co2_factor")
 #: Partial group tables summed together in one task of the tree: fewer keep a worker's memory
 #: low when every partition holds most groups (enterprise × month), more make fewer levels.
 SPLIT_EVERY = 4
-#: The key columns (standard names) whose distinct values are resolved on the client.
-_KEYS = ("carrier", "unit", "year", "region")
 
 
 def is_dask_frame(obj: object) -> bool:
     """A dask DataFrame, told by its type's module, so that checking never imports dask."""
     return type(obj).__module__.split(".", 1)[0] == "dask" and hasattr(obj, "map_partitions")
+
+
+@dataclass
+class ClientKeys:
+    """The distinct keys of a whole dask table, resolved once on the client.
+
+    ``cols``: standard name -> header; ``basis``: normalised; ``resolved``: the key table of
+    `resolve_keys`; ``carriers``: every carrier id the table names (the categories of
+    ``carrier_id``); ``region``: the default region used; ``distinct``: distinct key rows read.
+    """
+
+    cols: dict[str, str]
+    basis: str
+    resolved: pd.DataFrame
+    carriers: list[str]
+    region: str
+    distinct: int
+
+
+def resolve_client_keys(ddf: Any, fs: FactorSet, *, basis: str, region: str | None, year: int | None,
+                        co2: bool, columns: Mapping[str, str] | None) -> ClientKeys:
+    """Stages 1–4 on the client: find the columns, collect the distinct key rows of every partition
+    (a pass that reads only the key columns), read, encode and resolve them once."""
+    # an empty run finds the columns: a missing column raises here, before any work
+    probe = account(ddf._meta.iloc[:0], factors=fs, columns=columns, basis=basis, region=region, year=year,
+                    errors="report", co2=co2)
+    cols: dict[str, str] = dict(probe.attrs["tanfeng"]["columns"])
+    keycols = [cols[k] for k in KEY_COLUMNS if k in cols]
+    keys = ddf[keycols]
+    distinct = keys.map_partitions(distinct_rows, meta=keys._meta).drop_duplicates(split_out=1).compute()
+    records = distinct.reset_index(drop=True).assign(**{cols["quantity"]: 1.0})
+    keymap = {k: cols[k] for k in ("quantity", *KEY_COLUMNS) if k in cols}
+    cells = read_cells(records, keymap, fs, Failures(records.index), year=year, region=region)
+    b = normalize_basis(basis)
+    resolved = resolve_keys(encode_keys(cells).keys, fs, basis=b, co2=co2)
+    return ClientKeys(cols=cols, basis=b, resolved=resolved, carriers=sorted({c for c in cells.cids if c is not None}),
+                      region=cells.region, distinct=len(distinct))
 
 
 def account_partitioned(
@@ -81,33 +131,45 @@ def account_partitioned(
     if errors not in ("raise", "report"):
         raise ValueError("errors must be 'raise' or 'report'")
     fs = factors or FactorSet.default()
-    kwargs: dict[str, Any] = {"basis": basis, "region": region, "year": year, "errors": errors, "co2": co2}
-    meta_in = ddf._meta
-    # an empty run finds the columns (a missing column raises here, before any work) and gives
-    # the output's columns and dtypes
-    probe = account(meta_in.iloc[:0], factors=fs, columns=columns, **kwargs)
-    cols: dict[str, str] = dict(probe.attrs["tanfeng"]["columns"])
-    keycols = [cols[k] for k in _KEYS if k in cols]
-    renumber = not ddf.known_divisions and isinstance(meta_in.index, pd.RangeIndex)
-    keys = ddf[keycols]
-    distinct = keys.map_partitions(distinct_rows, meta=keys._meta).drop_duplicates(split_out=1).compute()
-    keymap = {k: cols[k] for k in ("quantity", *_KEYS) if k in cols}
-    resolved = account(distinct.assign(**{cols["quantity"]: 1.0}), factors=fs, columns=keymap,
-                       **{**kwargs, "errors": "report"})  # resolves every key; warns once here
-    cats = _categories(resolved, "ncv" in cols)
-    # provenance as the pandas path records it, from the keys resolved here; what only the whole
-    # table knows (rows per key, rows with problems) is left out: summarize() counts them
-    on_keys = resolved.attrs["tanfeng"]
-    attrs = {**probe.attrs["tanfeng"], **{k: on_keys[k] for k in ("fallbacks", "substitution") if k in on_keys},
-             "keys": [{**k, "rows": None} for k in on_keys.get("keys", [])], "distinct_keys": len(distinct)}
-    attrs.pop("rows_with_problems", None)
-    meta = _with_categories(probe, cats)
+    ck = resolve_client_keys(ddf, fs, basis=basis, region=region, year=year, co2=co2, columns=columns)
+    warn_fallbacks(ck.resolved, stacklevel=3)  # once, here: the workers resolve nothing
+    kwargs: dict[str, Any] = {"cols": ck.cols, "basis": ck.basis, "region": region, "year": year, "errors": errors,
+                              "co2": co2}
+    cats = _categories(ck, "ncv" in ck.cols)
+    meta = _with_categories(account_with_keys(ddf._meta.iloc[:0], ck.resolved, fs, **kwargs), cats)
+    # provenance as the pandas path records it; what only the whole table knows (rows per key,
+    # rows with problems) is left out: explain() and summarize() count them
+    used = key_provenance(ck.resolved, None)
+    attrs = {"factor_set": fs.version, "basis": ck.basis, "region": ck.region, "year": year, "errors": errors,
+             "co2": co2, **used, "columns": ck.cols, "distinct_keys": ck.distinct}
     meta.attrs = {"tanfeng": attrs}
+    renumber = not ddf.known_divisions and isinstance(ddf._meta.index, pd.RangeIndex)
     # where each partition ends, in rows: computed with the partitions themselves (no extra read)
     ends = ddf.map_partitions(len_as_series, meta=pd.Series(dtype="int64")).cumsum() if renumber else None
-    shipped = dask.delayed(fs, pure=True)  # one task; every partition depends on it
-    return ddf.map_partitions(_account_partition, ends, shipped, {**kwargs, "columns": cols}, cats, attrs,
-                              get_language(), meta=meta, align_dataframes=False)
+    shipped = dask.delayed((fs, ck.resolved), pure=True)  # one task; every partition depends on it
+    return ddf.map_partitions(_account_partition, ends, shipped, kwargs, cats, attrs, get_language(),
+                              meta=meta, align_dataframes=False)
+
+
+def account_with_keys(records: pd.DataFrame, resolved: pd.DataFrame, fs: FactorSet, *, cols: Mapping[str, str],
+                      basis: str, region: str | None, year: int | None, errors: str, co2: bool) -> pd.DataFrame:
+    """`account` on one part of a table whose keys were resolved elsewhere (``resolved``, a
+    `resolve_keys` table holding every key of the part): stages 2, 3, 5 and 6, no resolving.
+
+    ``cols`` are the found columns, ``basis`` the normalised basis (``"calorific"`` …). Raises
+    `InputError` (``errors="raise"``) or fills ``problem`` as `account` does; attrs are left to
+    the caller.
+    """
+    fails = Failures(records.index, what="records table")
+    cells = read_cells(records, cols, fs, fails, year=year, region=region)
+    codes = encode_keys(cells)
+    applied = apply_keys(resolved, codes, cells, records, cols, fs, fails, co2=co2, same_keys=False)
+    bad_row = cells.bad_row | fails.bad
+    fails.raise_if_any(errors)
+    out = assemble(records, cells, applied, resolved, basis=basis, co2=co2, bad_row=bad_row)
+    if errors == "report":
+        out["problem"] = fails.problem_text()
+    return out
 
 
 def distinct_rows(part: pd.DataFrame) -> pd.DataFrame:
@@ -136,30 +198,33 @@ def len_as_series(part: pd.DataFrame) -> pd.Series:
     return pd.Series([len(part)], dtype="int64")
 
 
-def _account_partition(part: pd.DataFrame, end: pd.Series | None, fs: FactorSet, kwargs: dict[str, Any],
-                       cats: dict[str, list[str]], attrs: dict[str, Any], lang: str) -> pd.DataFrame:
-    """One partition through `account`, labelled globally, with the shared categories, its
-    messages in the client's language."""
+def _account_partition(part: pd.DataFrame, end: pd.Series | None, shipped: tuple[FactorSet, pd.DataFrame],
+                       kwargs: dict[str, Any], cats: dict[str, list[str]], attrs: dict[str, Any],
+                       lang: str) -> pd.DataFrame:
+    """One partition through `account_with_keys`, labelled globally, with the shared categories,
+    its messages in the client's language."""
     if end is not None:
         stop = int(end.iloc[0])
         part = part.set_axis(pd.RangeIndex(stop - len(part), stop))
-    # a fallback was said on the client already; said again here, Python's default filter shows it
-    # once per process (no catch_warnings: it is not thread-safe, and partitions run in threads)
+    fs, resolved = shipped
+
     def run() -> pd.DataFrame:
         set_language(lang)  # in a copy of the worker's context: nothing else sees it
-        return account(part, factors=fs, **kwargs)
+        return account_with_keys(part, resolved, fs, **kwargs)
 
     out = _with_categories(contextvars.copy_context().run(run), cats)
     out.attrs = {"tanfeng": attrs}
     return out
 
 
-def _categories(resolved: pd.DataFrame, has_ncv: bool) -> dict[str, list[str]]:
+def _categories(ck: ClientKeys, has_ncv: bool) -> dict[str, list[str]]:
     """Categories of the categorical outputs over every distinct key (as the pandas path has them)."""
-    cats = {c: [str(x) for x in resolved[c].cat.categories] for c in _CATEGORICAL if c in resolved}
-    if has_ncv and "tce_factor" in cats:
+    main = "calorific" if ck.basis == "both" else ck.basis
+    labels = {c: sorted({x for x in ck.resolved[src] if isinstance(x, str)})
+              for c, src in (("tce_factor", f"tce_factor_{main}"), ("co2_factor", "co2_factor"))}
+    cats = {"carrier_id": ck.carriers, **labels}
+    if has_ncv:
         cats["tce_factor"] = sorted({*cats["tce_factor"], MEASURED_NCV})
-    if has_ncv and "co2_factor" in cats:
         measured = (with_measured_ncv(c) for c in cats["co2_factor"])
         cats["co2_factor"] = sorted({*cats["co2_factor"], *(c for c in measured if c)})
     return cats
@@ -168,6 +233,45 @@ def _categories(resolved: pd.DataFrame, has_ncv: bool) -> dict[str, list[str]]:
 def _with_categories(df: pd.DataFrame, cats: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     new = {c: df[c].cat.set_categories(list(v)) for c, v in cats.items() if c in df.columns}
     return df.assign(**new) if new else df
+
+
+def explain_partitioned(ddf: Any, *, basis: str = "当量值", region: str | None = "national", year: int | None = None,
+                        factors: FactorSet | None = None, co2: bool = True,
+                        columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """`tanfeng.explain` of a dask DataFrame: keys resolved once on the client, rows per key
+    counted on the workers (only the key and quantity columns are read); a pandas table.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, pandas as pd, tanfeng
+    >>> df = pd.DataFrame({"能源品种": ["原煤", "电力", "原煤"], "消费量": [1000, 100, 500],
+    ...                    "计量单位": ["吨", "万千瓦时", "吨"]})
+    >>> e = tanfeng.explain(dd.from_pandas(df, npartitions=2))
+    >>> e[["carrier", "unit", "rows"]].values.tolist()
+    [['raw_coal', '吨', 2], ['electricity', '万千瓦时', 1]]
+    """
+    import dask
+
+    fs = factors or FactorSet.default()
+    ck = resolve_client_keys(ddf, fs, basis=basis, region=region, year=year, co2=co2, columns=columns)
+    warn_fallbacks(ck.resolved, stacklevel=3)
+    read = [ck.cols[k] for k in ("quantity", *KEY_COLUMNS) if k in ck.cols]
+    cols = {k: v for k, v in ck.cols.items() if v in read}
+    shipped = dask.delayed((fs, ck.resolved), pure=True)
+    counts = ddf[read].map_partitions(key_rows, shipped, cols, region, year, meta=pd.Series(dtype="int64"),
+                                      align_dataframes=False).compute()
+    rows = counts.groupby(level=0).sum().reindex(range(len(ck.resolved)), fill_value=0).to_numpy()
+    return explain_table(ck.resolved, rows)
+
+
+def key_rows(part: pd.DataFrame, shipped: tuple[FactorSet, pd.DataFrame], cols: Mapping[str, str],
+             region: str | None, year: int | None) -> pd.Series:
+    """Rows of one partition per row of the resolved key table (index: its position there)."""
+    fs, resolved = shipped
+    cells = read_cells(part, cols, fs, Failures(part.index), year=year, region=region)
+    codes = encode_keys(cells)
+    pos = match_keys(resolved, codes.keys)
+    return pd.Series(codes.rows[: len(pos)], index=pos, dtype="int64")
 
 
 def summarize_partitioned(result: Any, by: str | Sequence[str] | None = None) -> pd.DataFrame:

@@ -47,8 +47,8 @@ def account(
     Parameters
     ----------
     records : DataFrame
-        A pandas DataFrame, or a dask DataFrame (then a dask DataFrame is returned, computed
-        per partition by this same function; see `tanfeng.accounting.partitioned`). Long format: one row per (entity, period, carrier) with columns ``carrier``,
+        A pandas DataFrame, or a dask DataFrame (then a dask DataFrame is returned, computed per
+        partition by the same stages, keys resolved once; see `tanfeng.accounting.partitioned`). Long format: one row per (entity, period, carrier) with columns ``carrier``,
         ``quantity``, ``unit`` (Chinese headers such as 能源品种, 消费量, 计量单位 are recognised,
         see `COLUMN_ALIASES`), plus any id columns, kept as they are. Optional columns:
         ``year``, ``region``, ``use`` (``energy`` | ``feedstock`` 原料用能), ``flow``
@@ -117,20 +117,35 @@ def account(
     out = assemble(records, run.cells, run.applied, run.resolved, basis=run.basis, co2=co2, bad_row=bad_row)
     if errors == "report":
         out["problem"] = run.fails.problem_text()
-    distinct = {str(w): w for f in run.resolved["fallbacks"] for w in f}
-    for w in distinct.values():
-        warnings.warn(w, stacklevel=2)
-    subs = [d for ds in run.resolved["substitution"] for d in ds]
-    subs = [d for i, d in enumerate(subs) if d not in subs[:i]]
+    used = key_provenance(run.resolved, run.codes.rows)
+    warn_fallbacks(run.resolved, stacklevel=2)
     out.attrs = dict(records.attrs)
     out.attrs["tanfeng"] = {
         "factor_set": fs.version, "basis": run.basis, "region": run.cells.region, "year": year,
-        "errors": errors, "co2": co2, "rows_with_problems": int(bad_row.sum()), "fallbacks": list(distinct),
-        "columns": run.cols,
-        "substitution": sorted(subs, key=lambda d: (d["data_year"] is None, d["data_year"] or 0)),
-        "keys": _key_records(run.resolved, run.codes.rows),
+        "errors": errors, "co2": co2, "rows_with_problems": int(bad_row.sum()), "fallbacks": used["fallbacks"],
+        "columns": run.cols, "substitution": used["substitution"], "keys": used["keys"],
     }
     return out
+
+
+def key_provenance(resolved: pd.DataFrame, rows: np.ndarray | None) -> dict[str, Any]:
+    """What a result records of its resolved key table: the distinct fallbacks (text), the
+    等价值 used per data year, and the 计算依据 as records (``rows`` per key; None: not counted)."""
+    fallbacks = list({str(w): w for f in resolved["fallbacks"] for w in f})
+    subs = [d for ds in resolved["substitution"] for d in ds]
+    subs = [d for i, d in enumerate(subs) if d not in subs[:i]]
+    keys = _key_records(resolved, np.zeros(len(resolved), dtype=np.int64) if rows is None else rows)
+    if rows is None:
+        keys = [{**k, "rows": None} for k in keys]
+    return {"fallbacks": fallbacks, "keys": keys,
+            "substitution": sorted(subs, key=lambda d: (d["data_year"] is None, d["data_year"] or 0))}
+
+
+def warn_fallbacks(resolved: pd.DataFrame, stacklevel: int = 2) -> None:
+    """Say each distinct fallback of a resolved key table once (`FactorFallbackWarning`);
+    ``stacklevel`` as in `warnings.warn`, counted from the caller of this function."""
+    for w in {str(w): w for f in resolved["fallbacks"] for w in f}.values():
+        warnings.warn(w, stacklevel=stacklevel + 1)
 
 
 @dataclass
@@ -178,6 +193,8 @@ def explain(
     the fallback taken (another data year, a parent region …) and, for a key that cannot be
     resolved, ``reason`` and ``message``. Rows with other problems (a missing quantity) are still
     counted on their key; ``errors`` is accepted for symmetry with `account` and not used.
+    ``records`` may be a dask DataFrame: the keys are then resolved once on the client, the
+    rows per key counted on the workers, and the table returned in pandas.
 
     Examples
     --------
@@ -190,9 +207,14 @@ def explain(
     >>> e["tce_per_unit"].round(4).tolist()   # GB/T 2589: 0.7143 kgce/kg × 1000; 0.1229 kgce/kWh × 10⁴ / 1000
     [0.7143, 1.229]
     """
+    from .partitioned import explain_partitioned, is_dask_frame  # imports no dask
+
     fs = _with_substitution(factors, substitution_factor)
+    if is_dask_frame(records):  # counted on the workers, keys resolved once here (tanfeng[dask])
+        return explain_partitioned(records, basis=basis, region=region, year=year, factors=fs, co2=co2,
+                                   columns=columns)
     run = _run(records, basis=basis, region=region, year=year, fs=fs, co2=co2, columns=columns)
-    return _explain_table(run.resolved, run.codes.rows)
+    return explain_table(run.resolved, run.codes.rows)
 
 
 def _with_substitution(factors: FactorSet | None, substitution_factor: Any) -> FactorSet:
@@ -201,8 +223,9 @@ def _with_substitution(factors: FactorSet | None, substitution_factor: Any) -> F
     return with_substitution_factor(factors or FactorSet.default(), substitution_factor)
 
 
-def _explain_table(resolved: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """The resolved key table for a reader: a ``rows`` count, one tce column per basis, no objects."""
+def explain_table(resolved: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The resolved key table (`resolve_keys`) for a reader: a ``rows`` count per key, one tce
+    column per basis, no objects — what `explain` returns."""
     drop = ["fallbacks", "substitution", "column", "category"]
     drop += [c for c in ("pressure", "temperature") if resolved[c].isna().all()]  # no steam state given
     out = resolved.drop(columns=drop).copy()
@@ -216,6 +239,6 @@ def _explain_table(resolved: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
 
 def _key_records(resolved: pd.DataFrame, rows: np.ndarray) -> list[dict[str, Any]]:
     """The explain table as plain records (what ``attrs["tanfeng"]["keys"]`` holds)."""
-    table = _explain_table(resolved, rows)
+    table = explain_table(resolved, rows)
     recs = table.astype(object).where(table.notna(), None).to_dict("records")
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in recs]
