@@ -306,3 +306,56 @@ def test_lang_en_lasts_for_one_run_only(tmp_path: Path, capsys: pytest.CaptureFi
     main(["factors", "list", "--lang", "en"])
     capsys.readouterr()
     assert get_language() == "zh"
+
+
+def _font_cmap(family: str) -> set[int]:
+    """The code points the installed font file of ``family`` covers (the right face of a .ttc)."""
+    from fontTools.ttLib import TTCollection, TTFont
+    from matplotlib import font_manager as fm
+
+    path = fm.findfont(fm.FontProperties(family=family), fallback_to_default=False)
+    faces = TTCollection(path).fonts if path.lower().endswith((".ttc", ".otc")) else [TTFont(path)]
+    face = next((f for f in faces if f["name"].getDebugName(1) == family), faces[0])
+    return set(face.getBestCmap())
+
+
+def test_every_character_of_the_report_and_charts_is_in_the_cjk_font(demo_dir: Path) -> None:
+    """The Chromium check above proves a CJK font is embedded, not that it has every glyph: here
+    each character the report (HTML and Markdown) and the chart label tables use, in both
+    languages, is looked up in the cmap of the font file charts and browsers draw with."""
+    import importlib
+    from html.parser import HTMLParser
+
+    import tanfeng.report as report
+    from tanfeng.plotting import cjk_font
+
+    family = cjk_font()
+    if family is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    page = Text()
+    page.feed((demo_dir / "report.html").read_text(encoding="utf-8"))
+    texts = [*page.parts, (demo_dir / "report.md").read_text(encoding="utf-8")]
+
+    def strings(obj: object) -> None:
+        if isinstance(obj, str):
+            texts.append(obj)
+        elif isinstance(obj, dict):
+            for v in obj.values():
+                strings(v)
+
+    for name in ("per_mu", "screening", "swap", "targets", "whatif"):
+        strings(importlib.import_module(f"tanfeng.plotting.{name}")._LABELS)  # type: ignore[attr-defined]
+    strings(report._TEXT)
+    texts.append("−0123456789.,%")  # tick labels: matplotlib writes minus as U+2212
+    used = {c for t in texts for c in t if c.isprintable() and not c.isspace()}
+    missing = sorted(c for c in used if ord(c) not in _font_cmap(family))
+    assert not missing, f"{family} has no glyph for {missing} ({[hex(ord(c)) for c in missing]})"

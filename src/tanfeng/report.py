@@ -401,10 +401,10 @@ def method_table(acc: pd.DataFrame) -> pd.DataFrame:
     for hid in heat_ids:
         n = int(acc["tce_factor"].astype(str).str.startswith(hid + "+").sum())
         if hid.startswith("enthalpy["):
-            how = (f"焓值法（核算指南）：热量 GJ = 质量 t × (h − {FEEDWATER_ENTHALPY} kJ/kg) × 10⁻³，h 按 IAPWS-IF97，"
+            how = (f"焓值法（核算指南）：热量 GJ = 质量 t × (h − {FEEDWATER_ENTHALPY} kJ/kg) ÷ 1000，h 按 IAPWS-IF97，"
                    f"状态 {hid[9:-1]}（压力为绝压；sat = 饱和）；折标 × 0.03412 kgce/MJ（不含锅炉损失），CO2 × 热力排放因子")
         elif hid.startswith("hot-water["):
-            how = f"热水：热量 GJ = 质量 t × (T − 20 ℃) × 4.1868 × 10⁻³，T = {hid[10:-1]}"
+            how = f"热水：热量 GJ = 质量 t × (T − 20 ℃) × 4.1868 ÷ 1000，T = {hid[10:-1]}"
         else:
             how = "热量已按能量单位给出（GJ/MJ/百万千焦），直接使用"
         rows.append({"项目": "蒸汽/热水热量", "口径": how, "数值": f"{n} 行", "出处": "steam-heat.md §1; IAPWS R7-97(2012)"})
