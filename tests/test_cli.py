@@ -133,11 +133,13 @@ def test_account_errors_report_applies_to_reading(tmp_path: Path, capsys: pytest
     assert main(["account", str(src), "--out", str(out), "--errors", "report"]) == 0
     err = capsys.readouterr().err
     assert "tanfeng: 提示: 2 行有问题，已保留并在 problem 列说明（--errors report）" in err
-    assert "tanfeng: 提示: 电力排放因子：地区 national" in err  # tanfeng.defaults.DEFAULT_REGION
+    assert "tanfeng: 提示: 电力排放因子：地区 全国，数据年份" in err  # tanfeng.defaults.DEFAULT_REGION, as 全国
     rows = pd.read_excel(out, sheet_name="能源核算")
     assert len(rows) == 3  # every input row kept
     # 1 000 t 原煤 × 0.7143 = 714.3 tce; the two bad rows have no tce
     assert rows["综合能耗（吨标准煤）"].sum() == pytest.approx(714.3)
+    assert main(["--lang", "en", "account", str(src), "--out", str(out), "--errors", "report"]) == 0
+    assert "tanfeng: note: electricity CO2 factors: region China (national), data year" in capsys.readouterr().err
 
 
 def test_account_header_advice_names_columns_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,12 +29,17 @@ class Regions:
         #: what a reader must know about a region (split grid, no published factor …)
         self.note: dict[str, str] = {}
         self._names: dict[str, str] = {}
+        #: the name a reader sees: (Chinese, English) of each id
+        self._labels: dict[str, tuple[str, str]] = {}
         for r in rows:
             rid = r["id"].strip()
             self.parent[rid] = (r.get("parent") or "").strip()
             if (r.get("province") or "").strip():
                 self.province[rid] = str(r["province"]).strip()
             self.note[rid] = (r.get("note") or "").strip()
+            first_alias = str(r.get("aliases", "")).split("|")[0].strip()
+            zh = rid if any("\u4e00" <= ch <= "\u9fff" for ch in rid) else (first_alias or rid)
+            self._labels[rid] = (zh, (r.get("name_en") or "").strip() or rid)
             for name in (rid, r.get("name_en", ""), *str(r.get("aliases", "")).split("|")):
                 if name.strip():
                     self._names[normalize_name(name)] = rid
@@ -59,6 +64,22 @@ class Regions:
             close = difflib.get_close_matches(normalize_name(str(name)), list(self._names), 3, 0.5)
             raise UnknownRegionError(name, sorted({self._names[c] for c in close}))
         return rid
+
+    def label(self, region: str | None, lang: str | None = None) -> str:
+        """The region as a reader names it: ``national`` is 全国 in Chinese, ``China (national)``
+        in English; 浙江 is 浙江 / Zhejiang. ``None`` or ``""`` (a factor of no region) is national.
+
+        Examples
+        --------
+        >>> r = default_regions()
+        >>> r.label("national", "zh"), r.label("national", "en"), r.label("浙江", "zh")
+        ('全国', 'China (national)', '浙江')
+        """
+        from .cells import get_language
+
+        rid = self.resolve(region) if region else "national"
+        zh, en = self._labels.get(rid, (rid, rid))
+        return en if (lang or get_language()) == "en" else zh
 
     def chain(self, region: str) -> list[str]:
         """The region and its ancestors: ``chain("浙江") == ["浙江", "华东", "national"]``.

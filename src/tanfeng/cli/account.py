@@ -159,7 +159,10 @@ def run(args: argparse.Namespace) -> int:
     if read_problems is not None:  # the reading problem is the cause; accounting's is its echo
         result["problem"] = read_problems.where(read_problems != "", result.get("problem", ""))
     meta = result.attrs.get("tanfeng", {})
-    used = t["used"].format(region=meta.get("region", args.region), year=_grid_years(result) or "—")
+    from ..regions import default_regions
+
+    region = default_regions().label(meta.get("region") or args.region, args.lang)
+    used = t["used"].format(region=region, year=_grid_years(result) or "—")
     say_note(used, args.lang)
     n_bad = int((result.get("problem", pd.Series("", index=result.index)).fillna("") != "").sum())
     if n_bad:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..defaults import DEFAULT_REGION
 from ._common import MSG, add_errors_option, add_help_defaults, progress
 
 
@@ -16,7 +17,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     s.add_argument("--out", required=True, help="statement file: .xlsx (live formulas), .html or .md")
     s.add_argument("--by", default="企业", help="entity column, one sheet per value (default: 企业)")
     s.add_argument("--only", action="append", default=None, help="write only this entity (repeatable)")
-    s.add_argument("--region", default="浙江", help="grid region for electricity CO2")
+    s.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2 (浙江, 华东, national …); "
+                                                       "the library's default, tanfeng.defaults.DEFAULT_REGION")
     s.add_argument("--year", type=int, default=None, help="data year when the files have no year column")
     s.add_argument("--substitution-factor", default=None, metavar="VALUE",
                    help="your province's official 等价值 of electricity, e.g. '0.28078 kgce/kWh'")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ..regions import default_regions
 from .basis import RULES
 from .chains import QUANTITY_LABELS, number_text, source_text, words
 from .model import (
@@ -35,7 +36,7 @@ def _fmt(x: float, digits: int = 4) -> str:
 
 def _entity_blocks(e: EntityStatement, st: Statement) -> list[Block]:
     out: list[Block] = [("h2", f"{e.title}"),
-                        ("p", subject(e, st) + f"。电网区域：{st.arguments['region']}；系数库版本：{st.factor_set}。")]
+                        ("p", subject(e, st) + f"。电网区域：{_region(st)}；系数库版本：{st.factor_set}。")]
     ids = list(dict.fromkeys(k for ln in e.lines for k in ln.ids))
     rows = [[str(i), ln.carrier, ln.carrier_name, *[str(ln.ids.get(k, "")) for k in ids], CATEGORY[ln.category],
              number_text(ln.quantity), ln.unit, ln.problem] for i, ln in enumerate(e.lines, 1)]
@@ -79,12 +80,12 @@ def _total_rows(e: EntityStatement, st: Statement) -> list[list[str]]:
 def _basis_blocks(st: Statement) -> list[Block]:
     from .. import __version__
 
-    factors = [[f.id, st.carrier_names.get(f.carrier, f.carrier), QUANTITY_LABELS.get(f.quantity, f.quantity), number_text(f.value), f.unit, f.region or "全国",
+    factors = [[f.id, st.carrier_names.get(f.carrier, f.carrier), QUANTITY_LABELS.get(f.quantity, f.quantity), number_text(f.value), f.unit, default_regions().label(f.region, "zh"),
                 "" if f.data_year is None else str(f.data_year), f.citation, f.confidence] for f in st.factors]
     docs = [[s.get("number", ""), s.get("title", ""), s.get("issuer", ""), s.get("date", "")] for s in st.sources]
     out: list[Block] = [
         ("h2", "依据"),
-        ("p", f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {st.arguments['region']}；"
+        ("p", f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {_region(st)}；"
               f"数据年份 {st.arguments['year'] or '按记录'}。"),
         ("h3", "所用系数"), ("table", (["系数编号", "能源品种", "量", "数值", "单位", "地区", "数据年份", "出处", "可信度"], factors)),
         ("h3", "所引文件"), ("table", (["文件编号", "文件名称", "发布机关", "发布日期"], docs)),
@@ -158,3 +159,8 @@ def to_html(st: Statement) -> str:
 
 def _numeric(x: str) -> bool:
     return bool(x) and x.replace(",", "").replace(".", "", 1).lstrip("-−").isdigit()
+
+
+def _region(st: Any) -> str:
+    """The statement's grid region as a reader names it (national: 全国)."""
+    return default_regions().label(st.arguments.get("region"), "zh")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..regions import default_regions
 from .basis import RULES
 from .chains import CO2_ROLES, QUANTITY_LABELS, TCE_ROLES, Term, by_role, source_text, words
 from .model import (
@@ -234,7 +235,7 @@ def _entity_sheet(wb: Any, e: EntityStatement, st: Statement, title: str) -> dic
     sh = _Sheet(wb, title, [6.0, 14, 12, 6, 12, 10, 8] + [11, 10] * n_slots + [14, 60, 60])
     sh.append([sh.cell(f"能源消费与二氧化碳排放计算书：{e.title}", text=True, font=sh.title_font)])
     sh.append([sh.cell(subject(e, st), text=True)])
-    sh.append([sh.cell(f"电网区域：{st.arguments['region']}；系数库版本：{st.factor_set}；系数出处见“依据”表。"
+    sh.append([sh.cell(f"电网区域：{_region(st)}；系数库版本：{st.factor_set}；系数出处见“依据”表。"
                        "除实物量与系数外，数值均为公式：修改实物量或系数后自动重算。", text=True)])
     inputs = _inputs(sh, e)
     refs = {}
@@ -249,14 +250,14 @@ def _basis_sheet(wb: Any, st: Statement) -> None:
 
     sh = _Sheet(wb, "依据", [36.0, 14, 16, 10, 12, 8, 8, 8, 22, 40, 20, 10, 60])
     sh.append([sh.cell("计算依据", text=True, font=sh.title_font)])
-    sh.append([sh.cell(f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {st.arguments['region']}；"
+    sh.append([sh.cell(f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {_region(st)}；"
                        f"数据年份 {st.arguments['year'] or '按记录'}", text=True)])
     sh.heading("一、所用系数")
     sh.header(["系数编号", "能源品种", "量", "数值", "单位", "口径", "地区", "数据年份", "文件编号", "文件名称", "表", "可信度", "说明"])
     for f in st.factors:
         sh.append([sh.cell(x, text=isinstance(x, str)) for x in (
             f.id, st.carrier_names.get(f.carrier, f.carrier), QUANTITY_LABELS.get(f.quantity, f.quantity), f.value, f.unit, {"calorific": "当量值", "substitution": "等价值"}.get(f.basis, "通用"),
-            f.region or "全国", f.data_year, f.source_number, f.source_title, f.table, f.confidence, f.note)])
+            default_regions().label(f.region, "zh"), f.data_year, f.source_number, f.source_title, f.table, f.confidence, f.note)])
     sh.heading("二、所引文件")
     sh.header(["文件编号", "文件名称", "发布机关", "发布日期", "网址"])
     for s in st.sources:
@@ -296,3 +297,8 @@ def write_xlsx(st: Statement, path: str | Path) -> tuple[Path, dict[str, dict[st
     used.add("依据")
     _basis_sheet(wb, st)
     return save_workbook(wb, path), where
+
+
+def _region(st: Any) -> str:
+    """The statement's grid region as a reader names it (national: 全国)."""
+    return default_regions().label(st.arguments.get("region"), "zh")
