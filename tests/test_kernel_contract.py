@@ -299,3 +299,29 @@ def test_per_mu_industry_and_credit_code_messages_follow_the_language() -> None:
     finally:
         set_language(before)
     assert industries.REASONS is credit_code.REASONS  # one registry behind every module's name
+
+
+# --- one header vocabulary: a table's own words (名称, 类型, 序号) only in that table ------------
+def test_scoped_header_words_apply_to_their_table_and_not_to_read_table(tmp_path: Any) -> None:
+    from tanfeng.cells import find_columns, header_scopes
+    from tanfeng.io import read_table
+    from tanfeng.targets.actions import read_town_targets
+
+    assert header_scopes() == ["actions", "swap_sources"]
+    table = pd.DataFrame(columns=["序号", "名称", "类型", "单位", "完成日期"])
+    # the actions table reads a bare 名称 / 类型; swap sources a bare 序号 / 单位
+    assert find_columns(table, ["enterprise", "action", "date"], scope="actions") == {
+        "enterprise": "名称", "action": "类型", "date": "完成日期"}
+    assert find_columns(table, ["source_id", "capacity_unit"], scope="swap_sources") == {
+        "source_id": "序号", "capacity_unit": "单位"}
+    # without the scope those words mean nothing ('单位' is the records' unit column)
+    assert find_columns(table, ["enterprise", "action", "source_id"]) == {}
+    p = tmp_path / "t.csv"
+    p.write_text("序号,名称,类型,实缴税金\n1,甲,规上,10\n", encoding="utf-8")
+    t = read_table(p)
+    assert ["序号", "名称", "类型", "tax"] == list(t.columns)  # read_table leaves them alone
+    # town targets: 淘汰 / 整治 columns from headers.csv (scope actions)
+    got = read_town_targets(pd.DataFrame({"镇乡": ["店口镇"], "淘汰": ["3"], "整治": [2]}))
+    assert got.loc["店口镇", ["phase_out", "upgrade"]].tolist() == [3.0, 2.0]
+    with pytest.raises(ValueError, match="scopes"):
+        find_columns(table, ["enterprise"], scope="nonesuch")

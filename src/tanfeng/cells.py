@@ -50,6 +50,7 @@ __all__ = [
     "Reason",
     "find_columns",
     "get_language",
+    "header_scopes",
     "read_quantities",
     "read_quantity",
     "set_language",
@@ -302,17 +303,32 @@ def read_quantity(value: Any, *, negative_ok: bool = False, column: str = "quant
 
 
 @functools.cache
-def _header_aliases() -> dict[str, tuple[str, ...]]:
+def _header_aliases() -> dict[str, dict[str, tuple[str, ...]]]:
+    """scope -> standard name -> headers (scope ``""``: every table)."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
     with open(data_dir() / "rules" / "headers.csv", encoding="utf-8", newline="") as fh:
-        return {r["standard"].strip(): (r["standard"].strip(), *(a.strip() for a in r["aliases"].split("|") if a.strip()))
-                for r in csv.DictReader(fh)}
+        for r in csv.DictReader(fh):
+            std, scope = r["standard"].strip(), (r.get("scope") or "").strip()
+            names = tuple(a.strip() for a in r["aliases"].split("|") if a.strip())
+            table = out.setdefault(scope, {})
+            table[std] = (*table.get(std, (std,)), *names)
+    return out
 
 
-def aliases(wanted: Iterable[str] | Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+def header_scopes() -> list[str]:
+    """The scopes of ``headers.csv``: tables whose own header words apply only to them
+    (``"actions"``: a targets actions or candidates table; ``"swap_sources"``: swap sources)."""
+    return sorted(s for s in _header_aliases() if s)
+
+
+def aliases(wanted: Iterable[str] | Mapping[str, Iterable[str]], *, scope: str | None = None
+            ) -> dict[str, tuple[str, ...]]:
     """The headers ``headers.csv`` understands for each standard name (the name itself first).
 
-    ``wanted`` may map a name to more headers that a policy's own vocabulary adds (a plan's
-    indicator labels, a swap rule's column words); they come after those of ``headers.csv``.
+    ``scope`` adds the rows of ``headers.csv`` for one kind of table (`header_scopes`): a
+    targets actions table understands a bare ``名称`` or ``类型``, which `tanfeng.io.read_table`
+    leaves alone. ``wanted`` may map a name to more headers that a policy's own vocabulary adds
+    (a plan's indicator labels); they come last.
 
     Examples
     --------
@@ -320,10 +336,16 @@ def aliases(wanted: Iterable[str] | Mapping[str, Iterable[str]]) -> dict[str, tu
     ('unit', '计量单位', '单位', '实物单位')
     >>> aliases({"unit": ["产能单位"]})["unit"][-1]
     '产能单位'
+    >>> aliases(["enterprise"], scope="actions")["enterprise"][-1]
+    '名称'
     """
     table = _header_aliases()
+    if scope is not None and scope not in table:
+        raise ValueError(f"scope={scope!r}: headers.csv has the scopes {header_scopes()}")
+    scoped = table.get(scope or "", {}) if scope else {}
     extra = wanted if isinstance(wanted, Mapping) else {}
-    return {w: tuple(dict.fromkeys([*table.get(w, (w,)), *extra.get(w, ())])) for w in wanted}
+    return {w: tuple(dict.fromkeys([*table[""].get(w, (w,)), *scoped.get(w, ()), *extra.get(w, ())]))
+            for w in wanted}
 
 
 _TRAILING_REMARK = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]\s*$")
@@ -332,9 +354,10 @@ _TRAILING_REMARK = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]\s*$")
 def find_columns(df: pd.DataFrame | Iterable[Any], wanted: Iterable[str] | Mapping[str, Iterable[str]],
                  columns: Mapping[str, str] | None = None,
                  *, required: Sequence[str] = (), reserved: Iterable[str] = (), strip_remark: bool = False,
-                 what: str = "input table") -> dict[str, Any]:
+                 what: str = "input table", scope: str | None = None) -> dict[str, Any]:
     """Map standard names to a table's own headers, through ``factors/rules/headers.csv``
-    (plus the headers a policy adds, when ``wanted`` is a mapping: see `aliases`).
+    (with ``scope``, plus the rows for one kind of table; plus the headers a policy adds, when
+    ``wanted`` is a mapping: see `aliases`).
 
     Matching folds width, case, spaces and brackets; with ``strip_remark`` a trailing bracketed
     remark is ignored (``用电量（万千瓦时）`` matches ``用电量``). ``columns`` (standard name ->
@@ -353,7 +376,7 @@ def find_columns(df: pd.DataFrame | Iterable[Any], wanted: Iterable[str] | Mappi
     {'carrier': '能源品种', 'quantity': '消费量', 'unit': '单位'}
     """
     headers = list(df.columns if isinstance(df, pd.DataFrame) else df)
-    table = aliases(wanted)
+    table = aliases(wanted, scope=scope)
     fails = Failures(0, what=what)
     keys: dict[str, list[Any]] = {}
     for h in headers:

@@ -47,7 +47,9 @@ def load_headers(path: str | Path | None = None) -> dict[str, HeaderSpec]:
     """Standard columns and their aliases from ``headers.csv`` (the shipped one by default).
 
     A user's own file has the same columns: ``standard, aliases, dtype, unit, note`` (aliases
-    separated by ``|``; dtype one of text, code, number, integer, year, date).
+    separated by ``|``; dtype one of text, code, number, integer, year, date). Rows with a
+    ``scope`` (the header words of one kind of table, such as ``名称`` or ``序号`` in a targets
+    actions table) are not used here.
 
     Examples
     --------
@@ -70,6 +72,8 @@ def _headers_from_csv(path: Path) -> dict[str, HeaderSpec]:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     out: dict[str, HeaderSpec] = {}
     for rec in df.to_dict("records"):
+        if str(rec.get("scope", "")).strip():
+            continue  # words of one kind of table only (a targets actions table, swap sources)
         std = rec["standard"].strip()
         dtype = rec.get("dtype", "text").strip() or "text"
         if dtype not in _DTYPES:

@@ -24,30 +24,18 @@ import pandas as pd
 
 from .._resources import normalize_name
 from ..cells import REASONS as CELL_REASONS
-from ..cells import Failures, find_columns, read_quantities
+from ..cells import Failures, aliases, find_columns, read_quantities
 from ..errors import UnitError
 from .rules import SwapRules
 
 __all__ = ["REASONS", "SOURCE_COLUMNS", "capacity_factor", "parse_capacity_unit", "read_sources"]
 
-#: Headers a sources table may use beyond ``factors/rules/headers.csv`` (the swap rules' words).
-SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "source_id": ("source_id", "来源编号", "退出项目编号", "编号", "序号", "退出项目", "id"),
-    "product": ("product", "产品", "产品类别", "产能类别", "产能类型"),
-    "sector": ("sector", "行业"),
-    "capacity": ("capacity", "换算产能", "退出产能", "产能", "置换产能"),
-    "capacity_unit": ("capacity_unit", "产能单位", "计量单位", "单位"),
-    "energy_tce": ("energy_tce", "腾出用能", "腾出能耗", "可替代能耗", "退出能耗", "综合能耗", "能耗"),
-    "closed_on": ("closed_on", "closed_date", "拆除到位时间", "拆除日期", "关停日期", "关停时间", "退出日期"),
-    "province": ("province", "省份", "省", "所在省份"),
-    "kinds": ("kinds", "不得置换情形", "情形", "标记"),
-    "conditions": ("conditions", "置换条件", "条件"),
-    "price": ("price", "价格", "价格（万元）", "成本", "费用"),
-    "divisible": ("divisible", "可拆分"),
-    "share": ("share", "使用比例", "份额"),
-    "line": ("line", "产线", "用于产线"),
-    "role": ("role", "来源类型", "用途", "置换类型"),
-}
+#: Headers a sources table understands: ``factors/rules/headers.csv`` with its rows of scope
+#: ``swap_sources`` (the swap rules' words, and a bare 序号, 编号 or 单位, which
+#: `tanfeng.io.read_table` leaves alone).
+SOURCE_COLUMNS: dict[str, tuple[str, ...]] = aliases(
+    ("source_id", "product", "sector", "capacity", "capacity_unit", "energy_tce", "closed_on", "province",
+     "kinds", "conditions", "price", "divisible", "share", "line", "role"), scope="swap_sources")
 
 #: ``role`` values of a source that frees energy only (能耗替代来源, e.g. a closed firm of any
 #: sector); every other source offers capacity and its energy.
@@ -100,8 +88,8 @@ def capacity_factor(src: str, dst: str, days_per_year: float | None = None) -> f
 
 
 def _find(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, str]:
-    """Standard names -> headers: ``headers.csv`` plus the swap words of `SOURCE_COLUMNS`."""
-    return find_columns(df, SOURCE_COLUMNS, columns, what="sources table")
+    """Standard names -> headers: ``headers.csv`` and its ``swap_sources`` rows (`SOURCE_COLUMNS`)."""
+    return find_columns(df, list(SOURCE_COLUMNS), columns, what="sources table", scope="swap_sources")
 
 
 def _blank_mask(s: pd.Series) -> pd.Series:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import defaults
 from .._resources import normalize_name
-from ..cells import REASONS, Failures, find_columns, read_quantities
+from ..cells import REASONS, Failures, aliases, find_columns, read_quantities
 from ..errors import TanfengWarning
 from ._common import MEASURES
 
@@ -33,20 +33,11 @@ ACTIONS: dict[str, str] = {
 }
 _ACTION_ZH = {"phase_out": "淘汰落后", "upgrade": "整治提升"}
 
-#: Headers understood for the columns of the actions table.
-ACTION_COLUMNS: dict[str, tuple[str, ...]] = {
-    "enterprise": ("enterprise", "企业", "企业名称", "单位名称", "名称"),
-    "credit_code": ("credit_code", "统一社会信用代码", "信用代码"),
-    "town": ("town", "镇乡（街道）", "镇乡街道", "镇街", "镇乡", "所属乡镇", "所属镇街", "乡镇", "街道"),
-    "action": ("action", "类型", "行动", "处置方式", "整治类型", "方式"),
-    "date": ("date", "完成日期", "完成时间", "日期", "销号日期", "验收日期"),
-    "energy_before_tce": ("energy_before_tce", "基准能耗", "整治前能耗", "淘汰前能耗", "原综合能耗",
-                          "基准年综合能耗", "整治前综合能耗"),
-    "energy_after_tce": ("energy_after_tce", "整治后能耗", "淘汰后能耗", "整治后综合能耗"),
-    "energy_freed_tce": ("energy_freed_tce", "腾出用能", "腾出能耗"),
-    "land_freed_mu": ("land_freed_mu", "腾出用地", "腾出土地", "腾出用地面积"),
-    "co2_reduced_t": ("co2_reduced_t", "减少碳排放", "减排量", "减少二氧化碳排放"),
-}
+#: Headers understood for the columns of the actions table: ``factors/rules/headers.csv``, with its
+#: rows of scope ``actions`` (a bare 名称, 类型 …, which `tanfeng.io.read_table` leaves alone).
+ACTION_COLUMNS: dict[str, tuple[str, ...]] = aliases(
+    ("enterprise", "credit_code", "town", "action", "date", "energy_before_tce", "energy_after_tce",
+     "energy_freed_tce", "land_freed_mu", "co2_reduced_t"), scope="actions")
 _STAGES = {**dict.fromkeys(["before", "baseline", "base", "基准", "基准年", "整治前", "淘汰前", "前"], "before"),
            **dict.fromkeys(["after", "整治后", "淘汰后", "后"], "after")}
 _STAGE_HEADERS = ("stage", "阶段", "时点")
@@ -60,9 +51,11 @@ DEFAULT_BASIS = "当量值"
 DEFAULT_REGION = defaults.DEFAULT_REGION
 
 
-def _find(df: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]],
+def _find(df: pd.DataFrame, wanted: Mapping[str, tuple[str, ...]],
           columns: Mapping[str, str] | None) -> dict[str, str]:
-    return find_columns(df, aliases, columns, strip_remark=True, what="input table")
+    """Standard names -> headers, through ``headers.csv`` and its ``actions`` rows (plus the
+    labels ``wanted`` adds)."""
+    return find_columns(df, wanted, columns, strip_remark=True, what="input table", scope="actions")
 
 
 _FOLD = r"[\s()（）\[\]【】{}「」〔〕《》—·:：'\"“”]"
@@ -287,14 +280,11 @@ def _repeats(ent: pd.Series, actions: pd.DataFrame, cols: dict[str, str], action
 
 def read_town_targets(tt: pd.DataFrame) -> pd.DataFrame:
     """Check the town targets of `~tanfeng.targets.Tracker.by_town`: one row per town, indexed by town."""
-    aliases = {"town": ACTION_COLUMNS["town"]}
-    aliases.update({m: (m, MEASURES[m][0]) for m in MEASURES})
-    aliases.update({"phase_out": ("phase_out", "淘汰落后", "淘汰", "淘汰落后产能企业"),
-                    "upgrade": ("upgrade", "整治提升", "整治", "整治提升低效企业"),
-                    "co2_reduced_t": ("co2_reduced_t", "减少碳排放")})
-    cols = _find(tt, aliases, None)
+    wanted: dict[str, tuple[str, ...]] = {"town": ()}
+    wanted.update({m: (MEASURES[m][0],) for m in MEASURES})  # the plan's own labels, on top of headers.csv
+    cols = _find(tt, wanted, None)
     if "town" not in cols:
-        _missing_columns(["town"], aliases, "town targets")
+        _missing_columns(["town"], ACTION_COLUMNS, "town targets")
     ignored = [c for c in tt.columns if c not in cols.values()]
     if ignored:
         warnings.warn(f"town targets: columns ignored (not a measure): {ignored}", TanfengWarning, stacklevel=3)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
-from ..cells import Failures
+from ..cells import Failures, aliases
 from .actions import (
     ACTION_COLUMNS,
     ACTIONS,
@@ -31,13 +31,8 @@ from .actions import (
 __all__ = ["CANDIDATE_COLUMNS", "read_candidates", "read_limits"]
 
 #: Headers understood for a candidate's cost, the people its action affects and the earliest
-#: month it can be finished, beside the Tracker's `ACTION_COLUMNS`.
-CANDIDATE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "cost": ("cost", "费用", "成本", "所需资金", "预计费用", "补偿费用", "投入资金", "资金需求", "费用万元"),
-    "jobs": ("jobs", "涉及职工", "涉及人数", "影响人数", "影响就业", "安置人数", "职工人数"),
-    "earliest": ("earliest", "最早完成月份", "最早完成时间", "最早完成", "可完成月份", "预计完成时间",
-                 "预计完成月份"),
-}
+#: month it can be finished, beside the Tracker's `ACTION_COLUMNS` (``headers.csv``, scope ``actions``).
+CANDIDATE_COLUMNS: dict[str, tuple[str, ...]] = aliases(("cost", "jobs", "earliest"), scope="actions")
 _NUMERIC = ("energy_before_tce", "energy_after_tce", "energy_freed_tce", "co2_reduced_t", "cost", "jobs")
 
 
@@ -126,7 +121,7 @@ LIMIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "co2_reduced_t": ACTION_COLUMNS["co2_reduced_t"],
     "cost": CANDIDATE_COLUMNS["cost"],
     "jobs": CANDIDATE_COLUMNS["jobs"],
-    "actions": ("actions", "行动数", "企业数", "家数", "个数"),
+    "actions": aliases(["actions"], scope="actions")["actions"],
 }
 
 
