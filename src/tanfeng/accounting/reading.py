@@ -138,18 +138,17 @@ def _year_codes(records: pd.DataFrame, cols: Mapping[str, str], year: int | None
                 fails: Failures) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Year codes (offsets: years are small integers, no hashing), the year per code (-1: none)
     and the rows whose year was reported."""
-    years = _years(records, cols, year, n, fails)
-    if years is None:
+    read = _years(records, cols, year, n, fails)
+    if read is None:
         return np.zeros(n, dtype=np.int8), np.array([-1 if year is None else int(year)]), np.zeros(n, dtype=bool)
-    lo = int(years.min()) if n else 0
-    if lo >= 0:  # every row has a valid year: no masks
-        bad, has_year = np.zeros(n, dtype=bool), None
-        hi = int(years.max()) if n else -1
+    years, span = read
+    if span is not None:  # every row has a valid year: no masks
+        (lo, hi), bad, has_year = span, np.zeros(n, dtype=bool), None
     else:
         bad = years == _BAD_YEAR
         has_year = years >= 0
         lo = int(years[has_year].min()) if has_year.any() else 0
-        hi = int(years.max())
+        hi = int(years.max()) if n else -1
     # offset 0 is "no year"; the narrowest type that holds every offset
     ycodes = np.subtract(years, lo - 1, out=np.empty(n, dtype=np.min_scalar_type(-(hi - lo + 1))),
                          casting="unsafe")
@@ -159,9 +158,10 @@ def _year_codes(records: pd.DataFrame, cols: Mapping[str, str], year: int | None
 
 
 def _years(records: pd.DataFrame, cols: Mapping[str, str], year: int | None, n: int,
-           fails: Failures) -> np.ndarray | None:
-    """Data year per row (-1: none given, `_BAD_YEAR`: reported as invalid), or None when the
-    table has no year column (then ``year`` applies to every row).
+           fails: Failures) -> tuple[np.ndarray, tuple[int, int] | None] | None:
+    """Data year per row (-1: none given, `_BAD_YEAR`: reported as invalid) and, when every row
+    has a valid year, the first and last; None when the table has no year column (then ``year``
+    applies to every row).
 
     A categorical column is read once per category, then spread to the rows by its codes."""
     if "year" not in cols:
@@ -169,27 +169,30 @@ def _years(records: pd.DataFrame, cols: Mapping[str, str], year: int | None, n: 
     yraw = records[cols["year"]]
     if isinstance(yraw.dtype, pd.CategoricalDtype):
         codes = yraw.cat.codes.to_numpy()
-        per_cat = _year_values(pd.Series(yraw.cat.categories), year)
+        per_cat, _ = _year_values(pd.Series(yraw.cat.categories), year)
         if (per_cat < 0).any():  # report the rows of each invalid category, by the cells they hold
             for reason, marker in (("year_invalid", _BAD_YEAR), ("year_out_of_range", _OUT_OF_RANGE)):
                 fails.add(np.append(per_cat == marker, False)[codes], cols["year"], yraw, reason)
             per_cat = np.where(per_cat == _OUT_OF_RANGE, _BAD_YEAR, per_cat)
-        return np.append(per_cat, -1 if year is None else int(year))[codes]
-    years = _year_values(yraw, year)
-    if (years < 0).any():
+        years = np.append(per_cat, -1 if year is None else int(year))[codes]
+        return years, None
+    years, span = _year_values(yraw, year)
+    if span is None and (years < 0).any():
         for reason, marker in (("year_invalid", _BAD_YEAR), ("year_out_of_range", _OUT_OF_RANGE)):
             fails.add(years == marker, cols["year"], yraw, reason)
         years[years == _OUT_OF_RANGE] = _BAD_YEAR
-    return years
+    return years, span
 
 
-def _year_values(yraw: pd.Series, year: int | None) -> np.ndarray:
-    """Data year per cell (-1: blank, `_BAD_YEAR`: not a whole number, `_OUT_OF_RANGE`)."""
+def _year_values(yraw: pd.Series, year: int | None) -> tuple[np.ndarray, tuple[int, int] | None]:
+    """Data year per cell (-1: blank, `_BAD_YEAR`: not a whole number, `_OUT_OF_RANGE`), and the
+    first and last year when every cell holds a plausible one (read with two reductions)."""
     n = len(yraw)
     if pd.api.types.is_integer_dtype(yraw.dtype) and not isinstance(yraw.dtype, pd.api.extensions.ExtensionDtype):
         ynum = yraw.to_numpy()
-        if n == 0 or (ynum.min() >= YEAR_RANGE[0] and ynum.max() <= YEAR_RANGE[1]):
-            return ynum  # whole numbers, all plausible: two reductions, no masks
+        lo, hi = (int(ynum.min()), int(ynum.max())) if n else (0, -1)
+        if n and lo >= YEAR_RANGE[0] and hi <= YEAR_RANGE[1]:
+            return ynum, (lo, hi)  # whole numbers, all plausible: two reductions, no masks
         given = np.ones(n, dtype=bool)
     else:
         ynum = pd.to_numeric(yraw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -202,7 +205,7 @@ def _year_values(yraw: pd.Series, year: int | None) -> np.ndarray:
     years[ok] = ynum[ok].astype(np.int64)
     years[yinvalid] = _BAD_YEAR
     years[yrange] = _OUT_OF_RANGE
-    return years
+    return years, None
 
 
 def _regions(records: pd.DataFrame, cols: Mapping[str, str], fs: FactorSet, fails: Failures, default_region: str,

@@ -65,65 +65,85 @@ def find_record_columns(records: pd.DataFrame, columns: Mapping[str, str] | None
                         reserved=OUTPUT_COLUMNS, what="records table")
 
 
-@dataclass
 class KeyCodes:
-    """Per row, the position of its key in ``keys`` (-1: no usable key), and the distinct keys."""
+    """The distinct keys of a table's rows, how many rows each has, and each row's key.
 
-    kidx: np.ndarray
-    keys: pd.DataFrame
-    #: how many rows each key has (counted while the keys are found: no second pass)
-    rows: np.ndarray
+    Each row holds ``code`` (an index into ``key_of_code``, whose last entry means "no usable
+    key"); ``key_of_code`` gives the position of that code's key in ``keys``, or -1. Per-key
+    values reach the rows by two gathers, ``values[key_of_code][code]``: the first over the few
+    possible codes, the second over the rows. ``kidx`` (the key position per row, -1: no usable
+    key) is derived on first use. ``KeyCodes(kidx, keys, rows)`` is a row-to-key table as is.
+    """
+
+    def __init__(self, kidx: np.ndarray | None = None, keys: pd.DataFrame | None = None,
+                 rows: np.ndarray | None = None, *, code: np.ndarray | None = None,
+                 key_of_code: np.ndarray | None = None) -> None:
+        if keys is None or rows is None or (kidx is None and (code is None or key_of_code is None)):
+            raise TypeError("KeyCodes needs keys, rows and either kidx or code and key_of_code")
+        if code is None or key_of_code is None:  # a row's code is its key position (-1 reads the last entry)
+            assert kidx is not None
+            code, key_of_code = kidx, np.append(np.arange(len(keys), dtype=np.intp), -1)
+        self.keys, self.rows, self.code, self.key_of_code = keys, rows, code, key_of_code
+        self._kidx = kidx
+
+    @property
+    def kidx(self) -> np.ndarray:
+        """Per row, the position of its key in ``keys`` (-1: no usable key)."""
+        if self._kidx is None:
+            self._kidx = self.key_of_code[self.code]
+        return self._kidx
 
 
 def encode_keys(cells: RecordCells) -> KeyCodes:
-    """The distinct (carrier, unit, year, region, state) keys of the rows and each row's key position."""
+    """The distinct (carrier, unit, year, region, state) keys of the rows and each row's key."""
     radices = (max(len(cells.cids), 1), max(len(cells.utexts), 1), max(len(cells.yuniq), 1),
                len(cells.rid_of_code), len(cells.states))
     size = int(np.prod(radices, dtype=np.int64))
     kcode = _key_code(cells, radices)
     usable = cells.usable
     all_usable = bool(usable.all())
-    dense = size <= _DENSE_LIMIT
-    if not usable.any():
-        present, rows = np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-    elif dense:
-        counts = np.bincount(kcode if all_usable else kcode[usable], minlength=size)
-        present = np.flatnonzero(counts)
-        rows = counts[present]
-    else:
+    if size > _DENSE_LIMIT:  # too many possible codes for a table: sort the ones present
         present, rows = np.unique(kcode[usable], return_counts=True)
-    if dense:
-        lut = np.full(size, -1, dtype=np.intp)
-        lut[present] = np.arange(len(present))
-        kidx = lut[kcode]
-    else:
         kidx = np.searchsorted(present, kcode)
         last = max(len(present) - 1, 0)
         kidx = np.where((kidx < len(present)) & (present[np.minimum(kidx, last)] == kcode), kidx, -1)
+        if not all_usable:
+            kidx = np.where(usable, kidx, -1)
+        return KeyCodes(kidx, _key_table(cells, present, radices), rows)
+    # dense: the combined code itself indexes a table of every possible code, plus one for
+    # "no usable key" (``size``), so that no row needs a second gather to find its key
     if not all_usable:
-        kidx = np.where(usable, kidx, -1)
-    return KeyCodes(kidx=kidx, keys=_key_table(cells, present, radices), rows=rows)
+        kcode[~usable] = size
+    counts = np.bincount(kcode, minlength=size + 1)[:size]
+    present = np.flatnonzero(counts)
+    key_of_code = np.full(size + 1, -1, dtype=np.intp)
+    key_of_code[present] = np.arange(len(present))
+    return KeyCodes(keys=_key_table(cells, present, radices), rows=counts[present], code=kcode,
+                    key_of_code=key_of_code)
 
 
 def _key_code(cells: RecordCells, radices: tuple[int, ...]) -> np.ndarray:
     """One integer per row from its per-column codes, ``(((c * nu + u) * ny + y) * nr + r) * ns + s``.
 
-    Built in the narrowest integer type that holds every code (the codes are small), then
-    widened once to the index type the gathers and `np.bincount` use. A missing code (-1)
+    Built in the narrowest integer type that holds every code (the codes are small); the last
+    step writes the index type that the gathers and `np.bincount` use. A missing code (-1)
     reads 0; such rows are not usable and never read their key.
     """
     size = int(np.prod(radices, dtype=np.int64))
     kt = next(t for t in (np.int16, np.int32, np.int64) if size <= np.iinfo(t).max)
-    parts = (cells.ccodes, cells.ucodes, cells.ycodes, cells.rcodes, cells.scodes)
-    kcode = np.zeros(len(cells.qty), dtype=kt)
-    for radix, codes in zip(radices, parts):
-        if radix == 1:  # one value: the code is 0 on every row
-            continue
-        kcode *= kt(radix)
+    parts = [(radix, codes) for radix, codes in zip(radices, (cells.ccodes, cells.ucodes, cells.ycodes,
+                                                              cells.rcodes, cells.scodes)) if radix > 1]
+    kcode = np.zeros(len(cells.qty), dtype=np.intp)  # one value per column: every row's code is 0
+    for i, (radix, codes) in enumerate(parts):
         if len(codes) and codes.min() < 0:
             codes = np.maximum(codes, 0)
+        last = i == len(parts) - 1
+        if i == 0:
+            kcode = codes.astype(np.intp if last else kt)
+            continue
+        kcode = np.multiply(kcode, radix, dtype=np.intp) if last else np.multiply(kcode, kt(radix), out=kcode)
         np.add(kcode, codes, out=kcode, casting="unsafe")
-    return kcode.astype(np.intp, copy=False)
+    return kcode
 
 
 def _key_table(cells: RecordCells, present: np.ndarray, radices: tuple[int, ...]) -> pd.DataFrame:
@@ -196,12 +216,19 @@ def match_keys(resolved: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
 
 @dataclass
 class Applied:
-    """Values per row: tce per basis, CO2, measured-NCV rows, and each row's slot in the key table."""
+    """Values per row: tce per basis, CO2, measured-NCV rows, and each row's slot.
+
+    A per-key value ``v`` (one entry per row of the key table, plus a trailing empty entry)
+    reaches the rows as ``v[slot_key][slot]``; without ``slot_key``, ``slot`` is the row of the
+    key table itself (its length: no key).
+    """
 
     tce: dict[str, np.ndarray]
     co2: np.ndarray
     ncv_rows: np.ndarray | None
     slot: np.ndarray
+    #: per slot, the row of the key table it reads (the last entry reads the empty one)
+    slot_key: np.ndarray | None = None
 
 
 def apply_keys(resolved: pd.DataFrame, codes: KeyCodes, cells: RecordCells, records: pd.DataFrame,
@@ -215,31 +242,31 @@ def apply_keys(resolved: pd.DataFrame, codes: KeyCodes, cells: RecordCells, reco
     """
     nk = len(resolved)
     pos = np.arange(len(codes.keys)) if same_keys else match_keys(resolved, codes.keys)
-    kidx = codes.kidx
-    all_usable = bool(cells.usable.all()) and (len(kidx) == 0 or kidx.min() >= 0)
-    if same_keys:  # the key table is this table's: a row's key position is its slot
-        slot = kidx if all_usable else np.where(kidx < 0, nk, kidx)
-    else:
-        slot = np.append(pos, nk)[kidx]  # kidx -1 reads the trailing empty slot nk
+    slot, slot_key = codes.code, np.append(pos, nk)[codes.key_of_code]  # -1 (no key) reads nk
     bad_key = resolved["reason"].to_numpy() != ""
+    if bad_key[pos].any():
+        known = codes.key_of_code >= 0
+        code_of_key = np.empty(len(pos), dtype=np.intp)
+        code_of_key[codes.key_of_code[known]] = np.flatnonzero(known)
     for j in np.flatnonzero(bad_key[pos]) if len(pos) else []:
         k = resolved.iloc[pos[j]]
         col = k["column"]
         if k["reason"] == "steam_state_invalid":  # the row's pressure / temperature
             col = "pressure" if "pressure" in cols else ("temperature" if "temperature" in cols else "carrier")
         colname = cols[col]
-        fails.add(kidx == j, colname, records[colname], k["reason"], k["message"], k["suggestion"])
+        fails.add(slot == code_of_key[j], colname, records[colname], k["reason"], k["message"], k["suggestion"])
     bad = cells.bad_row
-    if bad_key.any() or not all_usable:
-        bad |= np.append(bad_key, True)[slot]
+    if bad_key.any() or not cells.usable.all():  # rows of a bad key, rows without a key
+        bad |= np.append(bad_key, True)[slot_key][slot]
     if cells.feed.any():
         secondary = np.append(resolved["category"].isin(["electricity", "heat"]).to_numpy(), False)
-        fnf = cells.feed & secondary[slot]
+        fnf = cells.feed & secondary[slot_key][slot]
         fails.add(fnf, cols["use"], records[cols["use"]], "feedstock_not_fuel")
         bad |= fnf
     qv = cells.qty if isinstance(cells.sign, float) else cells.qty * cells.sign
-    tce = {b: _gather_times(_per_key(resolved, f"tce_per_unit_{b}"), slot, qv) for b in resolved.attrs["bases"]}
-    co2_vals = _gather_times(_per_key(resolved, "co2_per_unit"), slot, qv)
+    tce = {b: _gather_times(_per_key(resolved, f"tce_per_unit_{b}")[slot_key], slot, qv)
+           for b in resolved.attrs["bases"]}
+    co2_vals = _gather_times(_per_key(resolved, "co2_per_unit")[slot_key], slot, qv)
     ncv_rows = None
     if "ncv" in cols:
         ncv_rows, ncv_tce, ncv_co2, ncv_bad = measured_ncv(records[cols["ncv"]], cols["ncv"], cells, fs, qv, fails, co2)
@@ -254,7 +281,7 @@ def apply_keys(resolved: pd.DataFrame, codes: KeyCodes, cells: RecordCells, reco
     bound = float(np.fmax.reduce(np.abs(mults))) * float(np.fmax.reduce(cells.qty)) if len(qv) and len(mults) else 0.0
     if "ncv" in cols or not bound < 1e300:  # only then can a result overflow
         flag_overflow(fails, bad, cols["quantity"], records[cols["quantity"]], [*tce.values(), co2_vals])
-    return Applied(tce=tce, co2=co2_vals, ncv_rows=ncv_rows, slot=slot)
+    return Applied(tce=tce, co2=co2_vals, ncv_rows=ncv_rows, slot=slot, slot_key=slot_key)
 
 
 def _per_key(resolved: pd.DataFrame, column: str) -> np.ndarray:
@@ -280,7 +307,14 @@ def assemble(records: pd.DataFrame, cells: RecordCells, done: Applied, resolved:
     def blank_bad(x: np.ndarray) -> np.ndarray:
         return np.where(bad_row, np.nan, x) if any_bad else x
 
-    kb = np.where(bad_row, nk, done.slot) if any_bad else done.slot  # bad rows read the empty slot nk
+    slot_key = done.slot_key if done.slot_key is not None else np.arange(nk + 1)
+    # bad rows read the last slot, whose key-table row is the empty one
+    kb = np.where(bad_row, len(slot_key) - 1, done.slot) if any_bad else done.slot
+
+    def per_row(per_key: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """``per_key`` (one entry per key, plus the empty one) on every row, or on ``rows``."""
+        return per_key[slot_key][kb if rows is None else kb[rows]]
+
     main = "calorific" if basis == "both" else basis
     new: dict[str, Any] = {}
     tce = blank_bad(done.tce[main])
@@ -292,21 +326,22 @@ def assemble(records: pd.DataFrame, cells: RecordCells, done: Applied, resolved:
         for b in bases:
             new[f"tce_{b}"] = blank_bad(done.tce[b])
     new["co2_t"] = blank_bad(done.co2) if co2 else np.full(n, np.nan)
-    srow = np.append(resolved["scope"].to_numpy(dtype=np.int8), np.int8(0))[kb]
+    srow = per_row(np.append(resolved["scope"].to_numpy(dtype=np.int8), np.int8(0)))
     mask = (srow == 0) if any_bad or not cells.usable.all() else np.zeros(n, dtype=bool)
     new["scope"] = pd.arrays.IntegerArray(srow, mask)
-    new["carrier_id"] = _carrier_ids(cells, resolved, done.slot)
+    new["carrier_id"] = _carrier_ids(cells, resolved, done.slot, slot_key)
     special = (done.ncv_rows & ~bad_row) if done.ncv_rows is not None else None
-    new["tce_factor"] = _categorical(resolved[f"tce_factor_{main}"], kb, special, lambda _: MEASURED_NCV)
-    new["co2_factor"] = _categorical(resolved["co2_factor"], kb, special, with_measured_ncv)
+    new["tce_factor"] = _categorical(resolved[f"tce_factor_{main}"], per_row, special, lambda _: MEASURED_NCV)
+    new["co2_factor"] = _categorical(resolved["co2_factor"], per_row, special, with_measured_ncv)
     conf = [CONFIDENCE_ORDER.index(c) if isinstance(c, str) else -1 for c in resolved["confidence"]]
-    new["confidence"] = pd.Categorical.from_codes(np.array([*conf, -1], dtype=np.int8)[kb],
+    new["confidence"] = pd.Categorical.from_codes(per_row(np.array([*conf, -1], dtype=np.int8)),
                                                   categories=list(CONFIDENCE_ORDER), validate=False)
     added = pd.DataFrame(new, index=records.index, copy=False)
     return pd.concat([records.drop(columns=[c for c in new if c in records.columns]), added], axis=1)
 
 
-def _carrier_ids(cells: RecordCells, resolved: pd.DataFrame, slot: np.ndarray) -> pd.Categorical:
+def _carrier_ids(cells: RecordCells, resolved: pd.DataFrame, slot: np.ndarray,
+                 slot_key: np.ndarray) -> pd.Categorical:
     """The canonical carrier id per row (电 / 外购电力 -> electricity), for totals by carrier.
 
     When every row has a usable key, each row's carrier is its key's (gathered by ``slot``, the
@@ -314,7 +349,7 @@ def _carrier_ids(cells: RecordCells, resolved: pd.DataFrame, slot: np.ndarray) -
     cat_ids = sorted({c for c in cells.cids if c is not None})
     if cells.usable.all():
         per_key = pd.Categorical([*resolved["carrier"], None], categories=cat_ids).codes
-        return pd.Categorical.from_codes(per_key[slot], categories=cat_ids, validate=False)
+        return pd.Categorical.from_codes(per_key[slot_key][slot], categories=cat_ids, validate=False)
     per_code = pd.Categorical([*cells.cids, None], categories=cat_ids).codes
     return pd.Categorical.from_codes(per_code[cells.ccodes], categories=cat_ids, validate=False)
 
@@ -327,9 +362,9 @@ def with_measured_ncv(chain: str | None) -> str | None:
     return f"{MEASURED_NCV}{sep}{rest}" if head.endswith("-ncv") else chain
 
 
-def _categorical(ids: pd.Series, kb: np.ndarray, special: np.ndarray | None,
+def _categorical(ids: pd.Series, per_row: Callable[..., np.ndarray], special: np.ndarray | None,
                  special_label: Callable[[str | None], str | None]) -> pd.Categorical:
-    """Categorical of per-key labels gathered by ``kb`` (None -> NaN).
+    """Categorical of per-key labels spread to the rows by ``per_row`` (None -> NaN).
 
     Rows in ``special`` (a measured 低位发热量) get ``special_label`` of their key's label instead.
     """
@@ -341,8 +376,8 @@ def _categorical(ids: pd.Series, kb: np.ndarray, special: np.ndarray | None,
     def codes_of(xs: list[str | None]) -> np.ndarray:  # in the code type pandas keeps: no conversion
         return pd.Categorical([*xs, None], categories=cats).codes
 
-    codes = codes_of(labels)[kb]
+    codes = per_row(codes_of(labels))
     if has_special:
         assert special is not None
-        codes[special] = codes_of(alt)[kb[special]]
+        codes[special] = per_row(codes_of(alt), special)
     return pd.Categorical.from_codes(codes, categories=cats, validate=False)
