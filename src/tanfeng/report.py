@@ -225,27 +225,50 @@ def run_demo(
     return rep
 
 
+@dataclass
+class _Page:
+    """The report being written: its Markdown lines, its charts (with their label keys when the
+    charts show ids for Chinese text) and the tables that go to results.xlsx."""
+
+    charts_dir: Path
+    charts: list[Path]
+    md: list[str]
+    text: dict[str, str]
+    say: Callable[[str], None]
+    lang: str
+    keys: dict[str, dict[str, str]] = field(default_factory=dict)  # chart -> id -> text
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # workbook sheet tables
+
+    def chart(self, name: str, draw: Callable[[Path], Any]) -> None:
+        """Draw chart ``name`` into the charts folder and keep its label key."""
+        self.charts.append(self.charts_dir / name)
+        self.keys[name] = _key(draw(self.charts[-1]))
+
+
 def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str], fs: Any, text: dict[str, str],
          say: Callable[[str], None], as_of: str, t0: float, caught: list[warnings.WarningMessage],
          lang: str = "zh") -> DemoReport:
-    from . import __version__
+    page = _Page(charts_dir, charts, md, text, say, lang)
+    acc, statement = _accounting_section(s, page, fs, out, as_of)
+    flagged, low_list = _screening_section(s, page)
+    prog = _targets_section(s, page, as_of)
+    _per_mu_section(s, page)
+    _swap_section(s, page)
+    _notes_section(page, acc, fs, caught)
+    workbook = _write_workbook(page, out, fs)
+    secs = time.perf_counter() - t0
+    md_path, html_path = _write_report(page, out, fs, secs)
+    return DemoReport(out, md_path, html_path, workbook, [c for c in charts if c.exists()], secs,
+                      {"two_high": len(flagged), "low_efficiency": len(low_list), "energy_freed_share": float(prog.loc["energy_freed_tce", "share"]),
+                       "as_of": as_of, "date": dt.date.today().isoformat()}, statement=statement)
+
+
+def _accounting_section(s: Any, page: _Page, fs: Any, out: Path, as_of: str) -> tuple[pd.DataFrame, Path]:
+    """一、能源消费与碳排放核算: by year, by carrier, the methods used and the 计算书."""
     from .accounting import account, summarize
-    from .io import write_report_xlsx
-    from .per_mu import evaluate, low_tax_per_mu
-    from .plans import ZHUJI_2023
-    from .plotting import per_mu as pm_plot
-    from .plotting import screening as scr_plot
-    from .plotting import swap as swap_plot
-    from .plotting import targets as tgt_plot
-    from .screening import screen_low_efficiency, screen_two_high
-    from .swap import plan as plan_swap
-    from .targets import Tracker, intensity_decline
 
-
-    keys: dict[str, dict[str, str]] = {}  # chart -> id -> text, when charts are labelled by ids
-
-    # ---------------------------------------------------------------- accounting
-    say(text["step_account"])
+    text, md = page.text, page.md
+    page.say(text["step_account"])
     acc = account(s.energy, basis="both", region="浙江")
     by_year = summarize(acc, by="year")
     by_carrier = summarize(acc[acc["year"] == 2022], by="carrier_id").sort_values("tce", ascending=False)
@@ -258,18 +281,25 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
            _md_table(by_carrier[["tce", "co2_t", "rows"]].reset_index(), max_rows=12), ""]
     methods = method_table(acc)
     md += [text["methods"], "", _md_table(methods, digits=4, max_rows=40), ""]
+    page.frames.update(by_year=by_year.reset_index(), by_carrier=by_carrier.reset_index(), methods=methods)
 
-    say(text["step_statement"])
+    page.say(text["step_statement"])
     statement, who, year = _statement(s.energy, acc, out, as_of)
     md += [text["statement"].format(who=who, year=year), ""]
+    return acc, statement
 
-    # ---------------------------------------------------------------- screening
-    say(text["step_two_high"])
+
+def _screening_section(s: Any, page: _Page) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """二、“两高”项目筛查 and the 两高一低 watch list: (flagged projects, listed enterprises)."""
+    from .plotting import screening as scr_plot
+    from .screening import screen_low_efficiency, screen_two_high
+
+    text, md = page.text, page.md
+    page.say(text["step_two_high"])
     scr = screen_two_high(s.projects)
     flagged = scr[scr["two_high"].fillna(False).astype(bool)]
     undecided = scr[scr["two_high"].isna()]
-    charts.append(charts_dir / "two_high.png")
-    keys[charts[-1].name] = _key(scr_plot.two_high_scatter(scr, path=charts[-1], lang=lang))
+    page.chart("two_high.png", lambda p: scr_plot.two_high_scatter(scr, path=p, lang=page.lang))
     md += [f"## {text['two_high']}", "",
            text["screened"].format(n=len(scr), flagged=len(flagged), undecided=len(undecided)), "",
            _md_table(flagged[["project", "town", "industry_code", "built_year", "energy_tce", "reason"]], max_rows=12), "",
@@ -279,18 +309,25 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     low_list = low[low["low_efficiency"].fillna(False).astype(bool)]
     md += [f"### {text['low']}", "", text["low_count"].format(n=len(low_list)), "",
            _md_table(low_list[["enterprise", "town", "industry", "energy_tce", "tax_per_mu", "reason"]], max_rows=10), ""]
+    page.frames.update(scr=scr, low_list=low_list)
+    return flagged, low_list
 
-    # ---------------------------------------------------------------- targets
-    say(text["step_targets"])
+
+def _targets_section(s: Any, page: _Page, as_of: str) -> pd.DataFrame:
+    """三、行动方案目标进度: the plan's targets, towns ranked, intensity; returns the progress table."""
+    from .plans import ZHUJI_2023
+    from .plotting import targets as tgt_plot
+    from .targets import Tracker, intensity_decline
+
+    text, md, lang = page.text, page.md, page.lang
+    page.say(text["step_targets"])
     acted = s.energy[s.energy["enterprise"].isin(s.actions["enterprise"])]  # each firm's own carrier mix
     tracker = Tracker(ZHUJI_2023, s.actions, energy=acted)
     prog = tracker.progress(as_of=as_of)
     towns = tracker.by_town(as_of=as_of).dropna(axis=1, how="all")  # no town targets: no empty columns
-    for name, fn in (("progress.png", lambda p: tgt_plot.progress_bars(prog, path=p, lang=lang)),
-                     ("towns.png", lambda p: tgt_plot.town_ranking(towns, path=p, lang=lang)),
-                     ("timeline.png", lambda p: tgt_plot.progress_timeline(tracker, as_of=as_of, path=p, lang=lang))):
-        charts.append(charts_dir / name)
-        keys[name] = _key(fn(charts[-1]))
+    page.chart("progress.png", lambda p: tgt_plot.progress_bars(prog, path=p, lang=lang))
+    page.chart("towns.png", lambda p: tgt_plot.town_ranking(towns, path=p, lang=lang))
+    page.chart("timeline.png", lambda p: tgt_plot.progress_timeline(tracker, as_of=as_of, path=p, lang=lang))
     econ = s.economy.set_index("year")
     intensity = intensity_decline(econ["energy_tce"], econ["value_added"], base_year=2020, deflator=econ["deflator"])
     co2_mix = prog.loc["co2_reduced_t", "achieved"] if "co2_reduced_t" in prog.index else float("nan")
@@ -301,41 +338,57 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
            "![目标进度](charts/progress.png)", "", f"### {text['towns']}", "", "![镇乡排名](charts/towns.png)", "",
            "![累计进度](charts/timeline.png)", "", f"### {text['intensity']}", "",
            _md_table(intensity.reset_index(), digits=2), ""]
+    page.frames.update(prog=prog.reset_index(), towns=towns, intensity=intensity.reset_index())
+    return prog
 
-    # ---------------------------------------------------------------- 亩均
-    say(text["step_per_mu"])
+
+def _per_mu_section(s: Any, page: _Page) -> None:
+    """四、亩均论英雄评价: classes by town, tax against energy, the low-tax count."""
+    from .per_mu import evaluate, low_tax_per_mu
+    from .plotting import per_mu as pm_plot
+
+    text, md, lang = page.text, page.md, page.lang
+    page.say(text["step_per_mu"])
     # 黄岩 scores 单位能耗增加值 on 等价值: energy from the 2022 records, accounted on that basis
+    e2022 = s.energy[s.energy["year"] == 2022]
     pm = evaluate(s.enterprises.drop(columns=["energy_tce"]), "huangyan-2022", classes="tiantai-2022-classes",
                   energy_records=e2022, on="enterprise", year=2022, errors="report")
     low_tax = low_tax_per_mu(s.enterprises)
-    for name, fn in (("per_mu_towns.png", lambda p: pm_plot.class_by_town(pm, path=p, lang=lang)),
-                     ("per_mu_scatter.png", lambda p: pm_plot.tax_vs_energy(pm, path=p, lang=lang))):
-        charts.append(charts_dir / name)
-        keys[name] = _key(fn(charts[-1]))
+    page.chart("per_mu_towns.png", lambda p: pm_plot.class_by_town(pm, path=p, lang=lang))
+    page.chart("per_mu_scatter.png", lambda p: pm_plot.tax_vs_energy(pm, path=p, lang=lang))
     class_counts = pm["class"].value_counts().sort_index()
     md += [f"## {text['per_mu']}", "",
            text["per_mu_method"].format(n=int(pm["score"].isna().sum())), "",
            _md_table(class_counts.rename(text["firms"]).reset_index()), "",
            text["low_tax"].format(n=int(low_tax["low_tax"].sum()) if "low_tax" in low_tax else len(low_tax)), "",
            "![分类](charts/per_mu_towns.png)", "", "![亩均税收与单位能耗增加值](charts/per_mu_scatter.png)", ""]
+    page.frames["pm"] = pm
 
-    # ---------------------------------------------------------------- swap
-    say(text["step_swap"])
+
+def _swap_section(s: Any, page: _Page) -> None:
+    """五、产能置换与能耗替代: a new 铸造 project offset by the sample's 铸造 sources."""
+    from .plotting import swap as swap_plot
+    from .swap import plan as plan_swap
+
+    text = page.text
+    page.say(text["step_swap"])
     cands = s.swap_candidates[s.swap_candidates["sector"] == "铸造"]
     project = {"id": "新建高端铸件项目（示例）", "sector": "铸造", "product": str(cands["product"].iloc[0]),
                "new_capacity": round(float(cands["capacity"].sum()) * 0.5, 3),
                "capacity_unit": str(cands["capacity_unit"].iloc[0]), "province": "浙江", "city": "绍兴",
                "county": "诸暨", "new_tce": round(float(cands["energy_tce"].sum()) * 0.4, 1)}
     swap_plan = plan_swap(project, cands, on="2023-06-30")
-    charts.append(charts_dir / "swap.png")
-    keys["swap.png"] = _key(swap_plot.swap_bars(swap_plan, path=charts[-1], lang=lang,
-                                                names=cands.set_index("source_id")["enterprise"]))
-    md += [f"## {text['swap']}", "", "```", str(swap_plan), "```", "", "![置换](charts/swap.png)", ""]
+    page.chart("swap.png", lambda p: swap_plot.swap_bars(swap_plan, path=p, lang=page.lang,
+                                                         names=cands.set_index("source_id")["enterprise"]))
+    page.md += [f"## {text['swap']}", "", "```", str(swap_plan), "```", "", "![置换](charts/swap.png)", ""]
 
-    # ---------------------------------------------------------------- factors and files
-    if any(keys.values()):  # no CJK font: the charts carry ids, their texts are here
+
+def _notes_section(page: _Page, acc: pd.DataFrame, fs: Any, caught: list[warnings.WarningMessage]) -> None:
+    """The chart label key (no CJK font), the warnings of the run and 六、所用系数及出处."""
+    text, md = page.text, page.md
+    if any(page.keys.values()):  # no CJK font: the charts carry ids, their texts are here
         md += [f"## {text['label_key']}", ""]
-        md += [f"- {name}: " + "; ".join(f"{k} {v}" for k, v in key.items()) for name, key in keys.items() if key]
+        md += [f"- {name}: " + "; ".join(f"{k} {v}" for k, v in key.items()) for name, key in page.keys.items() if key]
         md += [""]
     notes = sorted({str(w.message) for w in caught})
     if notes:
@@ -345,24 +398,38 @@ def _run(s: Any, out: Path, charts_dir: Path, charts: list[Path], md: list[str],
     ftable = fs.table()
     ftable = ftable[ftable["id"].isin(used)][["id", "value", "unit", "source_number", "table", "confidence"]]
     md += [f"## {text['factors']}", "", _md_table(ftable, digits=4, max_rows=40), ""]
+    page.frames["ftable"] = ftable
 
-    say(text["step_write"])
+
+#: The workbook's sheets, in order (their names are ``_TEXT[lang]["sheets"]``).
+_SHEETS = ("by_year", "by_carrier", "scr", "low_list", "prog", "towns", "intensity", "pm", "ftable", "methods")
+
+
+def _write_workbook(page: _Page, out: Path, fs: Any) -> Path:
+    """results.xlsx: one formatted sheet per table of the report."""
+    from . import __version__
+    from .io import write_report_xlsx
+
+    text = page.text
+    page.say(text["step_write"])
     workbook = out / "results.xlsx"
     sheet_names = text["sheets"].split("|")
-    write_report_xlsx(workbook, dict(zip(sheet_names, [
-        by_year.reset_index(), by_carrier.reset_index(), scr, low_list, prog.reset_index(), towns,
-        intensity.reset_index(), pm, ftable, methods,
-    ], strict=True)), notes=[text["synthetic"], f"tanfeng {__version__}; factor set {fs.version}"], lang=text["_lang"])
+    write_report_xlsx(workbook, dict(zip(sheet_names, [page.frames[k] for k in _SHEETS], strict=True)),
+                      notes=[text["synthetic"], f"tanfeng {__version__}; factor set {fs.version}"], lang=text["_lang"])
+    return workbook
 
-    secs = time.perf_counter() - t0
+
+def _write_report(page: _Page, out: Path, fs: Any, secs: float) -> tuple[Path, Path]:
+    """report.md and the standalone report.html."""
+    from . import __version__
+
+    text, md = page.text, page.md
     md += ["---", text["made"].format(version=__version__, fs=fs.version, secs=secs)]
     md_path = out / "report.md"
     md_path.write_text("\n".join(md), encoding="utf-8")
     html_path = out / "report.html"
     html_path.write_text(_to_html("\n".join(md), out, text["title"]), encoding="utf-8")
-    return DemoReport(out, md_path, html_path, workbook, [c for c in charts if c.exists()], secs,
-                      {"two_high": len(flagged), "low_efficiency": len(low_list), "energy_freed_share": float(prog.loc["energy_freed_tce", "share"]),
-                       "as_of": as_of, "date": dt.date.today().isoformat()}, statement=statement)
+    return md_path, html_path
 
 
 def _statement(energy: pd.DataFrame, acc: pd.DataFrame, out: Path, as_of: str) -> tuple[Path, str, int]:
