@@ -33,7 +33,7 @@ MAX_FUNCTION_LINES = 120
 #: Functions already longer than the limit when the limit was set; each is to be split, and the
 #: list may only shrink.
 TOO_LONG_TODAY = {
-    "swap.eligibility.evaluate", "swap.sources.read_sources",
+    "swap.sources.read_sources",
 }
 
 

@@ -128,6 +128,46 @@ def _pairs_of(table: pd.DataFrame, lines: list[LineInfo], one_line_per_row: bool
     return out.sort_values(["pos", "line"], kind="stable").reset_index(drop=True)
 
 
+@dataclass
+class _Pairs:
+    """The (source, line) pairs being judged: the source rows, the line index of each pair
+    (`ENERGY_LINE` for energy-only sources, -1 for no line of its product) and what was found."""
+
+    t: pd.DataFrame
+    li: np.ndarray
+    lines: list[LineInfo]
+    check: bool
+    findings: list[Finding]
+    reasons: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.reasons = [[] for _ in range(len(self.t))]
+
+    @property
+    def n(self) -> int:
+        return len(self.t)
+
+    @property
+    def sid(self) -> pd.Series:
+        return self.t["source_id"]
+
+    @property
+    def sev(self) -> Severity:
+        """An unmet rule is an error in ``check`` mode; ``plan`` leaves such a candidate out."""
+        return "error" if self.check else "info"
+
+    def line_id(self, k: int) -> str | None:
+        return self.lines[k].line.id if k >= 0 else (ENERGY_LINE_ID if k == ENERGY_LINE else None)
+
+    def add(self, mask: np.ndarray, code: str, severity: Severity, message: Any) -> None:
+        """A finding for every pair in ``mask``; errors (and plan exclusions) make it ineligible."""
+        for j in np.flatnonzero(mask):
+            if severity == "error" or (severity == "info" and not self.check and code in _PLAN_EXCLUDES):
+                self.reasons[j].append(code)
+            self.findings.append(Finding(code=code, severity=severity, message=message(j),
+                                         source_id=self.sid.iloc[j], line=self.line_id(self.li[j])))
+
+
 def evaluate(project: Project, table: pd.DataFrame, *, rules: SwapRules, on: dt.date, ledger: Any,
              retire_per_new: float | None, days_per_year: float | None, key_region_basis: str | None,
              require_closed: bool, draft_exclusions: bool, mode: str) -> Evaluation:
@@ -140,55 +180,64 @@ def evaluate(project: Project, table: pd.DataFrame, *, rules: SwapRules, on: dt.
     lines = _line_infos(project, rules, sector, province, on, retire_per_new, key_region_basis,
                         draft_exclusions, findings)
     check = mode == "check"
-    sev: Severity = "error" if check else "info"
     pairs = _pairs_of(table, lines, one_line_per_row=check)
-    t = table.iloc[pairs["pos"].to_numpy()].reset_index(drop=True)
-    li = pairs["line"].to_numpy()
-    n = len(pairs)
-    reasons: list[list[str]] = [[] for _ in range(n)]
+    p = _Pairs(table.iloc[pairs["pos"].to_numpy()].reset_index(drop=True), pairs["line"].to_numpy(),
+               lines, check, findings)
+    _check_product_and_sector(p, rules, sector)
+    factor = _unit_factors(p, days_per_year)
+    if require_closed:
+        _check_closed(p, on)
+    claim_cap, claim_en = _claims(p, ledger, project.id)
+    _check_kinds(p)
+    ratio, rule_ids = _ratios(p, rules, sector, province, on, retire_per_new)
+    _check_energy(p, project)
+    out = _pair_table(p, table, pairs, factor, claim_cap, claim_en, ratio, rule_ids)
+    return Evaluation(project, on, sector, province, lines, table, out,
+                      p.findings if check else _aggregate(p.findings))
 
-    def add(mask: np.ndarray, code: str, severity: Severity, message: Any) -> None:
-        for j in np.flatnonzero(mask):
-            if severity == "error" or (severity == "info" and not check and code in _PLAN_EXCLUDES):
-                reasons[j].append(code)
-            line_id = lines[li[j]].line.id if li[j] >= 0 else (ENERGY_LINE_ID if li[j] == ENERGY_LINE else None)
-            findings.append(Finding(code=code, severity=severity, message=message(j),
-                                    source_id=t["source_id"].iloc[j], line=line_id))
 
-    sid = t["source_id"]
-    # product and sector
-    products = "、".join(dict.fromkeys(x.line.product for x in lines))
-    add(li == -1, "wrong_product", sev,
-        lambda j: f"来源 {sid.iloc[j]} 的产品为「{t['product'].iloc[j]}」，不是本项目产线的产品（{products}），不能用于置换。")
+def _check_product_and_sector(p: _Pairs, rules: SwapRules, sector: str) -> None:
+    t, sid, li = p.t, p.sid, p.li
+    products = "、".join(dict.fromkeys(x.line.product for x in p.lines))
+    p.add(li == -1, "wrong_product", p.sev,
+          lambda j: f"来源 {sid.iloc[j]} 的产品为「{t['product'].iloc[j]}」，不是本项目产线的产品（{products}），不能用于置换。")
     sectors = t["sector"].map(lambda v: _sector_or_none(rules, v))
-    add(np.asarray(t["sector"].notna() & (sectors != sector)) & (li != ENERGY_LINE), "wrong_sector", sev,
-        lambda j: f"来源 {sid.iloc[j]} 属于「{t['sector'].iloc[j]}」行业，本项目为{sector}行业。")
+    p.add(np.asarray(t["sector"].notna() & (sectors != sector)) & (li != ENERGY_LINE), "wrong_sector", p.sev,
+          lambda j: f"来源 {sid.iloc[j]} 属于「{t['sector'].iloc[j]}」行业，本项目为{sector}行业。")
 
-    # units: source unit -> the line's unit
-    factor = np.full(n, np.nan)
-    for (u, k), idx in pd.Series(range(n)).groupby([t["capacity_unit"], li]).groups.items():
+
+def _unit_factors(p: _Pairs, days_per_year: float | None) -> np.ndarray:
+    """Per pair, the factor from the source's capacity unit to its line's (NaN: no conversion)."""
+    t, sid, li, lines = p.t, p.sid, p.li, p.lines
+    factor = np.full(p.n, np.nan)
+    for (u, k), idx in pd.Series(range(p.n)).groupby([t["capacity_unit"], li]).groups.items():
         if k >= 0:
             f = capacity_factor(u, lines[k].line.capacity_unit, days_per_year)
             factor[np.asarray(idx)] = np.nan if f is None else f
     mismatch = (li >= 0) & np.isnan(factor)
-    add(mismatch, "unit_mismatch", sev,
-        lambda j: f"来源 {sid.iloc[j]} 的产能单位「{t['capacity_unit'].iloc[j]}」与产线单位"
-                  f"「{lines[li[j]].line.capacity_unit}」的计量期间不同（年/日），未给出换算依据"
-                  "（days_per_year），不予换算。")
+    p.add(mismatch, "unit_mismatch", p.sev,
+          lambda j: f"来源 {sid.iloc[j]} 的产能单位「{t['capacity_unit'].iloc[j]}」与产线单位"
+                    f"「{lines[li[j]].line.capacity_unit}」的计量期间不同（年/日），未给出换算依据"
+                    "（days_per_year），不予换算。")
+    return factor
 
-    # closure
-    closed = pd.to_datetime(t["closed_on"])
-    on_ts = pd.Timestamp(on)
-    if require_closed:
-        add(closed.isna().to_numpy(), "closed_date_missing", sev,
-            lambda j: f"来源 {sid.iloc[j]} 未填拆除到位时间，无法确认已于 {on} 前退出。")
-        add((closed > on_ts).to_numpy(), "not_closed", sev,
-            lambda j: f"来源 {sid.iloc[j]} 的拆除到位时间 {closed.iloc[j].date()} 晚于核查日期 {on}，尚未退出。")
 
-    # ledger and duplicates: what is still free of each source
+def _check_closed(p: _Pairs, on: dt.date) -> None:
+    sid = p.sid
+    closed = pd.to_datetime(p.t["closed_on"])
+    p.add(closed.isna().to_numpy(), "closed_date_missing", p.sev,
+          lambda j: f"来源 {sid.iloc[j]} 未填拆除到位时间，无法确认已于 {on} 前退出。")
+    p.add((closed > pd.Timestamp(on)).to_numpy(), "not_closed", p.sev,
+          lambda j: f"来源 {sid.iloc[j]} 的拆除到位时间 {closed.iloc[j].date()} 晚于核查日期 {on}，尚未退出。")
+
+
+def _claims(p: _Pairs, ledger: Any, project_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """What each pair claims of its source (capacity, energy): the share asked for, else what
+    the ledger leaves free; a claim beyond what is free (or a source listed twice) is found."""
+    t, sid = p.t, p.sid
     cap = t["capacity"].to_numpy(dtype=float)
     energy = t["energy_tce"].to_numpy(dtype=float)
-    used_cap, used_en, used_by = _ledger_use(ledger, project.id, t)
+    used_cap, used_en, used_by = _ledger_use(ledger, project_id, t)
     avail_cap = np.maximum(cap - used_cap, 0.0)
     avail_en = np.where(np.isnan(energy), np.nan, np.maximum(energy - used_en, 0.0))
     share = t["share"].to_numpy(dtype=float)
@@ -199,29 +248,37 @@ def evaluate(project: Project, table: pd.DataFrame, *, rules: SwapRules, on: dt.
     held = (used_cap > 0) | (used_en > 0)
     nothing_left = held & (avail_cap <= tol_cap) & ~(np.nan_to_num(avail_en) > tol_en)
     over = ~np.isnan(share) & ((claim_cap > avail_cap + tol_cap) | (np.nan_to_num(claim_en) > np.nan_to_num(avail_en) + tol_en))
-    add(nothing_left | over, "already_allocated", sev,
-        lambda j: f"来源 {sid.iloc[j]} 已被项目 {used_by[j]} 使用（台账），剩余产能 {_fmt(float(avail_cap[j]))} "
-                  f"{t['capacity_unit'].iloc[j]}、能耗 {_fmt(float(np.nan_to_num(avail_en[j])))} tce，不能重复计算。")
+    p.add(nothing_left | over, "already_allocated", p.sev,
+          lambda j: f"来源 {sid.iloc[j]} 已被项目 {used_by[j]} 使用（台账），剩余产能 {_fmt(float(avail_cap[j]))} "
+                    f"{t['capacity_unit'].iloc[j]}、能耗 {_fmt(float(np.nan_to_num(avail_en[j])))} tce，不能重复计算。")
     partly = held & ~(nothing_left | over)
-    add(partly, "partly_allocated", "info",
-        lambda j: f"来源 {sid.iloc[j]} 部分已被项目 {used_by[j]} 使用，本项目按剩余产能 {_fmt(float(claim_cap[j]))}、"
-                  f"能耗 {_fmt(float(np.nan_to_num(claim_en[j])))} tce 计。")
-    if check:
-        dup = pd.Series(sid).duplicated(keep="first").to_numpy() & (li != -1)
-        add(dup, "duplicate_source", "error", lambda j: f"来源 {sid.iloc[j]} 在方案中重复列出，只计一次。")
+    p.add(partly, "partly_allocated", "info",
+          lambda j: f"来源 {sid.iloc[j]} 部分已被项目 {used_by[j]} 使用，本项目按剩余产能 {_fmt(float(claim_cap[j]))}、"
+                    f"能耗 {_fmt(float(np.nan_to_num(claim_en[j])))} tce 计。")
+    if p.check:
+        dup = pd.Series(sid).duplicated(keep="first").to_numpy() & (p.li != -1)
+        p.add(dup, "duplicate_source", "error", lambda j: f"来源 {sid.iloc[j]} 在方案中重复列出，只计一次。")
+    return claim_cap, claim_en
 
-    # ineligible kinds (per the line's rule document)
-    kinds = t["kinds"].to_numpy()
-    bad_kind = np.array([li[j] >= 0 and any(k in lines[li[j]].excluded for k in kinds[j]) for j in range(n)], dtype=bool) \
-        if any(len(k) for k in kinds) else np.zeros(n, dtype=bool)
+
+def _check_kinds(p: _Pairs) -> None:
+    """Sources of a kind the line's rule document excludes (不得用于置换的情形)."""
+    li, lines = p.li, p.lines
+    kinds = p.t["kinds"].to_numpy()
+    bad_kind = np.array([li[j] >= 0 and any(k in lines[li[j]].excluded for k in kinds[j]) for j in range(p.n)], dtype=bool) \
+        if any(len(k) for k in kinds) else np.zeros(p.n, dtype=bool)
 
     def kind_msg(j: int) -> str:
         ex = [lines[li[j]].excluded[k] for k in kinds[j] if k in lines[li[j]].excluded]
-        return (f"来源 {sid.iloc[j]} 属于「{'、'.join(e.name_zh for e in ex)}」，依据{ex[0].source}"
+        return (f"来源 {p.sid.iloc[j]} 属于「{'、'.join(e.name_zh for e in ex)}」，依据{ex[0].source}"
                 "不得用于置换。")
-    add(bad_kind, "ineligible_kind", sev, kind_msg)
+    p.add(bad_kind, "ineligible_kind", p.sev, kind_msg)
 
-    # ratio per pair: the line's conditions + the source's + cross-province
+
+def _ratios(p: _Pairs, rules: SwapRules, sector: str, province: str, on: dt.date,
+            retire_per_new: float | None) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Ratio (退出:建设) and rule ids per pair: the line's conditions + the source's + cross-province."""
+    t, sid, li, lines, n = p.t, p.sid, p.li, p.lines, p.n
     ratio = np.array([lines[k].ratio if k >= 0 else np.nan for k in li])
     rule_ids: list[tuple[str, ...]] = [lines[k].rule_ids if k >= 0 else () for k in li]
     cross = t["province"].notna().to_numpy() & (t["province"] != province).to_numpy()
@@ -240,37 +297,44 @@ def evaluate(project: Project, table: pd.DataFrame, *, rules: SwapRules, on: dt.
             for j in ix:
                 rule_ids[j] = dec.rule_ids
             for w in dec.warnings:
-                if w not in {f.message for f in findings}:
-                    findings.append(Finding(code="rule_warning", severity="warning", message=w, line=base.line.id))
-    add(cross & (li >= 0), "cross_province", "info",
-        lambda j: f"来源 {sid.iloc[j]} 位于{t['province'].iloc[j]}，属跨省置换，按 {ratio[j]:g}:1 计。")
-    no_energy = np.isnan(energy) & (li >= 0) & (project.new_tce is not None)
-    add(no_energy, "energy_missing", "warning", lambda j: f"来源 {sid.iloc[j]} 未填腾出能耗，能耗按 0 计。")
+                if w not in {f.message for f in p.findings}:
+                    p.findings.append(Finding(code="rule_warning", severity="warning", message=w, line=base.line.id))
+    p.add(cross & (li >= 0), "cross_province", "info",
+          lambda j: f"来源 {sid.iloc[j]} 位于{t['province'].iloc[j]}，属跨省置换，按 {ratio[j]:g}:1 计。")
+    return ratio, rule_ids
 
+
+def _check_energy(p: _Pairs, project: Project) -> None:
+    """Energy not given by a source, or given when the project has no new energy to cover."""
+    sid, li = p.sid, p.li
+    no_energy = np.isnan(p.t["energy_tce"].to_numpy(dtype=float)) & (li >= 0) & (project.new_tce is not None)
+    p.add(no_energy, "energy_missing", "warning", lambda j: f"来源 {sid.iloc[j]} 未填腾出能耗，能耗按 0 计。")
     if project.new_tce is None:
-        add(li == ENERGY_LINE, "energy_source_unused", "warning",
-            lambda j: f"来源 {sid.iloc[j]} 只提供腾出能耗，但项目未给出新增能耗（new_tce），未计入。")
+        p.add(li == ENERGY_LINE, "energy_source_unused", "warning",
+              lambda j: f"来源 {sid.iloc[j]} 只提供腾出能耗，但项目未给出新增能耗（new_tce），未计入。")
+
+
+def _pair_table(p: _Pairs, table: pd.DataFrame, pairs: pd.DataFrame, factor: np.ndarray, claim_cap: np.ndarray,
+                claim_en: np.ndarray, ratio: np.ndarray, rule_ids: list[tuple[str, ...]]) -> pd.DataFrame:
+    """One row per pair: what it claims, in the line's unit, and what that covers at its ratio."""
+    t, li, lines = p.t, p.li, p.lines
     base_ratio = np.array([lines[k].ratio if k >= 0 else np.nan for k in li])
     cap_line = np.nan_to_num(claim_cap * factor)
     with np.errstate(divide="ignore", invalid="ignore"):
         cover = np.where(ratio > 0, cap_line * base_ratio / ratio, cap_line)
     split = np.array([lines[k].split_allowed if k >= 0 else k == ENERGY_LINE for k in li]) \
         & t["divisible"].to_numpy(dtype=bool)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "pos": pairs["pos"].to_numpy(), "row": table.index[pairs["pos"].to_numpy()],
-        "source_id": sid.to_numpy(), "line": li,
-        "line_id": [lines[k].line.id if k >= 0 else (ENERGY_LINE_ID if k == ENERGY_LINE else None) for k in li],
+        "source_id": p.sid.to_numpy(), "line": li, "line_id": [p.line_id(k) for k in li],
         "product": t["product"].to_numpy(), "retire_per_new": ratio,
         "rule_ids": [",".join(r) for r in rule_ids],
         "capacity": np.nan_to_num(claim_cap), "capacity_unit": t["capacity_unit"].to_numpy(),
         "capacity_line": cap_line, "cover": np.nan_to_num(cover),
-        "energy_tce": np.nan_to_num(claim_en), "source_capacity": cap,
-        "source_energy_tce": np.nan_to_num(energy), "price": t["price"].to_numpy(dtype=float),
-        "divisible": split, "eligible": [not r for r in reasons], "reasons": [",".join(r) for r in reasons],
+        "energy_tce": np.nan_to_num(claim_en), "source_capacity": t["capacity"].to_numpy(dtype=float),
+        "source_energy_tce": np.nan_to_num(t["energy_tce"].to_numpy(dtype=float)), "price": t["price"].to_numpy(dtype=float),
+        "divisible": split, "eligible": [not r for r in p.reasons], "reasons": [",".join(r) for r in p.reasons],
     })
-    if not check:
-        findings = _aggregate(findings)
-    return Evaluation(project, on, sector, province, lines, table, out, findings)
 
 
 #: Short Chinese descriptions used when many candidates share a finding.
