@@ -339,3 +339,30 @@ def test_explain_counts_rows_per_key_on_the_workers(client: object, parquet_dir:
     coal = got[(got["carrier"] == "raw_coal") & (got["year"] == 2022)]
     assert coal["rows"].tolist() == [12]
     assert got["rows"].sum() == want["rows"].sum()
+
+
+def test_group_sums_are_those_of_pandas_groupby() -> None:
+    from tanfeng.accounting.partitioned import _regroup
+
+    rng = np.random.default_rng(7)
+    n = 2000
+    df = pd.DataFrame({"town": pd.Categorical(rng.choice(["陶朱", "店口", None], n)),
+                       "ent": rng.choice(np.array(["a", "b", "", None], dtype=object), n),
+                       "month": rng.choice([1.0, 2.0, np.nan], n),
+                       "tce": np.where(rng.random(n) < 0.1, np.nan, rng.gamma(2.0, 50.0, n)),
+                       "_rows": np.ones(n, dtype=np.int64)})
+    keys, sums = ["town", "ent", "month"], ["tce", "_rows"]
+    got = _regroup(df, keys, sums).sort_values(keys).reset_index(drop=True)
+    want = df.groupby(keys, dropna=False, observed=True, sort=True)[sums].sum().reset_index()
+    assert got[keys].astype(object).fillna("NA").values.tolist() == want[keys].astype(object).fillna("NA").values.tolist()
+    np.testing.assert_allclose(got["tce"], want["tce"], rtol=1e-12)  # a NaN tce adds nothing, as in pandas
+    assert got["_rows"].dtype == np.int64 and got["_rows"].tolist() == want["_rows"].tolist()
+    assert got["_rows"].sum() == n and len(_regroup(df.iloc[:0], keys, sums)) == 0
+    # whole-number keys (enterprise codes, months) are counted in place: the same groups
+    ints = pd.DataFrame({"ent": rng.integers(10**6, 10**6 + 500, n), "month": rng.integers(1, 13, n).astype(np.int8),
+                         "tce": rng.gamma(2.0, 50.0, n)})
+    got = _regroup(ints, ["ent", "month"], ["tce"]).sort_values(["ent", "month"]).reset_index(drop=True)
+    want = ints.groupby(["ent", "month"])["tce"].sum().reset_index()
+    assert got[["ent", "month"]].values.tolist() == want[["ent", "month"]].values.tolist()
+    assert got["month"].dtype == np.int8
+    np.testing.assert_allclose(got["tce"], want["tce"], rtol=1e-12)
