@@ -247,6 +247,29 @@ def test_totals_and_footnotes_left_out_with_a_warning(tmp_path: Path) -> None:
     assert [s["row"] for s in r.attrs["tanfeng_io"]["skipped_rows"]] == [4, 5]
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_empty_rows_and_cells_under_no_header_are_reported_never_silent(tmp_path: Path, fmt: str) -> None:
+    # row 3 is wholly empty; D4 has a value right of the last header; row 5 has a value only
+    # there (G5); blank rows after the table's last row are not rows
+    rows: list[list[object]] = [["企业名称", "用电量(万千瓦时)"], ["甲", 10], [None, None], ["乙", 20, None, 99],
+                                [None, None, None, None, None, None, 7], ["丙", 30], [None], [None]]
+    path = write_xlsx(tmp_path / "g.xlsx", rows) if fmt == "xlsx" else write_csv(tmp_path / "g.csv", rows, "utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = read_records(path)
+    io_warnings = [str(w.message) for w in caught if issubclass(w.category, IOWarning)]
+    assert len(io_warnings) == 2  # once for the rows left out, once for the cells not read
+    assert "3 (空行)" in io_warnings[0] and "5 (只有表头以外的单元格有值)" in io_warnings[0]
+    assert "D4, G5" in io_warnings[1]
+    meta = r.attrs["tanfeng_io"]
+    assert meta["skipped_rows"] == [{"row": 3, "why": "空行"}, {"row": 5, "why": "只有表头以外的单元格有值"}]
+    assert [c["cell"] for c in meta["ignored_cells"]] == ["D4", "G5"]
+    assert [float(c["value"]) for c in meta["ignored_cells"]] == [99.0, 7.0]
+    # no data row lost: 甲, 乙, 丙 in file order, with their Excel rows
+    assert r[["enterprise", "quantity", "source_row"]].values.tolist() == [["甲", 10.0, 2], ["乙", 20.0, 4],
+                                                                           ["丙", 30.0, 6]]
+
+
 def test_row_without_any_energy_is_named(tmp_path: Path) -> None:
     rows = [["企业名称", "用电量(万千瓦时)"], ["甲", 10], ["乙", None]]
     with pytest.warns(IOWarning, match="no energy"):

@@ -65,6 +65,20 @@ def _problems_by_row(fails: Failures, start: int = 0) -> dict[tuple[int, str], l
     return text
 
 
+def _cell_names(ignored: list[tuple[int, int, Any]]) -> list[str]:
+    """Spreadsheet names (``H12``) of (Excel row, 0-based column, value) cells."""
+    return [f"{_col_letter(c)}{r}" for r, c, _ in ignored]
+
+
+def _warn_ignored(ignored: list[tuple[int, int, Any]], where: str, stacklevel: int) -> None:
+    """One warning naming every cell that holds a value under no header (it is not read)."""
+    if ignored:
+        names = _cell_names(ignored)
+        warnings.warn(f"{where}: {len(names)} cell(s) with a value under no header are not read: "
+                      f"{', '.join(names[:10])}{' …' if len(names) > 10 else ''} "
+                      "(表头以外的单元格未读取；给该列加表头即可读取)", IOWarning, stacklevel=stacklevel)
+
+
 def _warn_skipped(skipped: list[tuple[int, str]], where: str, stacklevel: int) -> None:
     if skipped:
         shown = ", ".join(f"{r} ({why})" for r, why in skipped[:10])

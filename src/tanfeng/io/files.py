@@ -9,7 +9,7 @@ import math
 import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -243,15 +243,30 @@ class _Body:
     frame: pd.DataFrame            # object cells, one column per grid column
     rows: np.ndarray               # Excel row numbers
     skipped: list[tuple[int, str]]  # (Excel row, why)
+    ignored: list[tuple[int, int, Any]] = field(default_factory=list)  # (Excel row, column, value) under no header
 
 
-def _body(grid: _Grid, start: int, ncols: int) -> _Body:
-    data, rows, skipped = [], [], []
-    for pos in range(start, len(grid.rows)):
+#: Why a row is left out (``skipped_rows``): a row with no value at all inside the table, and a
+#: row whose only values are under no header.
+EMPTY_ROW, NO_HEADER_ROW = "空行", "只有表头以外的单元格有值"
+
+
+def _body(grid: _Grid, start: int, headers: Sequence[str]) -> _Body:
+    """The data rows under the header; totals, footnotes and empty rows inside the table are left
+    out and listed (empty rows after the table's last filled row are not rows); values in cells
+    under no header (right of the last header, or under a blank one) are listed in ``ignored``."""
+    ncols = len(headers)
+    data, rows, skipped, ignored = [], [], [], []
+    last = max((pos for pos in range(start, len(grid.rows)) if any(c is not None for c in grid.rows[pos])), default=-1)
+    for pos in range(start, last + 1):
         r = grid.rows[pos]
         cells = [*r[:ncols], *([None] * (ncols - len(r)))]
+        stray = [(grid.row_numbers[pos], i, c) for i, c in enumerate(r)
+                 if c is not None and (i >= ncols or not headers[i])]
         filled = [c for c in cells if c is not None]
-        if not filled:
+        if not any(c is not None and h for c, h in zip(cells, headers)):
+            skipped.append((grid.row_numbers[pos], NO_HEADER_ROW if stray else EMPTY_ROW))
+            ignored.extend(stray)
             continue
         first = unicodedata.normalize("NFKC", str(filled[0])).replace(" ", "").replace("\u3000", "")
         if isinstance(filled[0], str) and first in TOTAL_WORDS:
@@ -260,8 +275,9 @@ def _body(grid: _Grid, start: int, ncols: int) -> _Body:
         if len(filled) == 1 and isinstance(filled[0], str) and first.startswith(NOTE_PREFIXES):
             skipped.append((grid.row_numbers[pos], "表下注释"))
             continue
+        ignored.extend(stray)
         data.append(cells)
         rows.append(grid.row_numbers[pos])
     frame = pd.DataFrame(data, columns=range(ncols), dtype=object) if data else \
         pd.DataFrame({i: pd.Series(dtype=object) for i in range(ncols)})
-    return _Body(frame, np.asarray(rows, dtype=np.int64), skipped)
+    return _Body(frame, np.asarray(rows, dtype=np.int64), skipped, ignored)

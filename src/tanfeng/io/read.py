@@ -17,7 +17,15 @@ import pandas as pd
 
 from ..cells import Failures
 from ..errors import InputError, UnknownCarrierError
-from .base import IOWarning, _fail, _file_failures, _problems_by_row, _warn_skipped
+from .base import (
+    IOWarning,
+    _cell_names,
+    _fail,
+    _file_failures,
+    _problems_by_row,
+    _warn_ignored,
+    _warn_skipped,
+)
 from .files import _Body, _body, _classify, _Grid, _grids, _locate_header
 from .form205 import FORM_205_1, is_205_1, records_205_1
 from .headers import (
@@ -49,8 +57,9 @@ def read_table(
     `load_headers`); a unit in a header is converted to the column's unit (``实缴税金(元)`` is
     divided by 10 000 to give 万元); numbers written as text are parsed; codes (统一社会信用代码,
     行业代码) stay text; years and dates are read. Unknown columns keep their header (numbers if
-    every cell is a plain number). Total rows (合计) and footnotes under the table are left out
-    with a warning.
+    every cell is a plain number). Total rows (合计), footnotes under the table and empty rows
+    inside it are left out, and values under no header are not read: each is listed in
+    ``attrs["tanfeng_io"]`` (``skipped_rows``, ``ignored_cells``) and in a warning.
 
     Parameters
     ----------
@@ -95,7 +104,7 @@ def read_table(
         originals = list(headers)
         headers, dropped = _apply_mapping(headers, mapping, grid.file)
         cols = _classify(headers, originals, specs, index, records=False)
-        body = _body(grid, pos + taken, len(headers))
+        body = _body(grid, pos + taken, headers)
         for c in cols:
             if c.problem and c.index not in dropped:
                 reason, msg, sugg = c.problem
@@ -108,9 +117,10 @@ def read_table(
             df["problem"] = _problem_column(fails, body.rows).to_numpy()
         df.index = pd.Index(body.rows, name="source_row")
         _warn_skipped(body.skipped, fails.what, 3)
+        _warn_ignored(body.ignored, fails.what, 3)
         frames.append(df)
         all_fails.append(fails)
-        metas.append(_meta(grid, pos, taken, cols, "table", units, converted, body.skipped))
+        metas.append(_meta(grid, pos, taken, cols, "table", units, converted, body))
     merged = _file_failures(grids[0].file, grids[0].sheet if len(grids) == 1 else None)
     for f in all_fails:
         merged.extend(f)
@@ -169,7 +179,11 @@ def read_records(
     DataFrame
         Id columns, then ``carrier``, ``quantity`` (float), ``unit``, ``source_row`` (Excel row)
         and, for wide files, ``source_column``; a RangeIndex. ``attrs["tanfeng_io"]``: file, sheet,
-        encoding, layout (``long``/``wide``), header row, column mapping, rows left out.
+        encoding, layout (``long``/``wide``), header row, column mapping, ``skipped_rows`` (each
+        row left out with why: a total, a footnote, an empty row inside the table, a row whose
+        only values are under no header) and ``ignored_cells`` (``{"cell": "H12", "value": …}``
+        for every value in a column without a header, which is not read). Both are also said in
+        one `IOWarning` each; nothing is left out silently.
 
     Raises
     ------
@@ -224,7 +238,7 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
     originals = list(headers)
     headers, dropped = _apply_mapping(headers, mapping, grid.file)
     cols = [c for c in _classify(headers, originals, specs, index, records=True) if c.index not in dropped]
-    body = _body(grid, pos + taken, len(headers))
+    body = _body(grid, pos + taken, headers)
     by_std = {c.standard: c for c in cols if c.standard}
     energy = [c for c in cols if c.carrier]
     long = "carrier" in by_std and "quantity" in by_std
@@ -300,7 +314,8 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
                           f"(Excel rows {empty[:10]}{' …' if len(empty) > 10 else ''}); they give no record",
                           IOWarning, stacklevel=4)
     _warn_skipped(body.skipped, fails.what, 4)
-    meta = _meta(grid, pos, taken, cols, "long" if long else "wide", units, converted, body.skipped)
+    _warn_ignored(body.ignored, fails.what, 4)
+    meta = _meta(grid, pos, taken, cols, "long" if long else "wide", units, converted, body)
     meta["empty_rows"] = empty
     return out, meta
 
@@ -360,14 +375,15 @@ def _pick(labels: list[str], idx: np.ndarray) -> list[str]:
 
 
 def _meta(grid: _Grid, pos: int, taken: int, cols: list[_Col], fmt: str, units: Mapping[str, str],
-          converted: Mapping[str, str], skipped: list[tuple[int, str]]) -> dict[str, Any]:
+          converted: Mapping[str, str], body: _Body) -> dict[str, Any]:
     return {
         "file": grid.file, "sheet": grid.sheet, "encoding": grid.encoding, "delimiter": grid.delimiter,
         "format": fmt, "header_row": grid.row_numbers[pos], "header_rows": taken,
         "columns": {c.original: (c.standard or (f"carrier:{c.carrier}" if c.carrier else c.header))
                     for c in cols if c.original},
         "units": dict(units), "converted": dict(converted),
-        "skipped_rows": [{"row": r, "why": why} for r, why in skipped],
+        "skipped_rows": [{"row": r, "why": why} for r, why in body.skipped],
+        "ignored_cells": [{"cell": n, "value": v} for n, (_, _, v) in zip(_cell_names(body.ignored), body.ignored)],
     }
 
 
