@@ -121,106 +121,139 @@ def _codes(value: Any, resolve: Any) -> tuple[tuple[str, ...], list[str]]:
     return tuple(dict.fromkeys(codes)), bad
 
 
-def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str, str] | None = None,
-                 energy_records: pd.DataFrame | None = None, account_kwargs: Mapping[str, Any] | None = None,
-                 need_price: bool = False, unique_ids: bool = False, what: str = "sources table") -> pd.DataFrame:
-    """The table in standard columns (same index and order), or one `InputError` for every bad row."""
-    from ..regions import default_regions
+class _SourceReader:
+    """A sources table being read: its columns found, the failures collected row by row."""
 
-    if not isinstance(table, pd.DataFrame):
-        table = pd.DataFrame(table)
-    cols = _find(table, columns)
-    fails = Failures(table.index, what=what)
-    n = len(table)
-    idx = table.index
-    out = pd.DataFrame(index=idx)
+    def __init__(self, table: pd.DataFrame, columns: Mapping[str, str] | None, what: str) -> None:
+        self.table = table
+        self.cols = _find(table, columns)
+        self.fails = Failures(table.index, what=what)
+        self.n = len(table)
+        self.idx = table.index
 
-    def get(key: str) -> pd.Series:
-        if key in cols:
-            return table[cols[key]]
-        return pd.Series([None] * n, index=idx, dtype=object)
+    def get(self, key: str) -> pd.Series:
+        if key in self.cols:
+            return self.table[self.cols[key]]
+        return pd.Series([None] * self.n, index=self.idx, dtype=object)
 
-    def flag(mask: Any, key: str, reason: Any, message: Any = None, sugg: str | None = None) -> None:
+    def flag(self, mask: Any, key: str, reason: Any, message: Any = None, sugg: str | None = None) -> None:
         """A failure for every row where ``mask`` (message and suggestion default to `REASONS`;
         ``message(value)`` makes the text)."""
-        fails.add(np.asarray(mask, dtype=bool), cols.get(key, key), get(key), reason, message, sugg)
+        self.fails.add(np.asarray(mask, dtype=bool), self.cols.get(key, key), self.get(key), reason, message, sugg)
 
-    def number(key: str) -> pd.Series:
+    def number(self, key: str) -> pd.Series:
         """A number column read by the kernel's cell reader; cells that are not numbers flagged."""
-        vals, reasons = read_quantities(get(key), negative_ok=True)
+        vals, reasons = read_quantities(self.get(key), negative_ok=True)
         why = np.asarray(reasons.astype(object))
-        flag((why != "") & (why != "quantity_missing"), key, why)
-        return pd.Series(vals, index=idx)
+        self.flag((why != "") & (why != "quantity_missing"), key, why)
+        return pd.Series(vals, index=self.idx)
 
-    def text(key: str) -> pd.Series:
-        if key not in cols:
-            return pd.Series([None] * n, index=idx, dtype=object)
-        raw = get(key)
+    def text(self, key: str) -> pd.Series:
+        if key not in self.cols:
+            return pd.Series([None] * self.n, index=self.idx, dtype=object)
+        raw = self.get(key)
         blank = _blank_mask(raw)
         if pd.api.types.is_float_dtype(raw.dtype) and (raw.dropna() % 1 == 0).all():
             raw = raw.astype("Int64")  # ids typed as 1.0 in Excel mean "1"
         return raw.astype(str).str.strip().astype(object).where(~blank, None)
 
-    roles = text("role").map(lambda v: "" if v is None else normalize_name(v))
-    energy_only = roles.isin(ENERGY_ONLY).to_numpy()
-    flag(~roles.isin(ENERGY_ONLY | _BOTH), "role", "role_invalid")
-    cap_rows = ~energy_only
-    for req in ("product", "capacity", "capacity_unit") if cap_rows.any() else ():
-        if req not in cols:
-            fails.add_table(req, "column_missing", message=f"{REASONS['column_missing'].message()}: {req}",
-                            suggestion="、".join(SOURCE_COLUMNS[req]))
-    if need_price and "price" not in cols:
-        fails.add_table("price", "column_missing", message=f"{REASONS['column_missing'].message()}: price (min_cost)",
-                        suggestion="、".join(SOURCE_COLUMNS["price"]))
-    fails.raise_if_any()
-    out["energy_only"] = energy_only
 
-    if "source_id" in cols:
-        out["source_id"] = text("source_id")
+def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str, str] | None = None,
+                 energy_records: pd.DataFrame | None = None, account_kwargs: Mapping[str, Any] | None = None,
+                 need_price: bool = False, unique_ids: bool = False, what: str = "sources table") -> pd.DataFrame:
+    """The table in standard columns (same index and order), or one `InputError` for every bad row."""
+    if not isinstance(table, pd.DataFrame):
+        table = pd.DataFrame(table)
+    r = _SourceReader(table, columns, what)
+    out = pd.DataFrame(index=r.idx)
+    energy_only = _roles(r, need_price)
+    out["energy_only"] = energy_only
+    cap_rows = ~energy_only
+    _ids_and_products(r, out, cap_rows, unique_ids)
+    _capacity(r, out, cap_rows)
+    energy = r.number("energy_tce")
+    r.flag(energy < 0, "energy_tce", "quantity_negative")
+    out["energy_tce"] = energy
+    if energy_records is None:
+        r.flag(energy_only & energy.isna(), "energy_tce", "energy_required")
+    raw = r.get("closed_on")
+    closed = pd.to_datetime(raw, errors="coerce")
+    r.flag(~_blank_mask(raw) & closed.isna(), "closed_on", "date_invalid")
+    out["closed_on"] = closed
+    out["province"] = _provinces(r)
+    for key, resolve, reason, vocab in (
+            ("kinds", rules.resolve_kind, "kind_unknown", sorted({e.name_zh for e in rules.exclusions})),
+            ("conditions", rules.resolve_condition, "condition_unknown", sorted(rules.conditions))):
+        out[key] = _code_column(r, key, resolve, reason, vocab)
+    _price_share_divisible(r, out, need_price)
+    out["line"] = r.text("line")
+
+    if energy_records is not None:
+        _energy_from_records(out, energy_records, account_kwargs or {}, r.fails)
+        missing = energy_only & out["energy_tce"].isna().to_numpy()
+        r.fails.add(missing, "energy_tce", out["source_id"], "energy_required")
+    r.fails.raise_if_any()
+    return out
+
+
+def _roles(r: _SourceReader, need_price: bool) -> np.ndarray:
+    """Which rows free energy only; the columns a table with capacity rows (or ``min_cost``)
+    needs, raised at once when missing."""
+    roles = r.text("role").map(lambda v: "" if v is None else normalize_name(v))
+    energy_only = roles.isin(ENERGY_ONLY).to_numpy()
+    r.flag(~roles.isin(ENERGY_ONLY | _BOTH), "role", "role_invalid")
+    for req in ("product", "capacity", "capacity_unit") if (~energy_only).any() else ():
+        if req not in r.cols:
+            r.fails.add_table(req, "column_missing", message=f"{REASONS['column_missing'].message()}: {req}",
+                              suggestion="、".join(SOURCE_COLUMNS[req]))
+    if need_price and "price" not in r.cols:
+        r.fails.add_table("price", "column_missing", message=f"{REASONS['column_missing'].message()}: price (min_cost)",
+                          suggestion="、".join(SOURCE_COLUMNS["price"]))
+    r.fails.raise_if_any()
+    return energy_only
+
+
+def _ids_and_products(r: _SourceReader, out: pd.DataFrame, cap_rows: np.ndarray, unique_ids: bool) -> None:
+    if "source_id" in r.cols:
+        out["source_id"] = r.text("source_id")
     else:
-        out["source_id"] = pd.Series([str(i) for i in idx], index=idx, dtype=object)
-    flag(out["source_id"].isna(), "source_id", "source_id_missing")
+        out["source_id"] = pd.Series([str(i) for i in r.idx], index=r.idx, dtype=object)
+    r.flag(out["source_id"].isna(), "source_id", "source_id_missing")
     if unique_ids:
         dup = out["source_id"].duplicated(keep="first") & out["source_id"].notna()
-        flag(dup, "source_id", "duplicate_source_id")
+        r.flag(dup, "source_id", "duplicate_source_id")
+    out["product"] = r.text("product")
+    r.flag(out["product"].isna() & cap_rows, "product", "product_missing")
+    out["sector"] = r.text("sector")
 
-    out["product"] = text("product")
-    flag(out["product"].isna() & cap_rows, "product", "product_missing")
-    out["sector"] = text("sector")
 
-    raw = get("capacity")
-    blank = _blank_mask(raw)
-    cap = number("capacity")
-    flag(blank & cap_rows, "capacity", "capacity_missing")
-    flag(cap < 0, "capacity", "quantity_negative")
+def _capacity(r: _SourceReader, out: pd.DataFrame, cap_rows: np.ndarray) -> None:
+    """Capacity and its unit (``<mass>/<period>``); an energy-only row may leave both blank."""
+    blank = _blank_mask(r.get("capacity"))
+    cap = r.number("capacity")
+    r.flag(blank & cap_rows, "capacity", "capacity_missing")
+    r.flag(cap < 0, "capacity", "quantity_negative")
     out["capacity"] = cap.where(cap_rows | cap.notna(), 0.0)
 
-    units = text("capacity_unit")
-    flag(units.isna() & cap_rows, "capacity_unit", "unit_missing", sugg="万吨/年, 吨/日")
+    units = r.text("capacity_unit")
+    r.flag(units.isna() & cap_rows, "capacity_unit", "unit_missing", sugg="万吨/年, 吨/日")
     bad_units: dict[str, str] = {}
     for u in units.dropna().unique():
         try:
             parse_capacity_unit(u)
         except UnitError as exc:
             bad_units[u] = str(exc)
-    flag(units.isin(list(bad_units)), "capacity_unit", "unit_unknown", lambda v: bad_units[str(v).strip()],
-         "万吨/年, 吨/日")
+    r.flag(units.isin(list(bad_units)), "capacity_unit", "unit_unknown", lambda v: bad_units[str(v).strip()],
+           "万吨/年, 吨/日")
     out["capacity_unit"] = units.where(units.notna() | cap_rows, "")
 
-    raw = get("energy_tce")
-    energy = number("energy_tce")
-    flag(energy < 0, "energy_tce", "quantity_negative")
-    out["energy_tce"] = energy
-    if energy_records is None:
-        flag(energy_only & energy.isna(), "energy_tce", "energy_required")
 
-    raw = get("closed_on")
-    closed = pd.to_datetime(raw, errors="coerce")
-    flag(~_blank_mask(raw) & closed.isna(), "closed_on", "date_invalid")
-    out["closed_on"] = closed
+def _provinces(r: _SourceReader) -> pd.Series:
+    """Each row's province resolved (浙江省 -> 浙江); an unknown one is flagged."""
+    from ..regions import default_regions
 
     regions = default_regions()
-    provs = text("province")
+    provs = r.text("province")
     known: dict[str, str | None] = {}
     for v in provs.dropna().unique():
         try:
@@ -228,53 +261,44 @@ def read_sources(table: pd.DataFrame, rules: SwapRules, *, columns: Mapping[str,
         except KeyError:
             known[v] = None
     resolved = provs.map(known).astype(object).where(provs.notna(), None)
-    flag(provs.notna() & resolved.isna(), "province", "region_unknown", sugg="浙江, 江苏 …")
-    out["province"] = resolved.where(resolved.notna(), None)
+    r.flag(provs.notna() & resolved.isna(), "province", "region_unknown", sugg="浙江, 江苏 …")
+    return resolved.where(resolved.notna(), None)
 
-    for key, resolve, reason, vocab in (
-            ("kinds", rules.resolve_kind, "kind_unknown", sorted({e.name_zh for e in rules.exclusions})),
-            ("conditions", rules.resolve_condition, "condition_unknown", sorted(rules.conditions))):
-        if key not in cols:
-            out[key] = [()] * n
-            continue
-        raw = text(key)
-        parsed = {v: _codes(v, resolve) for v in raw.dropna().unique()}
-        codes = {v: c for v, (c, _) in parsed.items()}
-        bad = raw.map(lambda v, p=parsed: v is not None and bool(p[v][1])).to_numpy(dtype=bool)
-        for p in np.flatnonzero(bad):
-            for b in parsed[raw.iloc[p]][1]:
-                fails.add(np.arange(n) == p, cols[key], b, reason, suggestion="、".join(vocab[:12]))
-        out[key] = raw.map(lambda v, c=codes: () if v is None else c[v])
 
-    raw = get("price")
-    blank = _blank_mask(raw)
-    price = number("price")
+def _code_column(r: _SourceReader, key: str, resolve: Any, reason: str, vocab: list[str]) -> Any:
+    """A ``|``-separated column of rule codes (kinds, conditions) as tuples; unknown names flagged."""
+    if key not in r.cols:
+        return [()] * r.n
+    raw = r.text(key)
+    parsed = {v: _codes(v, resolve) for v in raw.dropna().unique()}
+    codes = {v: c for v, (c, _) in parsed.items()}
+    bad = raw.map(lambda v, p=parsed: v is not None and bool(p[v][1])).to_numpy(dtype=bool)
+    for p in np.flatnonzero(bad):
+        for b in parsed[raw.iloc[p]][1]:
+            r.fails.add(np.arange(r.n) == p, r.cols[key], b, reason, suggestion="、".join(vocab[:12]))
+    return raw.map(lambda v, c=codes: () if v is None else c[v])
+
+
+def _price_share_divisible(r: _SourceReader, out: pd.DataFrame, need_price: bool) -> None:
+    blank = _blank_mask(r.get("price"))
+    price = r.number("price")
     if need_price:
-        flag(blank, "price", "price_missing")
-    flag(price < 0, "price", "price_invalid")
+        r.flag(blank, "price", "price_missing")
+    r.flag(price < 0, "price", "price_invalid")
     out["price"] = price
 
-    raw = get("share")
-    share = number("share")
-    flag(share.notna() & ~((share > 0) & (share <= 1)), "share", "share_invalid")
+    share = r.number("share")
+    r.flag(share.notna() & ~((share > 0) & (share <= 1)), "share", "share_invalid")
     out["share"] = share
 
     yes = {"true", "1", "1.0", "yes", "y", "是", "可", "可拆分"}
     no = {"false", "0", "0.0", "no", "n", "否", "不可", "不可拆分", ""}
-    if "divisible" in cols:
-        div = text("divisible").map(lambda v: "" if v is None else normalize_name(v))
-        flag(~div.isin(yes | no), "divisible", "divisible_invalid")
+    if "divisible" in r.cols:
+        div = r.text("divisible").map(lambda v: "" if v is None else normalize_name(v))
+        r.flag(~div.isin(yes | no), "divisible", "divisible_invalid")
         out["divisible"] = div.isin(yes).to_numpy()
     else:
         out["divisible"] = False
-    out["line"] = text("line")
-
-    if energy_records is not None:
-        _energy_from_records(out, energy_records, account_kwargs or {}, fails)
-        missing = energy_only & out["energy_tce"].isna().to_numpy()
-        fails.add(missing, "energy_tce", out["source_id"], "energy_required")
-    fails.raise_if_any()
-    return out
 
 
 def _energy_from_records(out: pd.DataFrame, records: pd.DataFrame, kwargs: Mapping[str, Any],
