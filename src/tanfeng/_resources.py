@@ -4,13 +4,14 @@ checkout / editable install, the repository's top-level ``factors/`` folder."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["build_once", "data_dir", "normalize_name", "package_version"]
+__all__ = ["build_once", "data_dir", "file_version", "normalize_name", "package_version"]
 
 T = TypeVar("T")
 
@@ -38,6 +39,31 @@ def build_once(build: Callable[[], T]) -> Callable[[], T]:
 
     get.cache_clear = cache_clear  # type: ignore[attr-defined]
     return get
+
+
+def file_version(*paths: str | Path) -> str:
+    r"""SHA-256 (first 12 hex digits) of data files' bytes as shipped: the ``.version`` of a rule
+    set or factor set read from files.
+
+    One file: the hash of its bytes, as ``sha256sum FILE | cut -c1-12`` prints it. Several files
+    (a folder's rule set, a factor set): the hash of the lines ``<sha256 of the file>  <name>\n``
+    of the files sorted by name, as ``sha256sum * | sha256sum | cut -c1-12`` prints it in the
+    folder. A comment or a reformatting of a file changes its version: the version names the
+    file, not only what was read from it.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "rules.toml"
+    >>> _ = f.write_bytes(b"a = 1\n")
+    >>> file_version(f) == hashlib.sha256(b"a = 1\n").hexdigest()[:12]
+    True
+    """
+    digests = sorted((Path(p).name, hashlib.sha256(Path(p).read_bytes()).hexdigest()) for p in paths)
+    if len(digests) == 1:
+        return digests[0][1][:12]
+    lines = "".join(f"{digest}  {name}\n" for name, digest in digests)
+    return hashlib.sha256(lines.encode()).hexdigest()[:12]
 
 
 @functools.cache

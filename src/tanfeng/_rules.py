@@ -8,8 +8,12 @@ Every kind of rule set — 两高 rules (`tanfeng.screening.TwoHighRules`, also
 * ``Kind.load(id_or_path)`` — a shipped id or your own file;
 * ``Kind.available()`` — the shipped ids;
 * ``.sources`` — ``{source id: Source}`` of the documents the rules rest on;
-* ``.version`` — a content hash of the rules as loaded (`content_version`); results record it
-  beside the rule set's id and the factor set's version, so an edited rule file is visible.
+* ``.version`` — the hash of the rule file's bytes as shipped (`file_version`; for a rule set
+  of several files, such as the swap rules' CSV files, a hash over those files sorted by name).
+  A rule set that was not read from a file (a mapping, ``from_dict``), or was changed after it
+  was read (``replace``, ``model_copy(update=…)``), has the hash of its content instead
+  (`content_version`). Results record the version beside the rule set's id and the factor
+  set's version, so an edited rule file is visible.
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from ._resources import file_version
 from .errors import RuleError
 
-__all__ = ["Confidence", "Source", "content_version", "find_rule_file", "read_toml"]
+__all__ = ["Confidence", "FileVersioned", "Source", "content_version", "file_version", "find_rule_file", "from_files",
+           "read_toml", "same_files"]
 
 #: ``verified`` — read in the original; ``secondary`` — a faithful reprint; ``unverified``.
 Confidence = Literal["verified", "secondary", "unverified"]
@@ -75,6 +81,40 @@ def content_version(*parts: Any) -> str:
 
     text = json.dumps([plain(p) for p in parts], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+class FileVersioned(BaseModel):
+    """A rule set read from files: its `version` is the files' hash (`file_version`) as long as
+    its content is what the files gave, else its content hash (`content_version`)."""
+
+    _file_version: str | None = PrivateAttr(default=None)
+    _file_content: str | None = PrivateAttr(default=None)
+
+    @property
+    def version(self) -> str:
+        """Hash (12 hex digits) of the rule file's bytes as shipped; of the content when the rule
+        set was not read from a file or was changed since."""
+        content = content_version(self)
+        if self._file_version is not None and content == self._file_content:
+            return self._file_version
+        return content
+
+
+M = TypeVar("M", bound=FileVersioned)
+
+
+def from_files(rules: M, *paths: str | Path) -> M:
+    """``rules`` marked as read from ``paths``: its version is theirs (`file_version`)."""
+    rules._file_version = file_version(*paths)
+    rules._file_content = content_version(rules)
+    return rules
+
+
+def same_files(rules: M, original: FileVersioned) -> M:
+    """``rules`` (a validated copy of ``original``) keeps the files' version while its content
+    is still theirs."""
+    rules._file_version, rules._file_content = original._file_version, original._file_content
+    return rules
 
 
 def find_rule_file(id_or_path: str | Path, folder: Path, what: str, available: Sequence[str],

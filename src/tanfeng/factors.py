@@ -20,13 +20,13 @@ import functools
 import hashlib
 import math
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._resources import build_once, data_dir, package_version
+from ._resources import build_once, data_dir, file_version, package_version
 from .carriers import CarrierVocabulary
 from .cells import REASONS, read_quantities
 from .defaults import CO2_PER_TCE_BAND, FACTOR_BANDS
@@ -197,8 +197,11 @@ class FactorSet:
         regions: Regions,
         *,
         label: str = "custom",
+        files: Sequence[str | Path] = (),
     ) -> None:
         self.rows = _coerce(rows)
+        #: The files the factor set was read from (their hash is in the `version`).
+        self.files = tuple(Path(f) for f in files)
         self.sources = sources.fillna("").astype(str)
         self.carriers = carriers
         self.regions = regions
@@ -246,6 +249,7 @@ class FactorSet:
             CarrierVocabulary.from_csv(pick("carriers.csv")),
             Regions.from_csv(pick("regions.csv")),
             label=label or str(path),
+            files=[pick(n) for n in (*FACTOR_FILES, "sources.csv", "carriers.csv", "regions.csv")],
         )
 
     def override(
@@ -317,7 +321,12 @@ class FactorSet:
     # ------------------------------------------------------------- provenance
     @functools.cached_property
     def content_hash(self) -> str:
-        """SHA-256 (first 12 hex digits) of the factor rows and sources."""
+        """SHA-256 (first 12 hex digits) of the files the factor set was read from, as shipped
+        (`tanfeng._resources.file_version`: in ``factors/``, ``sha256sum carriers.csv combustion.csv
+        grid.csv regions.csv sources.csv tce.csv | sha256sum``); for a factor set built in code
+        (`override`, the constructor), of its factor rows and sources."""
+        if self.files:
+            return file_version(*self.files)
         h = hashlib.sha256()
         h.update(self.rows[FACTOR_COLUMNS].to_csv(index=False).encode())
         h.update(self.sources.to_csv(index=False).encode())
@@ -325,7 +334,7 @@ class FactorSet:
 
     @property
     def version(self) -> str:
-        """``"<package version>+<content hash>"``, recorded in every result."""
+        """``"<package version>+<content hash>"`` (`content_hash`), recorded in every result."""
         return f"{package_version()}+{self.content_hash}"
 
     def __repr__(self) -> str:

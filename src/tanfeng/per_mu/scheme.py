@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .._resources import data_dir
-from .._rules import Source, content_version, find_rule_file, read_toml
+from .._rules import FileVersioned, Source, find_rule_file, from_files, read_toml
 from ..errors import RuleError
 from ..factors import normalize_basis
 from .fields import FIELD_UNITS, INDICATORS, Group, _factor
@@ -122,7 +122,7 @@ class ClassLevel(_Model):
     min_score: float | None = None
 
 
-class ClassRule(_Model):
+class ClassRule(_Model, FileVersioned):
     """A–D classes by score thresholds or by shares, per group or over all firms together."""
 
     kind: Literal["classes"] = "classes"
@@ -160,11 +160,6 @@ class ClassRule(_Model):
         """``{source id: Source}`` of the class rule's document (empty when it names none)."""
         return {} if self.source is None else {self.source.id or self.id or "classes": self.source}
 
-    @property
-    def version(self) -> str:
-        """Content hash of the class rule as loaded."""
-        return content_version(self)
-
     @classmethod
     def load(cls, id_or_path: str | Path | Mapping[str, Any]) -> ClassRule:
         """A shipped class rule by id (``"tiantai-2022-classes"``), a TOML path or a mapping."""
@@ -187,7 +182,7 @@ class ClassRule(_Model):
         return {lv.id: lv.name for lv in self.levels}
 
 
-class Scheme(_Model):
+class Scheme(_Model, FileVersioned):
     """A county's 亩均效益综合评价 scheme. Load with ``Scheme.load(id_or_path)`` (or
     :func:`load_scheme`); ``Scheme.available()`` lists the shipped ones.
 
@@ -235,11 +230,6 @@ class Scheme(_Model):
             out.update(self.classes.sources)
         return out
 
-    @property
-    def version(self) -> str:
-        """Content hash of the scheme as loaded."""
-        return content_version(self)
-
     @classmethod
     def load(cls, id_or_path: str | Path | Mapping[str, Any]) -> Scheme:
         """A shipped scheme by id (``"huangyan-2022"``), a TOML path or a mapping."""
@@ -260,18 +250,20 @@ def _read_toml(path: str, mtime: float) -> dict[str, Any]:
     return read_toml(path)
 
 
-def _load(obj: Any, model: type[BaseModel], what: str) -> Any:
+def _load(obj: Any, model: type[FileVersioned], what: str) -> Any:
     if isinstance(obj, model):
         return obj
+    p = None
     if isinstance(obj, Mapping):
         data, where = dict(obj), "the mapping given"
     else:
         p = find_rule_file(obj, _rules_dir(), what, list_schemes())
         data, where = _read_toml(str(p), p.stat().st_mtime), str(p)
     try:
-        return model.model_validate(data)
+        out = model.model_validate(data)
     except ValidationError as exc:
         raise RuleError(f"{what} in {where} is not valid:\n{exc}") from exc
+    return out if p is None else from_files(out, p)
 
 
 def _shipped_of_kind(kind: str) -> list[str]:

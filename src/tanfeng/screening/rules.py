@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .. import industries
 from .._resources import data_dir, normalize_name
-from .._rules import Confidence, Source, content_version, read_toml
+from .._rules import Confidence, FileVersioned, Source, from_files, read_toml, same_files
 from ..defaults import BUILD_YEAR_RANGE
 from ..errors import RuleError
 
@@ -113,7 +113,7 @@ class SectorPreset(BaseModel):
         return pd.DataFrame(rows, columns=["status", "sector", "matched_code", "detail"], dtype=object)
 
 
-class TwoHighRules(BaseModel):
+class TwoHighRules(FileVersioned):
     """A 两高 rule set: a sector preset, a cut-off year, two thresholds and the conventions.
 
     Load with ``TwoHighRules.load(id_or_path)`` (``available()`` lists the shipped ids). Copy and
@@ -184,11 +184,6 @@ class TwoHighRules(BaseModel):
     def basis_zh(self) -> str:
         return "当量值" if self.electricity_basis == "calorific" else "等价值"
 
-    @property
-    def version(self) -> str:
-        """Content hash of the rule set as loaded (its preset and sources included)."""
-        return content_version(self)
-
     def replace(self, **changes: Any) -> TwoHighRules:
         """A validated copy with some fields changed (``sectors`` may be a preset id)."""
         data = {k: getattr(self, k) for k in type(self).model_fields}
@@ -200,7 +195,8 @@ class TwoHighRules(BaseModel):
             out = type(self).model_validate(data)
         except ValidationError as exc:
             raise RuleError(f"rule set {self.id!r}: {exc}") from exc
-        return out.model_copy(update={"sources": _referenced(out, out.sources)}) if out.sources else out
+        out = out.model_copy(update={"sources": _referenced(out, out.sources)}) if out.sources else out
+        return same_files(out, self)  # the file's version while the content is the file's
 
     @classmethod
     def load(cls, id_or_path: str | Path = "zhuji-2021") -> TwoHighRules:
@@ -216,7 +212,8 @@ class TwoHighRules(BaseModel):
         if text in tables.get("rulesets", {}):
             return _shipped_ruleset(text)
         if text in tables.get("presets", {}):
-            return _shipped_ruleset(DEFAULT_RULES).replace(id=f"{DEFAULT_RULES}+{text}", sectors=text)
+            preset = _shipped_ruleset(DEFAULT_RULES).replace(id=f"{DEFAULT_RULES}+{text}", sectors=text)
+            return from_files(preset, _shipped_file())  # the id names the preset, the file the rest
         raise RuleError(
             f"no 两高 rule set or sector preset {text!r}. Rule sets: {cls.available()}; sector presets: "
             f"{sorted(tables.get('presets', {}))} — a preset is used on a rule set: rules='mee-2021' "
@@ -236,7 +233,8 @@ class TwoHighRules(BaseModel):
     @classmethod
     def from_toml(cls, path: str | Path, name: str | None = None) -> TwoHighRules:
         """A rule set from your own TOML file (same tables; may ``extends`` shipped ones)."""
-        return _build_ruleset(_merge(_shipped_tables(), _read_toml(Path(path))), name, Path(path))
+        built = _build_ruleset(_merge(_shipped_tables(), _read_toml(Path(path))), name, Path(path))
+        return from_files(built, _shipped_file(), path)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], name: str | None = None) -> TwoHighRules:
@@ -256,7 +254,7 @@ RuleSet = TwoHighRules
 DEFAULT_RULES = "zhuji-2021"
 
 
-class LowEfficiencyRules(BaseModel):
+class LowEfficiencyRules(FileVersioned):
     """Thresholds of the 两高一低 list, each with its source id and confidence."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -279,11 +277,6 @@ class LowEfficiencyRules(BaseModel):
     region: str = ""
     note: str = ""
     sources: dict[str, Source] = Field(default_factory=dict)
-
-    @property
-    def version(self) -> str:
-        """Content hash of the thresholds as loaded (sources included)."""
-        return content_version(self)
 
     @classmethod
     def available(cls) -> list[str]:
@@ -318,7 +311,8 @@ class LowEfficiencyRules(BaseModel):
         missing = sorted(need - set(srcs))
         if missing:
             raise RuleError(f"[low_efficiency.{text}]: sources not defined in [sources]: {missing}")
-        return out.model_copy(update={"sources": {k: srcs[k] for k in sorted(need)}})
+        out = out.model_copy(update={"sources": {k: srcs[k] for k in sorted(need)}})
+        return from_files(out, _shipped_file(), *([] if path is None else [path]))
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -331,9 +325,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
 _SHIPPED: dict[str, Any] = {}
 
 
+def _shipped_file() -> Path:
+    """``factors/rules/two_high.toml``: the shipped rule sets, presets, 两高一低 thresholds and sources."""
+    return data_dir() / "rules" / "two_high.toml"
+
+
 def _shipped_tables() -> dict[str, Any]:
     if not _SHIPPED:
-        _SHIPPED.update(_read_toml(data_dir() / "rules" / "two_high.toml"))
+        _SHIPPED.update(_read_toml(_shipped_file()))
     return _SHIPPED
 
 
@@ -418,7 +417,7 @@ def _build_ruleset(tables: Mapping[str, Any], name: str | None, where: Path | No
 
 @functools.lru_cache(maxsize=32)
 def _shipped_ruleset(name: str) -> TwoHighRules:
-    return _build_ruleset(_shipped_tables(), name)
+    return from_files(_build_ruleset(_shipped_tables(), name), _shipped_file())
 
 
 @functools.lru_cache(maxsize=32)

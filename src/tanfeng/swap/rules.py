@@ -42,7 +42,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from .._resources import data_dir, normalize_name
+from .._resources import data_dir, file_version, normalize_name
 from .._rules import Source, content_version
 from ..errors import RuleError
 
@@ -261,8 +261,11 @@ class SwapRules:
     """
 
     def __init__(self, rules: Sequence[SwapRule], key_regions: Sequence[KeyRegionRow] = (),
-                 exclusions: Sequence[SwapExclusion] = (), *, id: str = "custom") -> None:
+                 exclusions: Sequence[SwapExclusion] = (), *, id: str = "custom",
+                 files: Sequence[str | Path] = ()) -> None:
         self.id = id
+        #: The files the rules were read from (their hash is the `version`).
+        self.files = tuple(Path(f) for f in files)
         self.rules = list(rules)
         self.key_regions = list(key_regions)
         self.exclusions = list(exclusions)
@@ -315,11 +318,16 @@ class SwapRules:
         """Read your own files (same columns as the shipped ones)."""
         return cls(_read(capacity_swap, SwapRule),
                    _read(key_regions, KeyRegionRow) if key_regions else [],
-                   _read(exclusions, SwapExclusion) if exclusions else [], id=str(capacity_swap))
+                   _read(exclusions, SwapExclusion) if exclusions else [], id=str(capacity_swap),
+                   files=[f for f in (capacity_swap, key_regions, exclusions) if f])
 
     @functools.cached_property
     def version(self) -> str:
-        """Content hash of the rules, key regions and exclusions as loaded."""
+        """Hash (12 hex digits) of the files the rules were read from, as shipped (`file_version`:
+        ``sha256sum capacity_swap.csv key_regions.csv swap_exclusions.csv | sha256sum``); rules
+        built in code have the hash of their rows (`content_version`)."""
+        if self.files:
+            return file_version(*self.files)
         return content_version(self.rules, self.key_regions, self.exclusions)
 
     @functools.cached_property

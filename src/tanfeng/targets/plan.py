@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from .._rules import Source, content_version, find_rule_file, read_toml
+from .._rules import FileVersioned, Source, find_rule_file, from_files, read_toml
 from ..cells import Failures, read_quantities
 from ..errors import RuleError
 from ._common import _TARGET_OF, MEASURES
@@ -108,7 +108,7 @@ class NamedValue(BaseModel):
     note: str = ""
 
 
-class Plan(BaseModel):
+class Plan(FileVersioned):
     """A plan's targets (指标体系) and window; load one with :meth:`from_toml`.
 
     Examples
@@ -169,7 +169,7 @@ class Plan(BaseModel):
         p = Path(path)
         data = read_toml(p)  # a syntax error is a RuleError naming the file
         try:
-            return cls.model_validate(data)
+            return from_files(cls.model_validate(data), p)
         except ValidationError as exc:
             raise RuleError(f"plan file {p}: {exc}") from exc
 
@@ -199,11 +199,6 @@ class Plan(BaseModel):
             return {}
         return {self.source or self.id: Source(id=self.source or self.id, title=self.source_title or self.title,
                                                issuer=self.issuer, note=self.status)}
-
-    @property
-    def version(self) -> str:
-        """Content hash of the plan as loaded."""
-        return content_version(self)
 
     @property
     def all_indicators(self) -> tuple[Indicator, ...]:
