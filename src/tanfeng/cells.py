@@ -263,9 +263,10 @@ def read_quantities(values: pd.Series | Sequence[Any] | np.ndarray, *,
     else:
         vals, reasons = _distinct_codes(col)
     with np.errstate(invalid="ignore"):
-        # one pass decides whether anything is wrong (NaN, inf and negatives all fail 0 <= v < inf)
-        fine = (vals >= 0) & (vals < np.inf) if not negative_ok else np.isfinite(vals)
-        if not bool(np.all(fine)):
+        # two reductions decide whether anything is wrong: NaN carries through min and max, and
+        # NaN, inf and negatives all fail min >= 0 (> -inf when negatives are kept), max < inf
+        lo, hi = (vals.min(), vals.max()) if n else (0.0, 0.0)
+        if not (bool(lo >= 0 if not negative_ok else lo > -np.inf) and bool(hi < np.inf)):
             ok = reasons == 0
             reasons[ok & np.isnan(vals)] = _QCODE["quantity_missing"]
             reasons[ok & np.isinf(vals)] = _QCODE["quantity_infinite"]

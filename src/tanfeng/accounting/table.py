@@ -122,7 +122,7 @@ def account(
     out.attrs = dict(records.attrs)
     out.attrs["tanfeng"] = {
         "factor_set": fs.version, "basis": run.basis, "region": run.cells.region, "year": year,
-        "errors": errors, "co2": co2, "rows_with_problems": int(bad_row.sum()), "fallbacks": used["fallbacks"],
+        "errors": errors, "co2": co2, "rows_with_problems": int(np.count_nonzero(bad_row)), "fallbacks": used["fallbacks"],
         "columns": run.cols, "substitution": used["substitution"], "keys": used["keys"],
     }
     return out
