@@ -21,8 +21,9 @@ from tanfeng.accounting import summarize
 from tanfeng.cells import read_quantities, read_quantity
 from tanfeng.errors import InputError, TanfengError, UnitError
 from tanfeng.io import parse_numbers
+from tanfeng.per_mu import evaluate
 from tanfeng.screening import screen_low_efficiency, screen_two_high
-from tanfeng.swap import check
+from tanfeng.swap import Ledger, check
 from tanfeng.targets.actions import read_town_targets
 
 # --- the shared corpus: (cell, value it reads as, or the reason code it gets) -----------------
@@ -105,23 +106,80 @@ def via_town_targets(cell: Any) -> tuple[float, str]:
         return math.nan, _reason_of(exc)
 
 
+_PROJECT = {"id": "P", "sector": "钢铁", "product": "粗钢", "new_capacity": 1, "capacity_unit": "万吨/年",
+            "province": "浙江", "city": "绍兴", "county": "诸暨"}
+
+
 def via_swap_sources(cell: Any) -> tuple[float, str]:
     src = pd.DataFrame({"source_id": ["S1"], "product": ["粗钢"], "capacity": pd.Series([cell], dtype=object),
                         "capacity_unit": ["万吨/年"], "closed_on": ["2023-01-31"]})
-    project = {"id": "P", "sector": "钢铁", "product": "粗钢", "new_capacity": 1, "capacity_unit": "万吨/年",
-               "province": "浙江", "city": "绍兴", "county": "诸暨"}
     try:
-        r = check(project, src, on="2023-05-01")
+        r = check(_PROJECT, src, on="2023-05-01")
     except InputError as exc:
         return math.nan, _reason_of(exc)
     return float(r.allocations["source_capacity"].iloc[0]) if len(r.allocations) else math.nan, ""
+
+
+def via_per_mu(cell: Any) -> tuple[float, str]:
+    # a 规下 firm with the cell as its 用地面积 (亩): 亩均税收 = 46.4 万元 / land, so land = 46.4 / 亩均税收
+    firm = pd.DataFrame({"实缴税金": [46.4], "用地面积": pd.Series([cell], dtype=object), "用电量": [197.3],
+                         "主营业务收入": [800.0]})
+    try:
+        r = evaluate(firm)
+    except InputError as exc:
+        return math.nan, _reason_of(exc)
+    return 46.4 / float(r["tax_per_mu"].iloc[0]), ""
+
+
+def via_ledger_allocate(cell: Any) -> tuple[float, str]:
+    led = Ledger()
+    try:
+        led.allocate("P", "S1", capacity=cell, capacity_unit="万吨/年", source_capacity=1e12, on="2023-05-01")
+    except InputError as exc:
+        return math.nan, _reason_of(exc)
+    return float(led.allocations["capacity"].iloc[0]), ""
+
+
+def via_ledger_record(cell: Any) -> tuple[float, str]:
+    src = pd.DataFrame({"source_id": ["S1"], "product": ["粗钢"], "capacity": pd.Series([cell], dtype=object),
+                        "capacity_unit": ["万吨/年"], "closed_on": ["2023-01-31"]})
+    try:
+        r = check(_PROJECT, src, on="2023-05-01")
+    except InputError as exc:
+        return math.nan, _reason_of(exc)
+    led = Ledger()
+    led.record(r, force=True)
+    return float(led.allocations["source_capacity"].iloc[0]), ""
+
+
+_LEDGER_TEXT = dt.date | float  # a CSV cell is text: a date cell or float inf cannot be told from text
+
+
+def via_ledger_load(cell: Any) -> tuple[float, str]:
+    if isinstance(cell, _LEDGER_TEXT) and not (isinstance(cell, float) and math.isfinite(cell)):
+        pytest.skip("a ledger file holds text: a date or inf cell is the text '2022-01-12' / 'inf' there")
+    import tempfile
+    from pathlib import Path
+
+    row = {"project_id": "P", "source_id": "S1", "product": "粗钢", "capacity": str(cell), "capacity_unit": "万吨/年",
+           "energy_tce": "0", "source_capacity": "1e12", "source_energy_tce": "0", "allocated_on": "2023-05-01",
+           "released_on": "", "note": ""}
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "ledger.csv"
+        pd.DataFrame([row]).to_csv(p, index=False)
+        try:
+            led = Ledger.load(p)
+        except InputError as exc:
+            return math.nan, _reason_of(exc)
+    return float(led.allocations["capacity"].iloc[0]), ""
 
 
 ENTRY_POINTS: dict[str, Callable[[Any], tuple[float, str]]] = {
     "read_quantities": via_reader, "read_quantity": via_read_quantity, "io.parse_numbers": via_parse_numbers,
     "account": via_account, "to_tce": via_to_tce, "screen_two_high": via_two_high,
     "screen_low_efficiency": via_low_efficiency, "targets.read_town_targets": via_town_targets,
-    "swap.check": via_swap_sources,
+    "swap.check": via_swap_sources, "per_mu.evaluate": via_per_mu, "swap.Ledger.allocate": via_ledger_allocate,
+    "swap.Ledger.record": via_ledger_record, "swap.Ledger.load": via_ledger_load,
 }
 
 
@@ -325,3 +383,22 @@ def test_scoped_header_words_apply_to_their_table_and_not_to_read_table(tmp_path
     assert got.loc["店口镇", ["phase_out", "upgrade"]].tolist() == [3.0, 2.0]
     with pytest.raises(ValueError, match="scopes"):
         find_columns(table, ["enterprise"], scope="nonesuch")
+
+
+@pytest.mark.parametrize("on", ["2023-13-45", "next week", object()])
+def test_a_ledger_date_that_is_not_a_date_is_an_input_error_naming_it(on: Any) -> None:
+    led = Ledger()
+    with pytest.raises(InputError) as exc:
+        led.allocate("P", "S1", capacity=1, capacity_unit="万吨/年", source_capacity=10, on=on)
+    assert exc.value.failures[["column", "reason"]].values.tolist() == [["on", "date_invalid"]]
+    assert len(led) == 0  # nothing half-recorded
+
+
+def test_ledger_allocate_names_every_bad_quantity_at_once() -> None:
+    with pytest.raises(InputError) as exc:
+        Ledger().allocate("P", "S1", capacity="1,5", capacity_unit="万吨/年", source_capacity="(30)",
+                          energy_tce="12吨", on="2023-05-01")
+    f = exc.value.failures
+    assert f[["column", "reason"]].values.tolist() == [
+        ["capacity", "quantity_not_numeric"], ["energy_tce", "quantity_with_unit"],
+        ["source_capacity", "quantity_negative"]]

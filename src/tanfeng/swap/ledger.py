@@ -39,10 +39,32 @@ class LedgerError(RuleError):
     """An allocation the ledger refuses: more than a source has left, or inconsistent totals."""
 
 
-def _date(v: Any) -> dt.date:
+def _date(v: Any, column: str = "on") -> dt.date:
+    """A date from a date, Timestamp or text; a cell that is not a date is an `InputError`."""
     if v is None:
         return dt.date.today()
-    return pd.Timestamp(v).date()
+    try:
+        d = pd.Timestamp(v)
+        if pd.isna(d):
+            raise ValueError(v)
+        return d.date()
+    except (ValueError, TypeError, OverflowError) as exc:
+        fails = Failures(1, what="arguments")
+        fails.add(np.ones(1, dtype=bool), column, [v], "date_invalid")
+        raise fails.error() from exc
+
+
+def _quantities(**cells: Any) -> dict[str, float]:
+    """Each argument read by the kernel's cell reader (``"1,200"``, ``"12万"``); every cell that is
+    not a non-negative number is named in one `InputError`."""
+    fails = Failures(1, what="arguments")
+    out: dict[str, float] = {}
+    for name, cell in cells.items():
+        v, why = read_quantities(pd.Series([cell], dtype=object))
+        fails.add(np.asarray(why != ""), name, [cell], np.asarray(why.astype(object)))
+        out[name] = float(v[0])
+    fails.raise_if_any()
+    return out
 
 
 class Ledger:
@@ -136,18 +158,19 @@ class Ledger:
                  on: Any = None, product: str = "", note: str = "") -> None:
         """Give ``capacity`` and ``energy_tce`` of a source to a project on date ``on``.
 
+        The quantities are read as cells are everywhere (``"1,200"``, ``"12万"``); one that is
+        not a non-negative number, or an ``on`` that is not a date, is an `InputError` naming it.
         Raises `LedgerError` if the source's active allocations would exceed its capacity or
         energy, or if its totals differ from those recorded before.
         """
-        if capacity_unit or capacity or source_capacity:  # energy-only sources carry no capacity unit
+        q = _quantities(capacity=capacity, energy_tce=energy_tce, source_capacity=source_capacity,
+                        source_energy_tce=source_energy_tce)
+        if capacity_unit or q["capacity"] or q["source_capacity"]:  # energy-only sources carry no capacity unit
             parse_capacity_unit(capacity_unit)
-        if min(capacity, energy_tce, source_capacity, source_energy_tce) < 0:
-            raise LedgerError("capacities and energies must not be negative")
         row = pd.DataFrame([{
-            "project_id": str(project_id), "source_id": str(source_id), "product": product,
-            "capacity": float(capacity), "capacity_unit": capacity_unit, "energy_tce": float(energy_tce),
-            "source_capacity": float(source_capacity), "source_energy_tce": float(source_energy_tce),
-            "allocated_on": _date(on), "released_on": None, "note": note}], columns=COLUMNS)
+            "project_id": str(project_id), "source_id": str(source_id), "product": product, **q,
+            "capacity_unit": capacity_unit, "allocated_on": _date(on), "released_on": None, "note": note}],
+            columns=COLUMNS)
         self._check(row)
         self._df = pd.concat([self._df, row], ignore_index=True) if len(self._df) else row
 
