@@ -97,13 +97,13 @@ def test_substitution_uses_the_previous_year() -> None:
     # GB 30251-2024 表A.2 "按上年电厂发电标准煤耗计算": data year 2021 asks for the 2020 rate. No 发电
     # rate is shipped, so the 2020 供电 rate 305.5 gce/kWh (NDRC/NEA 2021 plan) stands in, with a
     # warning naming year and value: 100 万kWh × 10^4 × 0.3055 kgce/kWh / 1000 = 305.5 tce
-    with pytest.warns(tanfeng.FactorFallbackWarning, match=r"asks for the 2020 发电标准煤耗.*2020 = 0\.3055"):
+    with pytest.warns(tanfeng.FactorFallbackWarning, match=r"应取 2020 年发电标准煤耗.*2020 = 0\.3055"):
         assert to_tce(100, "万kWh", "电力", basis="等价值", year=2021).m == pytest.approx(1e6 * 0.3055 / 1000)
     # data year 2025 → the 2024 rate, 302.4 gce/kWh (CEC 2025 report): 302.4 tce
     with pytest.warns(tanfeng.FactorFallbackWarning, match=r"2024 = 0\.3024"):
         assert to_tce(100, "万kWh", "电力", basis="等价值", year=2025).m == pytest.approx(1e6 * 0.3024 / 1000)
     # data year 2024 asks for 2023: the only 2023 value (301.9, implied) is unverified — said so
-    with pytest.warns(tanfeng.FactorFallbackWarning, match="estimated"):
+    with pytest.warns(tanfeng.FactorFallbackWarning, match="估计值"):
         assert to_tce(100, "万kWh", "电力", basis="等价值", year=2024).m == pytest.approx(1e6 * 0.3019 / 1000)
 
 
@@ -200,7 +200,7 @@ def test_table_mixed_example() -> None:
 
 
 def test_table_both_bases() -> None:
-    with pytest.warns(tanfeng.FactorFallbackWarning, match=r"used 2021 \(the earliest later year"):
+    with pytest.warns(tanfeng.FactorFallbackWarning, match=r"改用 2021 年（其后最近的有数年份）"):
         r = account(mixed_case(), basis="both", year=2020)  # grid factors start in 2021
     # 等价值 of data year 2020 asks for the 2019 rate; the nearest shipped is the 2020 供电 rate
     # 0.3055 kgce/kWh → 2 000万 kWh × 0.3055 = 6 110 tce; fuels identical on both bases
@@ -285,7 +285,7 @@ def test_accessor_and_summary() -> None:
 
 def test_fallback_year_warns_in_table() -> None:
     df = pd.DataFrame({"carrier": ["电力"], "quantity": [1], "unit": ["MWh"]})
-    with pytest.warns(tanfeng.FactorFallbackWarning, match="used 2023"):
+    with pytest.warns(tanfeng.FactorFallbackWarning, match="改用 2023 年"):
         r = account(df, region="浙江", year=2025)
     assert r["co2_t"].iloc[0] == pytest.approx(0.4974)
     assert r.attrs["tanfeng"]["fallbacks"]

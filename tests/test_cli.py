@@ -361,3 +361,54 @@ def test_every_character_of_the_report_and_charts_is_in_the_cjk_font(demo_dir: P
     used = {c for t in texts for c in t if c.isprintable() and not c.isspace()}
     missing = sorted(c for c in used if ord(c) not in _font_cmap(family))
     assert not missing, f"{family} has no glyph for {missing} ({[hex(ord(c)) for c in missing]})"
+
+
+def test_warnings_speak_the_users_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each warning a messy file triggers is one note in the chosen language (`tanfeng.cells.Text`):
+    a total row left out, steam without a pressure, a grid factor of another year, the 等价值 supply
+    basis, the region used."""
+    src = tmp_path / "用能.csv"
+    src.write_text("企业名称,能源品种,消费量,计量单位,年份\n甲,蒸汽,100,吨,2020\n甲,电力,10,万千瓦时,2020\n合计,,110,,\n",
+                   encoding="utf-8")
+    args = ["account", str(src), "--out", str(tmp_path / "o.xlsx"), "--basis", "both", "--region", "浙江"]
+    assert main(args) == 0
+    zh = capsys.readouterr().err
+    assert "tanfeng: 提示: 文件 用能.csv：1 行未读入：第 4 行（合计行（合计））\n" in zh
+    assert ("tanfeng: 提示: 蒸汽未给压力：按默认值 DEFAULT_STEAM_PRESSURE = 1 MPa（绝压）饱和蒸汽计（steam-heat.md §1 算例），"
+            "按 IAPWS-IF97 焓值 − 83.74 kJ/kg 得 2.6934 GJ/t") in zh
+    assert "tanfeng: 提示: 电力（浙江）没有数据年份 2020 的 grid_co2 因子，改用 2021 年（其后最近的有数年份）\n" in zh
+    assert "应取 2019 年发电标准煤耗；tanfeng 没有发电数值，改用全国供电标准煤耗 2020 = 0.3055 kgce/kWh" in zh
+    assert "tanfeng: 提示: 电力排放因子：地区 浙江，数据年份 2021\n" in zh
+    assert main(["--lang", "en", *args]) == 0
+    en = capsys.readouterr().err
+    assert "1 row(s) left out: 4 (total row (合计))\n" in en
+    assert "tanfeng: note: steam without a pressure: used the default DEFAULT_STEAM_PRESSURE = 1 MPa (absolute)" in en
+    assert ("tanfeng: note: no grid_co2 factor for electricity (Zhejiang) for data year 2020; used 2021 "
+            "(the earliest later year available)\n") in en
+    assert "asks for the 2019 发电标准煤耗; tanfeng has no 发电 value" in en
+    assert "tanfeng: note: electricity CO2 factors: region Zhejiang, data year 2021\n" in en
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in en.split("steam without")[1].split("\n")[0])
+    # with the province's official value there is no supply-basis note
+    assert main([*args, "--substitution-factor", "0.28078 kgce/kWh"]) == 0
+    assert "发电标准煤耗" not in capsys.readouterr().err
+
+
+def test_a_warning_keeps_its_fields_and_is_said_when_shown() -> None:
+    """The warning object carries code and fields; its text follows the language when it is shown."""
+    import pickle
+    import warnings
+
+    import tanfeng
+    from tanfeng.cells import language
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tanfeng.to_tce(1, "万kWh", "电力", basis="等价值", year=2020)
+    w = next(c.message for c in caught if isinstance(c.message, tanfeng.FactorFallbackWarning))
+    assert w.code == "substitution_supply_basis" and w.used == "supply-coal-rate-2020-electricity"
+    assert w.used_year == 2020 and w.fields["value"] == 0.3055
+    with language("en"):
+        assert str(w).startswith("等价值 of electricity, data year 2020:")
+    assert str(w).startswith("电力等价值（数据年份 2020）：")
+    copy = pickle.loads(pickle.dumps(w))  # dask sends warnings between processes
+    assert (str(copy), copy.used, copy.code) == (str(w), w.used, w.code)

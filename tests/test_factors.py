@@ -61,14 +61,14 @@ def test_zhejiang_2022_grid_factor(fs: FactorSet) -> None:
 
 
 def test_fallback_to_latest_year_warns_with_year_used(fs: FactorSet) -> None:
-    with pytest.warns(FactorFallbackWarning, match="used 2023"):
+    with pytest.warns(FactorFallbackWarning, match="改用 2023 年"):
         f = fs.select("electricity", "grid_co2", region="浙江", year=2025)
     assert f.value == 0.4974  # 浙江 2023, 公告2025年第47号
 
 
 def test_fallback_to_parent_region_warns(fs: FactorSet) -> None:
     # 2012: no 浙江 row; 华东 0.7035 (《2011年和2012年中国区域电网平均二氧化碳排放因子》)
-    with pytest.warns(FactorFallbackWarning, match="parent region '华东'"):
+    with pytest.warns(FactorFallbackWarning, match="改用上级地区华东的"):
         f = fs.select("电力", "grid_co2", region="浙江省", year=2012)
     assert f.value == 0.7035
 
@@ -81,20 +81,20 @@ def test_exact_year_no_warning(fs: FactorSet) -> None:
 
 def test_earlier_than_any_year_uses_earliest_later_with_warning(fs: FactorSet) -> None:
     # national grid factors start with data year 2021 (0.5568, MEE/NBS 2021 notice)
-    with pytest.warns(FactorFallbackWarning, match=r"used 2021 \(the earliest later year"):
+    with pytest.warns(FactorFallbackWarning, match=r"改用 2021 年（其后最近的有数年份）"):
         assert fs.select("electricity", "grid_co2", region="national", year=2020).value == 0.5568
 
 
 def test_own_region_later_year_beats_old_parent(fs: FactorSet) -> None:
     # 浙江 2020: 浙江's first factor (2021: 0.5422), not 华东's 2012 value 0.7035
-    with pytest.warns(FactorFallbackWarning, match="used 2021"):
+    with pytest.warns(FactorFallbackWarning, match="改用 2021 年"):
         assert fs.select("electricity", "grid_co2", region="浙江", year=2020).value == 0.5422
 
 
 def test_fallback_names_both_values(fs: FactorSet) -> None:
     # 浙江 2012: the grid's 2012 value (华东 0.7035) is used; the warning also names 浙江's own
     # nearest factor (2021: 0.5422, 公告2024年第12号) so the reader sees what the choice costs
-    with pytest.warns(FactorFallbackWarning, match=r"华东.*0\.7035.*浙江's own nearest: 2021 = 0\.5422"):
+    with pytest.warns(FactorFallbackWarning, match=r"华东.*0\.7035.*浙江本身最近年份的：2021 = 0\.5422"):
         fs.select("electricity", "grid_co2", region="浙江", year=2012)
 
 

@@ -259,7 +259,7 @@ def test_empty_rows_and_cells_under_no_header_are_reported_never_silent(tmp_path
         r = read_records(path)
     io_warnings = [str(w.message) for w in caught if issubclass(w.category, IOWarning)]
     assert len(io_warnings) == 2  # once for the rows left out, once for the cells not read
-    assert "3 (空行)" in io_warnings[0] and "5 (只有表头以外的单元格有值)" in io_warnings[0]
+    assert "第 3 行（空行）" in io_warnings[0] and "第 5 行（只有表头以外的单元格有值）" in io_warnings[0]
     assert "D4, G5" in io_warnings[1]
     meta = r.attrs["tanfeng_io"]
     assert meta["skipped_rows"] == [{"row": 3, "why": "空行"}, {"row": 5, "why": "只有表头以外的单元格有值"}]
@@ -272,7 +272,7 @@ def test_empty_rows_and_cells_under_no_header_are_reported_never_silent(tmp_path
 
 def test_row_without_any_energy_is_named(tmp_path: Path) -> None:
     rows = [["企业名称", "用电量(万千瓦时)"], ["甲", 10], ["乙", None]]
-    with pytest.warns(IOWarning, match="no energy"):
+    with pytest.warns(IOWarning, match="没有用量"):
         r = read_records(write_xlsx(tmp_path / "e.xlsx", rows))
     assert r.attrs["tanfeng_io"]["empty_rows"] == [3]
 

@@ -197,7 +197,7 @@ def test_missing_columns_are_named() -> None:
 def test_basis_sensitivity_from_an_electricity_column() -> None:
     df = pd.DataFrame({"industry_code": ["2614", "2614"], "built_year": [2019, 2019], "energy_tce": [900.0, 900.0],
                        "electricity_kwh": [5e6, 5e5]})
-    with pytest.warns(TanfengWarning, match="1 project"):
+    with pytest.warns(TanfengWarning, match="1 个项目"):
         r = screen_two_high(df, substitution_factor=0.300)
     # 900 + 5e6 kWh x (0.300 - 0.1229) kgce/kWh / 1000 = 900 + 885.5 = 1 785.5 >= 1 000 -> flips
     # 900 + 5e5 kWh x 0.1771 / 1000 = 988.55 -> 988.6 < 1 000 -> no flip

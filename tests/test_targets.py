@@ -316,7 +316,7 @@ def test_dates_outside_plan_and_phase_out_increase_are_errors() -> None:
 def test_upgrade_increase_is_kept_and_flagged() -> None:
     df = _three()
     df.loc["b", "energy_after_tce"] = 31_000
-    with pytest.warns(TanfengWarning, match="raised energy use"):
+    with pytest.warns(TanfengWarning, match="用能反而增加"):
         t = Tracker(ZHUJI_2023, df)
     assert t.actions.loc["b", "flag"] == "energy_increased"
     assert t.actions.loc["b", "energy_freed_tce"] == -1_000

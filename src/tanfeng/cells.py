@@ -9,7 +9,9 @@ so that a cell means the same everywhere:
 - `find_columns` — one header lookup over ``factors/rules/headers.csv``;
 - `REASONS` — each reason code once, with a Chinese and an English message and suggestion
   (``factors/rules/reasons.csv``);
-- `Failures` — one collector that yields the one failure table `InputError` carries.
+- `Failures` — one collector that yields the one failure table `InputError` carries;
+- `Text` — a message of `REASONS` with fields (every tanfeng warning), said in the language of
+  `get_language` whenever it is shown.
 
 Accepted number cells: ``1200``, ``"1,200"``, ``"1 200"`` (groups of three), ``"１２００"``
 (full width), ``"12万"``, ``"1.5亿"``, ``"3.5e4"``, ``"−5"``; ``"(30)"`` is the accounting way of
@@ -22,6 +24,7 @@ writing −30 and reads as −30 (so a quantity that may not be negative is then
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import csv
 import functools
@@ -38,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ._resources import data_dir, normalize_name
-from .errors import InputError
+from .errors import InputError, TanfengWarning
 
 __all__ = [
     "BLANK_TOKENS",
@@ -48,9 +51,11 @@ __all__ = [
     "REASONS",
     "Failures",
     "Reason",
+    "Text",
     "find_columns",
     "get_language",
     "header_scopes",
+    "language",
     "read_quantities",
     "read_quantity",
     "set_language",
@@ -614,3 +619,75 @@ def _as_arr(x: Any) -> Any:
 
 def _pick_arr(x: Any, pos: np.ndarray) -> Any:
     return x[pos] if isinstance(x, np.ndarray) else x
+
+
+# ---------------------------------------------------------------------------------------------
+# messages with fields (warnings, notes)
+
+
+class Text:
+    """A message of `REASONS` with its fields, said in the language of `get_language` each time
+    it is shown (``str``). Warnings carry one, so a program keeps the code and the fields and a
+    reader gets their own language (``tanfeng: 提示: …`` / ``tanfeng: note: …``).
+
+    A field may itself be a `Text`, a ``{"zh": …, "en": …}`` name, or a list holding Texts
+    (said one by one, joined by ``", "``); anything else is formatted as it is.
+
+    Examples
+    --------
+    >>> t = Text("total_row", first="合计")
+    >>> t.render("zh"), t.render("en")
+    ('合计行（合计）', 'total row (合计)')
+    >>> Text("rows_left_out", where="a.xlsx", n=1, shown=[Text("row_left_out", row=9, why=t)], more="").render("en")
+    'a.xlsx: 1 row(s) left out: 9 (total row (合计))'
+    """
+
+    __slots__ = ("code", "fields")
+
+    def __init__(self, code: str, /, **fields: Any) -> None:
+        if code not in REASONS:
+            raise KeyError(f"no message {code!r} in factors/rules/reasons.csv")
+        self.code = code
+        self.fields = fields
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: `get_language`) with its fields filled in."""
+        lang = lang or get_language()
+        return REASONS[self.code].message(lang).format(**{k: _field(v, lang) for k, v in self.fields.items()})
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"Text({self.code!r}, {self.fields!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_text, (self.code, self.fields))
+
+
+def _text(code: str, fields: dict[str, Any]) -> Text:
+    return Text(code, **fields)
+
+
+def _field(value: Any, lang: str) -> Any:
+    if isinstance(value, Text):
+        return value.render(lang)
+    if isinstance(value, TanfengWarning):
+        return value.text(lang)
+    if isinstance(value, Mapping) and "zh" in value and "en" in value:
+        return value["en" if lang == "en" else "zh"]
+    if isinstance(value, list | tuple) and any(isinstance(v, Text) for v in value):
+        return ", ".join(str(_field(v, lang)) for v in value)
+    return value
+
+
+@contextlib.contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Messages in ``lang`` inside the ``with`` block (`set_language`, then the old one back)."""
+    if lang not in ("zh", "en"):
+        raise ValueError("lang must be 'zh' or 'en'")
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)

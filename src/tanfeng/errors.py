@@ -39,7 +39,46 @@ class TanfengError(Exception):
 
 
 class TanfengWarning(UserWarning):
-    """Base class of tanfeng's warnings."""
+    """Base class of tanfeng's warnings.
+
+    tanfeng warns with a `tanfeng.cells.Text` (a message code of ``factors/rules/reasons.csv``
+    and its fields): the warning is said in the language of `tanfeng.cells.set_language`
+    whenever it is shown, and ``code`` and ``fields`` keep what it says for programs.
+
+    Examples
+    --------
+    >>> from tanfeng.cells import Text
+    >>> w = TanfengWarning(Text("total_row", first="合计"))
+    >>> w.code, w.fields, w.text("en")
+    ('total_row', {'first': '合计'}, 'total row (合计)')
+    """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(message, *args)
+        self._text = message
+
+    @property
+    def message(self) -> str:
+        """The message in the current language."""
+        return str(self._text)
+
+    @property
+    def code(self) -> str:
+        """The message code (``""`` for a plain-text warning)."""
+        return str(getattr(self._text, "code", ""))
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The values the message names (empty for a plain-text warning)."""
+        return dict(getattr(self._text, "fields", {}))
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the current language)."""
+        render = getattr(self._text, "render", None)
+        return str(render(lang)) if render is not None else str(self._text)
+
+    def __str__(self) -> str:
+        return str(self._text)
 
 
 class FactorFallbackWarning(TanfengWarning):
@@ -73,7 +112,7 @@ class FactorFallbackWarning(TanfengWarning):
 
     def __init__(
         self,
-        message: str,
+        message: object,
         *,
         carrier: str = "",
         quantity: str = "",
@@ -84,7 +123,6 @@ class FactorFallbackWarning(TanfengWarning):
         used_year: int | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
         self.carrier = carrier
         self.quantity = quantity
         self.region = region
@@ -92,9 +130,6 @@ class FactorFallbackWarning(TanfengWarning):
         self.used = used
         self.used_region = used_region
         self.used_year = used_year
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def _suggest(options: Sequence[str]) -> str:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ._resources import build_once, data_dir, file_version, package_version
 from .carriers import CarrierVocabulary
-from .cells import REASONS, read_quantities
+from .cells import REASONS, Text, read_quantities
 from .defaults import CO2_PER_TCE_BAND, FACTOR_BANDS
 from .errors import FactorFallbackWarning, FactorNotFoundError, FactorTableError
 from .regions import Regions
@@ -691,21 +691,45 @@ def _fallbacks(request: Mapping[str, Any], asked_region: str, reg: str, level: i
     cid, quantity, year = request["carrier"], request["quantity"], request["year"]
     fields = {"carrier": cid, "quantity": quantity, "region": request["region"], "year": year,
               "used": row["id"], "used_region": reg, "used_year": row["data_year"]}
+    name, used_region = _carrier_name(cid), _region_name(reg)
     out = []
     if level >= 2:
-        ylabel = f" for data year {year}" if year is not None else ""
         own = own or []
-        out.append(FactorFallbackWarning(
-            f"no {quantity} factor for {cid} in region {asked_region!r}{ylabel}; used parent region {reg!r}: "
-            f"{_describe(row)}; {_own_nearest(own, asked_region, year, quantity)}"
-            + (f" ({note})" if not own and note else ""), **fields))
+        out.append(FactorFallbackWarning(Text(
+            "factor_parent_region", region=_region_name(asked_region), carrier=name, quantity=quantity,
+            for_year=Text("factor_for_year", year=year) if year is not None else "", used_region=used_region,
+            used=_describe(row), own=_own_nearest(own, asked_region, year, quantity),
+            note=Text("factor_region_note", note=note) if not own and note else ""), **fields))
     dy = row["data_year"]
     if year is not None and dy is not None and dy != year:
-        how = "the earliest later year" if dy > year else "the latest earlier year"
-        out.append(FactorFallbackWarning(
-            f"no {quantity} factor for {cid} ({reg or 'all regions'}) for data year {year}; used {dy} ({how} available)",
-            **fields))
+        how = Text("factor_year_later" if dy > year else "factor_year_earlier")
+        out.append(FactorFallbackWarning(Text(
+            "factor_other_year", carrier=name, quantity=quantity, used_region=used_region, year=year, used_year=dy,
+            how=how), **fields))
     return tuple(out)
+
+
+def _carrier_name(cid: str) -> dict[str, str]:
+    """A carrier as a reader names it: 电力 in Chinese, its id in English."""
+    from .carriers import default_vocabulary
+
+    try:
+        c = default_vocabulary().get(cid)
+    except KeyError:
+        return {"zh": cid, "en": cid}
+    return {"zh": c.name_zh, "en": c.id}
+
+
+def _region_name(region: str | None) -> Any:
+    """A factor's region as a reader names it (全国 / China (national)); ``""`` is every region."""
+    from .regions import default_regions
+
+    if not region:
+        return Text("factor_all_regions")
+    try:
+        return {"zh": default_regions().label(region, "zh"), "en": default_regions().label(region, "en")}
+    except KeyError:
+        return region
 
 
 @functools.cache
@@ -734,15 +758,16 @@ def _describe(rec: Mapping[str, Any]) -> str:
     return f"{year}{rec['value']:g} {rec['unit']} ({rec['id']})"
 
 
-def _own_nearest(own: list[dict[str, Any]], region: str, year: int | None, quantity: str) -> str:
+def _own_nearest(own: list[dict[str, Any]], region: str, year: int | None, quantity: str) -> Text:
     """What the region itself has: its nearest-year row, or that it has none."""
+    name = _region_name(region)
     if not own:
-        return f"{region} has no {quantity} factor of its own"
+        return Text("factor_own_none", region=name, quantity=quantity)
     dated = [r for r in own if r["data_year"] is not None]
     if year is None or not dated:
-        return f"{region}'s own: {_describe(own[0])}"
+        return Text("factor_own", region=name, row=_describe(own[0]))
     best = min(dated, key=lambda r: (abs(r["data_year"] - year), r["data_year"]))
-    return f"{region}'s own nearest: {_describe(best)}"
+    return Text("factor_own_nearest", region=name, row=_describe(best))
 
 
 def _is_na(v: Any) -> bool:

@@ -211,7 +211,9 @@ def run_demo(
     s = zhuji_sample(seed)
     no_font = cjk_font() is None
     token = _REPORT_LANG.set(lang)
-    with warnings.catch_warnings(record=True) as caught:  # shown in the report, not on the console
+    from .cells import language
+
+    with warnings.catch_warnings(record=True) as caught, language(lang):  # warnings: in the report, not on the console
         warnings.simplefilter("always")
         if no_font:  # charts in English labels; the install hint is said once, not per glyph
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
@@ -444,10 +446,50 @@ def _statement(energy: pd.DataFrame, acc: pd.DataFrame, out: Path, as_of: str) -
     return path, who, year
 
 
-def method_table(acc: pd.DataFrame) -> pd.DataFrame:
+#: The words of `method_table`, in each language.
+_METHOD: dict[str, dict[str, Any]] = {
+    "zh": {"columns": ("项目", "口径", "数值", "出处"), "heat": "蒸汽/热水热量", "rows": "{n} 行",
+           "enthalpy": "焓值法（核算指南）：热量 GJ = 质量 t × (h − {feedwater} kJ/kg) ÷ 1000，h 按 IAPWS-IF97，"
+                       "状态 {state}（压力为绝压；sat = 饱和）；折标 × 0.03412 kgce/MJ（不含锅炉损失），CO2 × 热力排放因子",
+           "hot_water": "热水：热量 GJ = 质量 t × (T − 20 ℃) × 4.1868 ÷ 1000，T = {t}",
+           "as_given": "热量已按能量单位给出（GJ/MJ/百万千焦），直接使用",
+           "default_pressure": "未给压力的蒸汽按默认 {p:g} MPa（绝压）饱和蒸汽计",
+           "default_source": "tanfeng.steam.DEFAULT_STEAM_PRESSURE（steam-heat.md §1 算例）",
+           "substitution": "电力等价值 {year}",
+           "substitution_how": "{rule}：数据年份 {year} 应取 {target} 年发电标准煤耗；实际使用 {used}{basis}",
+           "used_year": "{year} 年", "no_year": "不分年份",
+           "bases": {"供电": "供电标准煤耗（替代）", "发电": "发电标准煤耗", "user": "用户给定"},
+           "fallback": "因子回退"},
+    "en": {"columns": ("item", "method", "value", "source"), "heat": "steam / hot-water heat", "rows": "{n} rows",
+           "enthalpy": "enthalpy method (industry guidelines): heat GJ = mass t × (h − {feedwater} kJ/kg) ÷ 1000, h by "
+                       "IAPWS-IF97, state {state} (absolute pressure; sat = saturated); tce × 0.03412 kgce/MJ (no "
+                       "boiler losses), CO2 × the heat emission factor",
+           "hot_water": "hot water: heat GJ = mass t × (T − 20 ℃) × 4.1868 ÷ 1000, T = {t}",
+           "as_given": "heat given in energy units (GJ/MJ/百万千焦), used as it is",
+           "default_pressure": "steam without a pressure taken as saturated at the default {p:g} MPa (absolute)",
+           "default_source": "tanfeng.steam.DEFAULT_STEAM_PRESSURE (steam-heat.md §1 worked example)",
+           "substitution": "electricity 等价值 {year}",
+           "substitution_how": "{rule}: data year {year} asks for the {target} generation coal rate; used {used}{basis}",
+           "used_year": "the {year} ", "no_year": "a timeless ",
+           "bases": {"供电": "supply-basis coal rate (substituted)", "发电": "generation coal rate", "user": "value given by the user"},
+           "fallback": "factor fallback"},
+}
+
+
+def _says(code: str, message: str) -> bool:
+    """Whether a warning's text (in either language) is the message ``code`` of `tanfeng.cells.REASONS`."""
+    from .cells import REASONS
+
+    r = REASONS[code]
+    return any(message.startswith(t.split("{", 1)[0]) for t in (r.zh, r.en) if t.split("{", 1)[0])
+
+
+def method_table(acc: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """How an `account` result was computed, one line per choice a reader must see: the steam and
     hot-water heat method (with each pressure/temperature used), the 等价值 coal rate of each data
     year (which year and value, and whether it was substituted), and every factor fallback.
+
+    ``lang`` (default: `tanfeng.cells.get_language`) is the language of the headers and texts.
 
     Examples
     --------
@@ -459,37 +501,40 @@ def method_table(acc: pd.DataFrame) -> pd.DataFrame:
     ...                         basis="both", year=2022)
     >>> method_table(r)["项目"].tolist()[:2]
     ['蒸汽/热水热量', '电力等价值 2022']
+    >>> method_table(r, "en")["item"].tolist()[:2]
+    ['steam / hot-water heat', 'electricity 等价值 2022']
     """
-    from .steam import DEFAULT_STEAM_PRESSURE, FEEDWATER_ENTHALPY
+    from .cells import get_language
+    from .steam import DEFAULT_STEAM_PRESSURE, FEEDWATER_ENTHALPY, steam_heat_per_tonne
 
-    rows: list[dict[str, Any]] = []
+    w = _METHOD["en" if (lang or get_language()) == "en" else "zh"]
+    rows: list[tuple[str, str, str, str]] = []
     heat_ids = sorted({str(x).split("+")[0] for x in acc["tce_factor"].dropna().astype(str)
                        if str(x).startswith(("enthalpy[", "hot-water[", "heat-as-given"))})
     for hid in heat_ids:
         n = int(acc["tce_factor"].astype(str).str.startswith(hid + "+").sum())
         if hid.startswith("enthalpy["):
-            how = (f"焓值法（核算指南）：热量 GJ = 质量 t × (h − {FEEDWATER_ENTHALPY} kJ/kg) ÷ 1000，h 按 IAPWS-IF97，"
-                   f"状态 {hid[9:-1]}（压力为绝压；sat = 饱和）；折标 × 0.03412 kgce/MJ（不含锅炉损失），CO2 × 热力排放因子")
+            how = w["enthalpy"].format(feedwater=FEEDWATER_ENTHALPY, state=hid[9:-1])
         elif hid.startswith("hot-water["):
-            how = f"热水：热量 GJ = 质量 t × (T − 20 ℃) × 4.1868 ÷ 1000，T = {hid[10:-1]}"
+            how = w["hot_water"].format(t=hid[10:-1])
         else:
-            how = "热量已按能量单位给出（GJ/MJ/百万千焦），直接使用"
-        rows.append({"项目": "蒸汽/热水热量", "口径": how, "数值": f"{n} 行", "出处": "steam-heat.md §1; IAPWS R7-97(2012)"})
-    fallbacks = list(acc.attrs.get("tanfeng", {}).get("fallbacks", []))
-    if any("steam without a pressure" in str(m) for m in fallbacks):
-        rows.append({"项目": "蒸汽/热水热量", "口径": f"未给压力的蒸汽按默认 {DEFAULT_STEAM_PRESSURE:g} MPa（绝压）饱和蒸汽计",
-                     "数值": "2.6934 GJ/t", "出处": "tanfeng.steam.DEFAULT_STEAM_PRESSURE（steam-heat.md §1 算例）"})
+            how = w["as_given"]
+        rows.append((w["heat"], how, w["rows"].format(n=n), "steam-heat.md §1; IAPWS R7-97(2012)"))
+    fallbacks = [str(m) for m in acc.attrs.get("tanfeng", {}).get("fallbacks", [])]
+    if any(_says("steam_default_pressure", m) for m in fallbacks):
+        heat = float(steam_heat_per_tonne(DEFAULT_STEAM_PRESSURE)[0])
+        rows.append((w["heat"], w["default_pressure"].format(p=DEFAULT_STEAM_PRESSURE), f"{heat:.4f} GJ/t",
+                     w["default_source"]))
     for u in acc.attrs.get("tanfeng", {}).get("substitution", []):
-        basis = {"供电": "供电标准煤耗（替代）", "发电": "发电标准煤耗", "user": "用户给定"}.get(u["basis"], u["basis"])
-        used = f"{u['used_year']} 年" if u["used_year"] is not None else "不分年份"
-        rows.append({"项目": f"电力等价值 {u['data_year']}",
-                     "口径": f"{u['rule']}：数据年份 {u['data_year']} 应取 {u['coal_rate_year']} 年发电标准煤耗；实际使用 {used}{basis}",
-                     "数值": f"{u['value']:g} {u['unit']}", "出处": u["factor_id"]})
-    for m in fallbacks:
-        if "steam without a pressure" in str(m) or "等价值 of electricity" in str(m):
-            continue
-        rows.append({"项目": "因子回退", "口径": str(m), "数值": "", "出处": ""})
-    return pd.DataFrame(rows, columns=["项目", "口径", "数值", "出处"])
+        basis = w["bases"].get(u["basis"], u["basis"])
+        used = w["used_year"].format(year=u["used_year"]) if u["used_year"] is not None else w["no_year"]
+        rows.append((w["substitution"].format(year=u["data_year"]),
+                     w["substitution_how"].format(rule=u["rule"], year=u["data_year"], target=u["coal_rate_year"],
+                                                  used=used, basis=basis),
+                     f"{u['value']:g} {u['unit']}", u["factor_id"]))
+    rows += [(w["fallback"], m, "", "") for m in fallbacks
+             if not (_says("steam_default_pressure", m) or _says("substitution_asked", m))]
+    return pd.DataFrame(rows, columns=list(w["columns"]))
 
 
 #: A table cell that is a number (right-aligned in the HTML report): 1,234.5 / -3 / 77.6%.

@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .cells import Text
 from .errors import FactorFallbackWarning, FactorNotFoundError, UnitError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -139,8 +140,7 @@ def _tce_factor(fs: FactorSet, carrier: Carrier, year: int | None, basis: str,
             raise
     f, fb = fs.lookup(carrier.id, "ncv", year=year, variant=variant)
     note = FactorFallbackWarning(
-        f"no GB/T 2589 折标准煤系数 for {carrier.name_zh} ({carrier.id}); converted by its 低位发热量 "
-        f"{f.value:g} {f.unit} ({f.id}): tce = quantity × NCV / 29.3076 GJ",
+        Text("tce_by_ncv", carrier=carrier.name_zh, carrier_id=carrier.id, value=f.value, unit=f.unit, used=f.id),
         carrier=carrier.id, quantity="tce_coefficient", year=year, used=f.id, used_year=f.data_year)
     return f, [*fb, note]
 
@@ -289,7 +289,7 @@ def _tce_choice(fs: FactorSet, c: Carrier, act: _Activity, year: int | None, bas
         used, used_year, coef, conf, record = f.id, f.data_year, f.to_quantity(), f.confidence, {}
     if basis == "substitution" and c.category == "electricity" and year is None:
         act.fallbacks.append(FactorFallbackWarning(
-            f"basis 等价值 without a year for {c.id}: used the latest data year ({used}); pass year= to choose",
+            Text("substitution_no_year", carrier={"zh": c.name_zh, "en": c.id}, used=used),
             carrier=c.id, quantity="tce_coefficient", used=used, used_year=used_year))
     return used, coef, [conf], record
 
@@ -333,9 +333,8 @@ def heat_by_enthalpy(c: Carrier, pressure: float | None,
         if p is None:
             p = st.DEFAULT_STEAM_PRESSURE
             notes.append(FactorFallbackWarning(
-                f"steam without a pressure: used the default DEFAULT_STEAM_PRESSURE = {p:g} MPa (absolute) saturated "
-                f"steam (steam-heat.md §1 worked example), {float(st.steam_heat_per_tonne(p)[0]):.4f} GJ/t by IAPWS-IF97 "
-                "enthalpy − 83.74 kJ/kg; give the pressure (and temperature if superheated) for the real value",
+                Text("steam_default_pressure", pressure=p, heat=float(st.steam_heat_per_tonne(p)[0]),
+                     feedwater=st.FEEDWATER_ENTHALPY),
                 carrier=c.id, quantity="heat", used="steam-default-1.0MPa"))
         t = math.nan if temperature is None else temperature
         gj = float(st.steam_heat_per_tonne(p, t)[0])

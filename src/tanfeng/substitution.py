@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._resources import data_dir
 from ._rules import read_toml
+from .cells import Text
 from .errors import FactorFallbackWarning, FactorNotFoundError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,10 +78,10 @@ def electricity_substitution(fs: FactorSet, year: int | None) -> SubstitutionCho
     """
     rule = substitution_rule()
     target = None if year is None else int(year) - int(rule["year_lag"])
-    asked = (f"等价值 of electricity, data year {year}: {rule['rule']} ({rule['source']} {rule['table']}) "
-             f"asks for the {target} {rule['basis']}标准煤耗")
+    asked = Text("substitution_asked", year=year, rule=rule["rule"], source=rule["source"], table=rule["table"],
+                 target=target, basis=rule["basis"])
 
-    def warning(text: str, f: Factor) -> FactorFallbackWarning:
+    def warning(text: Text, f: Factor) -> FactorFallbackWarning:
         return FactorFallbackWarning(text, carrier="electricity", quantity="tce_coefficient", year=year,
                                      used=f.id, used_region=f.region, used_year=f.data_year)
 
@@ -90,18 +91,17 @@ def electricity_substitution(fs: FactorSet, year: int | None) -> SubstitutionCho
         pass
     else:
         user = f.source == USER_SOURCE
-        notes = [warning(f"{asked}; {w}", f) for w in fb]
+        notes = [warning(Text("substitution_fallback", asked=asked, fallback=w), f) for w in fb]
         if f.confidence == "unverified" and not user:
-            notes.append(warning(f"{asked}: used {f.value:g} {f.unit} ({f.id}), an unverified value", f))
+            notes.append(warning(Text("substitution_unverified", asked=asked, value=f.value, unit=f.unit, used=f.id), f))
         return SubstitutionChoice(year, target, f.data_year, f, "user" if user else str(rule["basis"]), bool(fb),
                                   tuple(notes))
     f, _ = fs.lookup("electricity", "tce_coefficient", year=target, basis="substitution",
                      variant=str(rule["substitute_variant"]))
     used = f"{f.data_year} " if f.data_year is not None else ""
-    est = ", an estimated (unverified) value" if f.confidence == "unverified" else ""
-    note = (f"{asked}; tanfeng has no {rule['basis']} value, so the national {rule['substitute_basis']} "
-            f"(supply-basis) rate {used}= {f.value:g} {f.unit} ({f.id}{est}) was substituted — about 6 % above "
-            f"a {rule['basis']} rate. Pass substitution_factor= with your province's official value.")
+    note = Text("substitution_supply_basis", asked=asked, basis=rule["basis"], substitute_basis=rule["substitute_basis"],
+                used_year=used, value=f.value, unit=f.unit, used=f.id,
+                estimated=Text("substitution_estimated") if f.confidence == "unverified" else "")
     return SubstitutionChoice(year, target, f.data_year, f, str(rule["substitute_basis"]), True, (warning(note, f),))
 
 

@@ -18,8 +18,15 @@ MSG: dict[str, dict[str, str]] = {
 NOTE = {"zh": "提示", "en": "note"}
 
 
+#: Whether a progress bar is on the last line of stderr (a note then starts on a line of its own).
+_BAR_OPEN = [False]
+
+
 def say_note(message: str, lang: str) -> None:
-    """Print one note as ``tanfeng: 提示: …`` on stderr."""
+    """Print one note as ``tanfeng: 提示: …`` on stderr, on its own line (never inside a progress bar)."""
+    if _BAR_OPEN[0]:
+        print(file=sys.stderr)
+        _BAR_OPEN[0] = False
     print(f"tanfeng: {NOTE.get(lang, NOTE['zh'])}: {message}", file=sys.stderr)
 
 
@@ -46,6 +53,7 @@ def progress(i: int, n: int, label: str) -> None:
     done = int(width * i / max(n, 1))
     print(f"\r[{'#' * done}{'-' * (width - done)}] {i}/{n} {label[:60]:<60}", end="" if i < n else "\n",
           file=sys.stderr, flush=True)
+    _BAR_OPEN[0] = i < n
 
 
 class pandas_wide:

@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2 (浙江, 华东, national …); the library's default, "
                                                         "tanfeng.defaults.DEFAULT_REGION")
     a.add_argument("--year", type=int, default=None, help="data year when the files have no year column")
+    a.add_argument("--substitution-factor", default=None, metavar="VALUE",
+                   help="your province's official 等价值 of electricity, e.g. '0.28078 kgce/kWh' (else the national "
+                        "供电 coal rate stands in, with a note)")
     a.add_argument("--columns", action="append", default=[], metavar="HEADER=NAME",
                    help="your header = tanfeng's (消费量, 能源品种, 计量单位, 企业名称 … or quantity, carrier …)")
     add_errors_option(a)
@@ -94,7 +97,7 @@ def _account_failures(records: Any, args: argparse.Namespace) -> Any:
     ok = records[records.get("problem", pd.Series("", index=records.index)).fillna("") == ""]
     try:
         account(ok.drop(columns=["problem"], errors="ignore"), basis=args.basis, region=args.region,
-                year=args.year)
+                year=args.year, substitution_factor=args.substitution_factor)
         return None
     except InputError as exc:
         f = exc.failures.copy()
@@ -155,7 +158,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     records = pd.concat(frames, ignore_index=True)
     read_problems = records.pop("problem").fillna("") if "problem" in records else None
-    result = account(records, basis=args.basis, region=args.region, year=args.year, errors="report")
+    result = account(records, basis=args.basis, region=args.region, year=args.year, errors="report",
+                     substitution_factor=args.substitution_factor)
     if read_problems is not None:  # the reading problem is the cause; accounting's is its echo
         result["problem"] = read_problems.where(read_problems != "", result.get("problem", ""))
     meta = result.attrs.get("tanfeng", {})

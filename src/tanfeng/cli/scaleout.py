@@ -129,7 +129,8 @@ def _run_pandas(args: argparse.Namespace, files: list[str]) -> int:
 
     records = _read_pandas(files).rename(columns=_mapping(args))
     try:
-        result = account(records, basis=args.basis, region=args.region, year=args.year, errors=args.errors)
+        result = account(records, basis=args.basis, region=args.region, year=args.year, errors=args.errors,
+                         substitution_factor=getattr(args, "substitution_factor", None))
     except InputError as exc:
         _say_problems(", ".join(args.files), exc.failures, args.lang)
         return 1
@@ -162,7 +163,8 @@ def _run_dask(args: argparse.Namespace, files: list[str]) -> int:
             client.run(_quiet_fallbacks)
         say_note(t["engine"].format(workers=len(client.scheduler_info()["workers"]),
                                     size=_in_memory_bytes(files) / 2**30), args.lang)
-        result = account(ddf, basis=args.basis, region=args.region, year=args.year, errors=args.errors)
+        result = account(ddf, basis=args.basis, region=args.region, year=args.year, errors=args.errors,
+                         substitution_factor=getattr(args, "substitution_factor", None))
         say_note(t["keys"].format(n=result._meta.attrs["tanfeng"]["distinct_keys"]), args.lang)
         lazy, finish = summary_plan(result, by_columns(args))
         future = client.compute(lazy)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cells import REASONS as _REASONS
-from ..cells import Failures
+from ..cells import Failures, Text
 from ..errors import TanfengError, TanfengWarning
 
 #: Reason codes of the failures `read_records` / `read_table` report: the kernel's registry.
@@ -74,13 +74,12 @@ def _warn_ignored(ignored: list[tuple[int, int, Any]], where: str, stacklevel: i
     """One warning naming every cell that holds a value under no header (it is not read)."""
     if ignored:
         names = _cell_names(ignored)
-        warnings.warn(f"{where}: {len(names)} cell(s) with a value under no header are not read: "
-                      f"{', '.join(names[:10])}{' …' if len(names) > 10 else ''} "
-                      "(表头以外的单元格未读取；给该列加表头即可读取)", IOWarning, stacklevel=stacklevel)
+        warnings.warn(IOWarning(Text("cells_not_read", where=where, n=len(names), cells=", ".join(names[:10]),
+                                     more=" …" if len(names) > 10 else "")), stacklevel=stacklevel)
 
 
-def _warn_skipped(skipped: list[tuple[int, str]], where: str, stacklevel: int) -> None:
+def _warn_skipped(skipped: list[tuple[int, Any]], where: str, stacklevel: int) -> None:
     if skipped:
-        shown = ", ".join(f"{r} ({why})" for r, why in skipped[:10])
-        warnings.warn(f"{where}: {len(skipped)} row(s) left out: {shown}"
-                      + (" …" if len(skipped) > 10 else ""), IOWarning, stacklevel=stacklevel)
+        shown = [Text("row_left_out", row=r, why=why) for r, why in skipped[:10]]
+        warnings.warn(IOWarning(Text("rows_left_out", where=where, n=len(skipped), shown=shown,
+                           more=" …" if len(skipped) > 10 else "")), stacklevel=stacklevel)

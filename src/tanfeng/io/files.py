@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import BLANK_TOKENS
+from ..cells import BLANK_TOKENS, Text
 from .base import HEADER_SEARCH_ROWS, NOTE_PREFIXES, TOTAL_WORDS, FileFormatError, IOWarning
 from .headers import HeaderSpec, _carrier_column, _Col, _header_text, _standard_column, _unit_ok
 from .numbers import _parse_one
@@ -151,9 +151,8 @@ def _read_excel_grids(path: Path, sheet: Any) -> list[_Grid]:
                 for r in ws.to_python(skip_empty_area=False)]
         filled = _fill_merged(rows, ws.merged_cell_ranges or [])
         if filled:
-            warnings.warn(f"{path.name}/{name}: merged cells {', '.join(filled[:8])}"
-                          f"{' …' if len(filled) > 8 else ''} filled with their value on every row "
-                          "(合并单元格已逐行填充)", IOWarning, stacklevel=4)
+            warnings.warn(IOWarning(Text("merged_cells_filled", where=f"{path.name}/{name}", ranges=", ".join(filled[:8]),
+                               more=" …" if len(filled) > 8 else "")), stacklevel=4)
         grids.append(_Grid(rows, list(range(1, len(rows) + 1)), str(path), name))
     return grids
 
@@ -232,8 +231,7 @@ def _classify(headers: list[str], originals: list[str], specs: Mapping[str, Head
             col.standard, col.unit, col.problem = std, unit, problem
             seen.add(std)
         elif std is not None:
-            warnings.warn(f"column {h!r} also means {std!r}; the first such column is used and this one "
-                          "is kept under its own name (rename it with mapping=)", IOWarning, stacklevel=4)
+            warnings.warn(IOWarning(Text("column_meaning_repeated", column=h, standard=std)), stacklevel=4)
         cols.append(col)
     return cols
 
@@ -242,13 +240,13 @@ def _classify(headers: list[str], originals: list[str], specs: Mapping[str, Head
 class _Body:
     frame: pd.DataFrame            # object cells, one column per grid column
     rows: np.ndarray               # Excel row numbers
-    skipped: list[tuple[int, str]]  # (Excel row, why)
+    skipped: list[tuple[int, Any]]  # (Excel row, why: a Text)
     ignored: list[tuple[int, int, Any]] = field(default_factory=list)  # (Excel row, column, value) under no header
 
 
 #: Why a row is left out (``skipped_rows``): a row with no value at all inside the table, and a
 #: row whose only values are under no header.
-EMPTY_ROW, NO_HEADER_ROW = "空行", "只有表头以外的单元格有值"
+EMPTY_ROW, NO_HEADER_ROW = Text("empty_row"), Text("no_header_row")
 
 
 def _body(grid: _Grid, start: int, headers: Sequence[str]) -> _Body:
@@ -270,10 +268,10 @@ def _body(grid: _Grid, start: int, headers: Sequence[str]) -> _Body:
             continue
         first = unicodedata.normalize("NFKC", str(filled[0])).replace(" ", "").replace("\u3000", "")
         if isinstance(filled[0], str) and first in TOTAL_WORDS:
-            skipped.append((grid.row_numbers[pos], f"合计行 ({first})"))
+            skipped.append((grid.row_numbers[pos], Text("total_row", first=first)))
             continue
         if len(filled) == 1 and isinstance(filled[0], str) and first.startswith(NOTE_PREFIXES):
-            skipped.append((grid.row_numbers[pos], "表下注释"))
+            skipped.append((grid.row_numbers[pos], Text("note_row")))
             continue
         ignored.extend(stray)
         data.append(cells)

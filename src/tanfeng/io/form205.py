@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import Failures
+from ..cells import Failures, Text
 from .base import (
     HEADER_SEARCH_ROWS,
     TOTAL_WORDS,
@@ -135,8 +135,8 @@ def records_205_1(rows: list[list[Any]], row_numbers: list[int], fails: Failures
     totals = [n for n, r in body if _text(r[roles["carrier"]] if roles["carrier"] < len(r) else None) in _TOTAL_ROWS]
     body = [(n, r) for n, r in body if n not in totals and roles["carrier"] < len(r) and r[roles["carrier"]] is not None]
     if totals:
-        warnings.warn(f"{where}: 205-1 total row(s) {totals} left out (能源合计 is the sum of the products)",
-                      IOWarning, stacklevel=5)
+        warnings.warn(IOWarning(Text("form205_totals_left_out", where=where, rows=totals)),
+                      stacklevel=5)
     sheet_rows = np.array([n for n, _ in body], dtype=np.int64)
 
     def column(role: str) -> list[Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import Failures
+from ..cells import Failures, Text
 from ..errors import InputError, UnknownCarrierError
 from .base import (
     IOWarning,
@@ -310,9 +310,9 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
             out["problem"] = ["; ".join(why.get((int(body.rows[i]), heads[j]), [in_header[j]] if in_header[j] else []))
                               for i, j in zip(ri, cj)]
         if empty:
-            warnings.warn(f"{fails.what}: {len(empty)} data row(s) have no energy in any carrier column "
-                          f"(Excel rows {empty[:10]}{' …' if len(empty) > 10 else ''}); they give no record",
-                          IOWarning, stacklevel=4)
+            warnings.warn(IOWarning(Text("rows_without_energy", what=fails.what, n=len(empty), rows=empty[:10],
+                               more=" …" if len(empty) > 10 else "")),
+                          stacklevel=4)
     _warn_skipped(body.skipped, fails.what, 4)
     _warn_ignored(body.ignored, fails.what, 4)
     meta = _meta(grid, pos, taken, cols, "long" if long else "wide", units, converted, body)
@@ -382,7 +382,7 @@ def _meta(grid: _Grid, pos: int, taken: int, cols: list[_Col], fmt: str, units: 
         "columns": {c.original: (c.standard or (f"carrier:{c.carrier}" if c.carrier else c.header))
                     for c in cols if c.original},
         "units": dict(units), "converted": dict(converted),
-        "skipped_rows": [{"row": r, "why": why} for r, why in body.skipped],
+        "skipped_rows": [{"row": r, "why": str(why)} for r, why in body.skipped],
         "ignored_cells": [{"cell": n, "value": v} for n, (_, _, v) in zip(_cell_names(body.ignored), body.ignored)],
     }
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
-from ..cells import Failures, read_quantities
+from ..cells import Failures, Text, read_quantities
 from ..errors import RuleError, TanfengWarning
 from ..factors import normalize_basis
 from .collect import _Notes
@@ -83,8 +83,8 @@ def _energy_from_records(records: pd.DataFrame, firms: pd.DataFrame, cols: dict[
         bad_rec.add(orphan, str(key_r.name), key_r, "energy_record_unmatched")
         if errors == "raise":
             raise bad_rec.error()
-        warnings.warn(f"{int(orphan.sum())} energy record(s) match no firm and are not counted "
-                      f"(first rows: {records.index[orphan][:5].tolist()})", TanfengWarning, stacklevel=3)
+        warnings.warn(TanfengWarning(Text("per_mu_records_unmatched", n=int(orphan.sum()), rows=records.index[orphan][:5].tolist())),
+                      stacklevel=3)
     tce = res["tce"].to_numpy(dtype=float)
     g = pd.DataFrame({"k": kr, "tce": tce, "bad": np.isnan(tce)}).groupby("k", sort=False)
     total, bad = g["tce"].sum(), g["bad"].any()
@@ -104,9 +104,8 @@ def _energy(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], scheme: S
     zh = "等价值" if want == "substitution" else "当量值"
     if "energy_tce" in cols:
         if energy_basis is None:
-            warnings.warn(
-                f"the column {cols['energy_tce'][0]!r} does not say its basis; taken as {zh}, as "
-                f"scheme {scheme.id!r} requires. Pass energy_basis= to state it.", TanfengWarning, stacklevel=3)
+            warnings.warn(TanfengWarning(Text("per_mu_basis_assumed", column=cols["energy_tce"][0], basis=zh, scheme=scheme.id)),
+                          stacklevel=3)
             return "energy_tce"
         if normalize_basis(energy_basis) == want:
             return "energy_tce"

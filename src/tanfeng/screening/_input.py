@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import QUANTITY_REASONS, REASONS, Failures, aliases, find_columns, read_quantities
+from ..cells import (
+    QUANTITY_REASONS,
+    REASONS,
+    Failures,
+    Text,
+    aliases,
+    find_columns,
+    read_quantities,
+)
 from ..errors import InputError, TanfengWarning
 from .rules import YEAR_RANGE
 
@@ -127,8 +135,8 @@ def _energy_from_records(records: pd.DataFrame, on: str | Sequence[str] | None, 
     key_index = pd.MultiIndex.from_frame(keys[on_cols]) if len(on_cols) > 1 else pd.Index(keys[on_cols[0]])
     unmatched = ~tot.index.isin(key_index)
     if unmatched.any():
-        warnings.warn(f"{int(unmatched.sum())} id(s) in records have no row in the table "
-                      f"(first: {list(tot.index[unmatched][:5])})", TanfengWarning, stacklevel=3)
+        warnings.warn(TanfengWarning(Text("records_key_unmatched", n=int(unmatched.sum()), first=list(tot.index[unmatched][:5]))),
+                      stacklevel=3)
     out = tot.reindex(key_index)
     out.index = keys.index
     out.attrs = acc.attrs
@@ -151,6 +159,20 @@ def _cat(*parts: Any) -> np.ndarray:
     for p in parts[1:]:
         out = np.strings.add(out, np.asarray(p, dtype=_S))
     return out
+
+
+def _sentence(code: str, **fields: Any) -> np.ndarray:
+    """The message ``code`` of `REASONS` in the current language, filled in row by row: each field
+    is a string or an array of strings (one per row), joined with numpy string ufuncs."""
+    import string
+
+    parts: list[Any] = []
+    for literal, name, _spec, _conv in string.Formatter().parse(REASONS[code].message()):
+        if literal:
+            parts.append(literal)
+        if name is not None:
+            parts.append(fields[name])
+    return _cat(*parts) if parts else np.asarray("", dtype=_S)
 
 
 def _fmt(x: np.ndarray, decimals: int) -> np.ndarray:
@@ -188,27 +210,13 @@ def _gather(values: Mapping[float, str], keys: np.ndarray) -> np.ndarray:
     return table[inv.reshape(-1)]
 
 
-_INPUT_ZH = {
-    "industry_code_unknown": "行业代码“{v}”不是GB/T 4754-2017代码，无法判断",
-    "industry_code_malformed": "行业代码“{v}”无法识别（应为2–4位数字，可带门类字母），无法判断",
-    "industry_section_mismatch": "行业代码“{v}”的门类字母与代码不符，无法判断",
-    "industry_name_mismatch": "行业代码“{v}”的代码与名称不符，无法判断",
-    "quantity_not_numeric": "{c}“{v}”不是数字，无法判断",
-    "quantity_with_unit": "{c}“{v}”带有单位或文字，无法判断",
-    "quantity_is_date": "{c}“{v}”是日期不是数字，无法判断",
-    "quantity_negative": "{c}“{v}”为负数，无法判断",
-    "quantity_infinite": "{c}“{v}”为无穷大，无法判断",
-    "quantity_overflow": "{c}“{v}”过大，无法判断",
-    "built_year_invalid": "建成时间“{v}”无法识别，无法判断",
-    "built_year_out_of_range": "建成年份“{v}”不在合理范围内，无法判断",
-    "land_area_not_positive": "用地面积为{v}，无法计算亩均税收，无法判断",
-}
-
-
 def _input_error_zh(reason: str, value: Any, suggestion: str, column: str = "数值") -> str:
-    s = _INPUT_ZH.get(reason, "{c}输入有误（{v}），无法判断").format(v=value, c=column)
+    """The sentence of a row whose input is wrong (``screening_bad_<reason>`` of `REASONS`, in the
+    current language); close industry codes are named."""
+    code = f"screening_bad_{reason}"
+    s = str(Text(code if code in REASONS else "screening_bad_input", v=value, c=column))
     if suggestion and reason.startswith("industry"):
-        s += "；相近代码：" + suggestion
+        s += str(Text("screening_close_codes", codes=suggestion))
     return s
 
 

@@ -10,12 +10,11 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from ..cells import Failures
+from ..cells import Failures, Text
 from ..defaults import DEFAULT_REGION
 from ..errors import InputError, RuleError
 from ._input import (
     _S,
-    _cat,
     _energy_from_records,
     _find_columns,
     _fmt,
@@ -24,6 +23,7 @@ from ._input import (
     _input_error_zh,
     _missing_column,
     _read_numeric,
+    _sentence,
 )
 from .rules import LowEfficiencyRules, _as_low_rules
 
@@ -171,22 +171,25 @@ def _tri(values: np.ndarray, unknown: np.ndarray) -> pd.arrays.BooleanArray:
 def _low_reasons(lr: LowEfficiencyRules, rc: np.ndarray, e: np.ndarray, c: np.ndarray, tp: np.ndarray,
                  he: Any, hc: Any, lb: Any, fails: Failures, index: pd.Index) -> pd.Series:
     """'年综合能耗…（≥1 000，高耗能）；二氧化碳排放…；亩均税收…。列入/不列入…' for every row."""
-    def part(vals: np.ndarray, flag: Any, label: str, unit: str, dec: int, yes: str, no: str) -> np.ndarray:
+    def part(vals: np.ndarray, flag: Any, what: str, dec: int, yes: Text, no: Text) -> np.ndarray:
         f = flag.to_numpy(dtype=bool, na_value=False)
-        return np.where(np.isnan(vals), f"{label}缺失",
-                        _cat(label, _fmt(vals, dec), unit, "（", np.where(f, yes, no), "）")).astype(_S)
+        label, unit = str(Text(f"low_label_{what}")), str(Text(f"low_unit_{what}"))
+        return np.where(np.isnan(vals), str(Text("low_part_missing", label=label)),
+                        _sentence("low_part", label=label, value=_fmt(vals, dec), unit=unit,
+                                  judgement=np.where(f, str(yes), str(no)))).astype(_S)
 
     e_t, c_t, t_t = (_fmt_num(x) for x in (lr.energy_threshold_tce, lr.co2_threshold_t, lr.tax_per_mu_threshold))
     low, not_low = ("≤", ">") if lr.inclusive else ("<", "≥")
-    p1 = part(e, he, "年综合能耗", "吨标准煤", lr.precision, f"≥{e_t}，高耗能", f"<{e_t}，非高耗能")
-    p2 = part(c, hc, "二氧化碳排放", "吨", lr.precision, f"≥{c_t}，高排放", f"<{c_t}，非高排放")
-    p3 = part(tp, lb, "亩均税收", "万元/亩", lr.tax_per_mu_precision, f"{low}{t_t}，低效益", f"{not_low}{t_t}，非低效益")
-    rule = "高耗能、高排放且低效益" if lr.combine == "all" else "高耗能或高排放，且低效益"
+    p1 = part(e, he, "energy", lr.precision, Text("low_high_energy", t=e_t), Text("low_not_high_energy", t=e_t))
+    p2 = part(c, hc, "co2", lr.precision, Text("low_high_co2", t=c_t), Text("low_not_high_co2", t=c_t))
+    p3 = part(tp, lb, "tax", lr.tax_per_mu_precision, Text("low_benefit_low", op=low, t=t_t),
+              Text("low_benefit_not_low", op=not_low, t=t_t))
+    rule = Text("low_rule_all" if lr.combine == "all" else "low_rule_any")
     verdict = np.select([rc == "two_high_one_low", rc == "benefit_not_low", rc == "energy_emission_not_high"],
-                        [f"列入“两高一低”监测库（{rule}）", "亩均税收未低于标准，不列入",
-                         "未同时达到高耗能、高排放标准，不列入" if lr.combine == "all" else "能耗、排放均未达高标准，不列入"],
-                        default="缺少判断所需数据，无法判断")
-    text = _cat(p1, "；", p2, "；", p3, "。", verdict)
+                        [str(Text("low_listed", rule=rule)), str(Text("low_tax_not_low")),
+                         str(Text("low_not_both_high" if lr.combine == "all" else "low_neither_high"))],
+                        default=str(Text("low_undecided")))
+    text = _sentence("low_sentence", energy=p1, co2=p2, tax=p3, verdict=verdict)
     if fails.bad.any():
         for p, r in fails.first_rows().iterrows():
             text[p] = _input_error_zh(str(r["reason"]), r["value"], "", str(r["column"]))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import industries
-from ..cells import Failures
+from ..cells import Failures, Text
 from ..defaults import DEFAULT_REGION
 from ..errors import InputError, TanfengWarning
 from ._input import (
@@ -27,6 +27,7 @@ from ._input import (
     _input_error_zh,
     _missing_column,
     _read_numeric,
+    _sentence,
     _years,
 )
 from .rules import DEFAULT_RULES, YEAR_RANGE, TwoHighRules, _as_ruleset
@@ -218,9 +219,8 @@ def _warn_basis_flips(sens: np.ndarray, index: pd.Index, main: str) -> int:
     nflip = int((sens == 1).sum())
     if nflip:
         rows = list(index[sens == 1][:10])
-        warnings.warn(f"{nflip} project(s) would change flag with electricity at "
-                      f"{'等价值' if main == 'calorific' else '当量值'} (rows {rows}); "
-                      "see the basis_sensitive column", TanfengWarning, stacklevel=3)
+        warnings.warn(TanfengWarning(Text("two_high_basis_flips", n=nflip, other="等价值" if main == "calorific" else "当量值",
+                           rows=rows)), stacklevel=3)
     return nflip
 
 
@@ -307,9 +307,10 @@ def _two_high_reasons(rs: TwoHighRules, d: np.ndarray, years: np.ndarray, er: np
     cut = rs.cutoff_year
     lo, hi = rs.thresholds
     text = np.full(n, "", dtype=_S)
-    ylab = {float(y): f"{int(y)}年建成" + (f"（{cut}年以前）" if y < cut else "")
+    ylab = {float(y): str(Text("two_high_built_before", year=int(y), cutoff=cut) if y < cut
+                           else Text("two_high_built", year=int(y)))
             for y in np.unique(years[~np.isnan(years)])}
-    ypart = np.where(np.isnan(years), "建成年份不详", _gather(ylab, years)).astype(_S)
+    ypart = np.where(np.isnan(years), str(Text("two_high_built_unknown")), _gather(ylab, years)).astype(_S)
     tag = per_code["tag"].to_numpy(dtype=_S)[uinv]
     s_lo, s_hi = _fmt_num(lo), _fmt_num(hi)
 
@@ -319,28 +320,26 @@ def _two_high_reasons(rs: TwoHighRules, d: np.ndarray, years: np.ndarray, er: np
             text[m] = build(m)
 
     def energy(m: np.ndarray) -> np.ndarray:
-        return _cat(ypart[m], np.where(use_inc[m], "，改扩建新增年综合能耗", "，年综合能耗"),
-                    _fmt(er[m], rs.precision), "吨标准煤")
+        added = _sentence("two_high_energy_added", built=ypart[m], energy=_fmt(er[m], rs.precision))
+        whole = _sentence("two_high_energy", built=ypart[m], energy=_fmt(er[m], rs.precision))
+        return np.where(use_inc[m], added, whole)
 
     def t(m: np.ndarray) -> np.ndarray:
         return _gather({float(x): _fmt_num(float(x)) for x in np.unique(thr[m])}, thr[m])
 
-    fill("meets_threshold", lambda m: _cat(energy(m), "，达到", t(m), "吨标准煤门槛", tag[m]))
-    fill("below_threshold", lambda m: _cat(energy(m), "，低于", t(m), "吨标准煤门槛", tag[m], "，不列入"))
-    fill("meets_upper_threshold_year_unknown", lambda m: _cat(
-        energy(m), f"，达到两档门槛中较高的{s_hi}吨标准煤，无论何时建成均列入", tag[m]))
-    fill("below_lower_threshold_year_unknown", lambda m: _cat(
-        energy(m), f"，低于两档门槛中较低的{s_lo}吨标准煤，无论何时建成均不列入", tag[m]))
-    fill("built_year_missing", lambda m: _cat(
-        energy(m), f"，介于{s_lo}与{s_hi}吨标准煤两档门槛之间（{cut}年以来建成则列入，{cut}年以前建成则不列入），"
-        "需补充建成年份", tag[m]))
-    fill("energy_missing", lambda m: _cat(ypart[m], "，年综合能耗缺失，无法判断，需补充年综合能耗或能源消费记录", tag[m]))
+    fill("meets_threshold", lambda m: _sentence("two_high_meets", energy=energy(m), threshold=t(m), tag=tag[m]))
+    fill("below_threshold", lambda m: _sentence("two_high_below", energy=energy(m), threshold=t(m), tag=tag[m]))
+    fill("meets_upper_threshold_year_unknown",
+         lambda m: _sentence("two_high_meets_upper", energy=energy(m), high=s_hi, tag=tag[m]))
+    fill("below_lower_threshold_year_unknown",
+         lambda m: _sentence("two_high_below_lower", energy=energy(m), low=s_lo, tag=tag[m]))
+    fill("built_year_missing", lambda m: _sentence("two_high_between", energy=energy(m), low=s_lo, high=s_hi,
+                                                   cutoff=str(cut), tag=tag[m]))
+    fill("energy_missing", lambda m: _sentence("two_high_no_energy", built=ypart[m], tag=tag[m]))
     fill("sector_not_two_high", lambda m: per_code["out_text"].to_numpy(dtype=_S)[uinv[m]])
-    fill("below_threshold_any_sector", lambda m: _cat(
-        energy(m), "，低于", t(m), "吨标准煤门槛，无论属于何种行业均不列入（",
-        per_code["short"].to_numpy(dtype=_S)[uinv[m]], "）"))
-    fill("industry_code_missing",
-         lambda m: "行业代码缺失，无法判断是否属于“两高”行业，需补充国民经济行业代码（GB/T 4754-2017）")
+    fill("below_threshold_any_sector", lambda m: _sentence(
+        "two_high_below_any", energy=energy(m), threshold=t(m), short=per_code["short"].to_numpy(dtype=_S)[uinv[m]]))
+    fill("industry_code_missing", lambda m: _sentence("two_high_no_code"))
     fill("industry_code_too_coarse", lambda m: per_code["coarse_text"].to_numpy(dtype=_S)[uinv[m]])
     if fails.bad.any():  # input errors: few rows, one sentence each
         for p, r in fails.first_rows().iterrows():
@@ -350,30 +349,30 @@ def _two_high_reasons(rs: TwoHighRules, d: np.ndarray, years: np.ndarray, er: np
         "below_lower_threshold_year_unknown", "below_threshold_any_sector")])
     m = np.flatnonzero(use_inc & decided)
     if len(m):
-        text[m] = _cat(text[m], "；改扩建项目按建成投产后年综合能源消费增量计（国家发展改革委令2016年第44号第五条）")
+        text[m] = _cat(text[m], _sentence("two_high_increment_note"))
     if rs.expansion == "total":
         m = np.flatnonzero(~np.isnan(e_inc) & ~fails.bad)
-        text[m] = _cat(text[m], "；改扩建项目按规则以总量计，未采用增量", _fmt(e_inc[m], rs.precision), "吨标准煤")
+        text[m] = _cat(text[m], _sentence("two_high_total_note", added=_fmt(e_inc[m], rs.precision)))
     m = np.flatnonzero(sens == 1)
     if len(m):
         other = "等价值" if rs.electricity_basis == "calorific" else "当量值"
-        text[m] = _cat(text[m], f"；注意：电力按{other}折算则为", _fmt(era[m], rs.precision), "吨标准煤，结论将变为",
-                       np.where(alt_flag[m] == 1, "列入", "不列入"), f"，结论取决于电力折算口径（规则采用{rs.basis_zh}）")
+        flip = np.where(alt_flag[m] == 1, str(Text("screening_listed")), str(Text("screening_not_listed")))
+        text[m] = _cat(text[m], _sentence("two_high_flip_note", other=other, alt=_fmt(era[m], rs.precision), flip=flip,
+                                          basis=rs.basis_zh))
     return pd.Series(text.astype(object), index=index, dtype=object)
 
 
 def _per_code_text(rs: TwoHighRules, ucodes: np.ndarray, cls: pd.DataFrame) -> pd.DataFrame:
     """Reason fragments of each distinct code (built once per code, not per row)."""
     names = industries.table()["name_zh"].to_dict()
-    level = {2: "大类", 3: "中类", 4: "小类"}
     rows = []
     for c, (status, sector, _, detail) in zip(ucodes, cls.itertuples(index=False)):
         nm = names.get(c, "未列入代码表") if c else ""
-        lv = level.get(len(c), "")
+        lv = str(Text(f"two_high_level_{len(c)}")) if c and 2 <= len(c) <= 4 else ""
         rows.append({
-            "tag": f"（{sector}，{c}）" if status == "in" else "",
-            "out_text": f"行业{c}（{nm}）不在“两高”行业范围（{rs.sectors.title}）内，无论能耗多少均不列入",
-            "coarse_text": f"行业代码{c}（{nm}）只到{lv}，其下{detail}与其他小类口径不同，无法判断，需给出4位小类代码",
-            "short": f"行业代码{c}只到{lv}" if status == "coarse" else "行业代码缺失",
+            "tag": str(Text("two_high_tag", sector=sector, code=c)) if status == "in" else "",
+            "out_text": str(Text("two_high_out_of_scope", code=c, name=nm, scope=rs.sectors.title)),
+            "coarse_text": str(Text("two_high_code_coarse", code=c, name=nm, level=lv, detail=detail)),
+            "short": str(Text("two_high_code_short", code=c, level=lv)) if status == "coarse" else str(Text("two_high_code_absent")),
         })
     return pd.DataFrame(rows, columns=["tag", "out_text", "coarse_text", "short"])

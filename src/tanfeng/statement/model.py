@@ -147,7 +147,7 @@ def build_statement(
         sub = account(records, basis="等价值", co2=False, **kw)
     fallbacks = list(dict.fromkeys(str(w.message) for w in caught))
     for w in {str(w.message): w for w in caught}.values():
-        warnings.warn(str(w.message), w.category, stacklevel=2)
+        warnings.warn(w.message, stacklevel=2)  # the warning itself: its code and fields, said in the reader's language
     cols = cal.attrs["tanfeng"]["columns"]
     lines = _lines(records, cal, sub, cols, fs, co2, by_cols)
     groups = _groups(records, by_cols, cols, only)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import REASONS, Failures
+from ..cells import REASONS, Failures, Text
 from ..errors import RuleError
 from .eligibility import TOL, Evaluation, LineInfo, evaluate
 from .models import Finding, LineResult, Project, SwapCheck
@@ -106,14 +106,14 @@ def shortfall_findings(lines: list[LineResult], new_tce: float | None, required_
     out = []
     for ln in lines:
         if ln.capacity_shortfall > 0:
-            out.append(Finding(code="capacity_shortfall", severity="error", line=ln.line, message=(
-                f"{ln.line}：新建 {ln.new_capacity:g} {ln.capacity_unit}，按 {ln.retire_per_new:g}:1 需退出 "
-                f"{ln.required_capacity:g} {ln.capacity_unit}，已落实 {ln.provided_capacity:g}，"
-                f"缺口 {ln.capacity_shortfall:g} {ln.capacity_unit}。")))
+            out.append(Finding(code="capacity_shortfall", severity="error", line=ln.line, message=str(Text(
+                "swap_capacity_shortfall", line=ln.line, new=ln.new_capacity, unit=ln.capacity_unit,
+                ratio=ln.retire_per_new, required=ln.required_capacity, provided=ln.provided_capacity,
+                short=ln.capacity_shortfall))))
     if short_tce:
-        out.append(Finding(code="energy_shortfall", severity="error", message=(
-            f"能耗：新增 {new_tce:g} tce，按 {energy_ratio:g}:1 需替代 {required_tce:g} tce，"
-            f"已落实 {provided_tce:g} tce，缺口 {short_tce:g} tce。")))
+        out.append(Finding(code="energy_shortfall", severity="error", message=str(Text(
+            "swap_energy_shortfall", new=new_tce, ratio=energy_ratio, required=required_tce, provided=provided_tce,
+            short=short_tce))))
     return out
 
 

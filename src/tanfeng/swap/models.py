@@ -10,6 +10,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..cells import Text
 from .rules import RegionType
 
 __all__ = ["Finding", "Line", "LineResult", "Project", "Severity", "SwapCheck", "SwapPlan"]
@@ -193,16 +194,17 @@ class _Result(BaseModel):
         return pd.DataFrame([f.model_dump() for f in self.findings], columns=cols)
 
     def summary(self) -> str:
-        """A few Chinese lines for a report."""
-        out = [f"项目 {self.project_id}（{self.on}）：{'通过' if self.ok else '不通过'}"]
+        """A few lines for a report, in the language of `tanfeng.cells.get_language`."""
+        out = [str(Text("swap_project", project=self.project_id, on=self.on,
+                        verdict=Text("swap_pass" if self.ok else "swap_fail")))]
         for ln in self.lines:
-            out.append(
-                f"  {ln.line}：新建 {ln.new_capacity:g} {ln.capacity_unit}，置换比例 {ln.retire_per_new:g}:1，"
-                f"需退出 {ln.required_capacity:g}，已落实 {ln.provided_capacity:g}，缺口 {ln.capacity_shortfall:g}")
+            out.append("  " + str(Text("swap_line", line=ln.line, new=ln.new_capacity, unit=ln.capacity_unit,
+                                       ratio=ln.retire_per_new, required=ln.required_capacity,
+                                       provided=ln.provided_capacity, short=ln.capacity_shortfall)))
         if self.new_tce is not None and self.required_tce is not None:
-            out.append(f"  能耗：新增 {self.new_tce:g} tce，需替代 {self.required_tce:g} tce"
-                       f"（{self.energy_ratio_required:g}:1），已落实 {self.provided_tce or 0:g}，"
-                       f"缺口 {self.energy_shortfall_tce or 0:g}")
+            out.append("  " + str(Text("swap_energy", new=self.new_tce, required=self.required_tce,
+                                       ratio=self.energy_ratio_required, provided=self.provided_tce or 0,
+                                       short=self.energy_shortfall_tce or 0)))
         for f in self.findings:
             if f.severity != "info":
                 out.append(f"  [{f.code}] {f.message}")
@@ -269,5 +271,5 @@ class SwapPlan(_Result):
     def summary(self) -> str:
         head = super().summary()
         gap = "—" if math.isinf(self.gap) else f"{self.gap:.2e}"
-        return (head + f"\n  求解：{self.objective}，状态 {self.status}（{self.solver_status}），"
-                f"已证明间隙 {gap}，选用 {len(self.chosen)} 个来源，用时 {self.seconds:.3f} 秒")
+        return head + "\n  " + str(Text("swap_solver", objective=self.objective, status=self.status,
+                                         solver=self.solver_status, gap=gap, n=len(self.chosen), secs=self.seconds))

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import defaults
 from .._resources import normalize_name
-from ..cells import REASONS, Failures, aliases, find_columns, read_quantities
+from ..cells import REASONS, Failures, Text, aliases, find_columns, read_quantities
 from ..errors import TanfengWarning
 from ._common import MEASURES
 
@@ -188,8 +188,7 @@ def read_actions(plan: Plan, actions: pd.DataFrame, energy: pd.DataFrame | None,
     bad = fails.bad
     problem = fails.problem_text().to_numpy()
     if (flag != "").any():
-        warnings.warn(f"{int((flag != '').sum())} 整治提升 row(s) raised energy use (flag "
-                      "'energy_increased'); they are kept and reduce the energy freed", TanfengWarning, stacklevel=3)
+        warnings.warn(TanfengWarning(Text("actions_energy_increased", n=int((flag != "").sum()))), stacklevel=3)
 
     def keep(v: np.ndarray) -> np.ndarray:
         return np.where(bad, np.nan, v)
@@ -238,8 +237,8 @@ def _from_records(energy: pd.DataFrame, key: str, actions: pd.DataFrame, cols: d
     akey = _text(actions[link_col]).to_numpy()
     unused = sorted(set(k) - set(akey))
     if unused:
-        warnings.warn(f"energy records of {len(unused)} key(s) match no action and are unused: {unused[:5]}",
-                      TanfengWarning, stacklevel=4)
+        warnings.warn(TanfengWarning(Text("actions_records_unused", n=len(unused), first=unused[:5])),
+                      stacklevel=4)
 
     def pick(stage_name: str, col: str) -> np.ndarray:
         s = g.xs(stage_name, level="stage")[col] if stage_name in g.index.get_level_values("stage") else pd.Series(dtype=float)
@@ -287,7 +286,7 @@ def read_town_targets(tt: pd.DataFrame) -> pd.DataFrame:
         _missing_columns(["town"], ACTION_COLUMNS, "town targets")
     ignored = [c for c in tt.columns if c not in cols.values()]
     if ignored:
-        warnings.warn(f"town targets: columns ignored (not a measure): {ignored}", TanfengWarning, stacklevel=3)
+        warnings.warn(TanfengWarning(Text("town_columns_ignored", columns=ignored)), stacklevel=3)
     town = _text(tt[cols["town"]])
     out, fails = _per_town(tt, town, cols, "town targets")
     fails.raise_if_any()
