@@ -36,8 +36,11 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 __all__ = [
+    "CATEGORY_COLOURS",
     "CJK_FONTS",
     "FONT_HINT",
+    "GREY",
+    "INK",
     "LABEL_DIGITS",
     "PALETTE",
     "Chart",
@@ -75,6 +78,12 @@ FONT_HINT = {
 #: Colours used across charts (matplotlib's tab10, in a fixed order).
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
+#: Grey of what is not singled out (not flagged, other sources, the pace line).
+GREY = PALETTE[7]
+#: Dark ink of reference lines and their notes (thresholds, required amounts).
+INK = "#333333"
+#: Colours of categories (sectors, sources, towns): the palette without its grey.
+CATEGORY_COLOURS = tuple(c for c in PALETTE if c != GREY)
 
 
 def labels_for(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:

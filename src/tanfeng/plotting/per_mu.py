@@ -13,14 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import (
-    PALETTE,
-    chart,
-    labels_for,
-    new_figure,
-    save,
-    text_kwargs,
-)
+from . import PALETTE, chart, labels_for, new_figure, save, text_kwargs
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -69,10 +62,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "below_scale": "below designated size",
     },
 }
-
-
-def _labels(lang: str) -> dict[str, str]:
-    return labels_for(_LABELS, lang)
 
 
 def class_colours(classes: list[str]) -> dict[str, str]:
@@ -153,7 +142,7 @@ def class_by_town(
     >>> class_by_town(r).axes[0].get_xlabel()
     '企业数（家）'
     """
-    lab = _labels(lang)
+    lab = labels_for(_LABELS, lang)
     labels, order, colours = _classes(result, lab["unclassified"])
     tcol = _town_column(result, town)
     towns = result[tcol].astype(object).where(result[tcol].notna(), lab["no_town"]).astype(str)
@@ -212,7 +201,7 @@ def tax_vs_energy(
     >>> tax_vs_energy(r).axes[0].get_ylabel()
     '亩均税收（万元/亩）'
     """
-    lab = _labels(lang)
+    lab = labels_for(_LABELS, lang)
     for c in ("tax_per_mu", "value_added_per_tce", "class"):
         if c not in result.columns:
             raise ValueError(f"tax_vs_energy needs the column {c!r} (the result of evaluate())")

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from . import (
-    PALETTE,
+    CATEGORY_COLOURS,
+    GREY,
+    INK,
     chart,
     fmt_number,
     labels_for,
@@ -30,8 +32,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["two_high_scatter"]
 
-_GREY, _LINE = PALETTE[7], "#333333"
-_SECTOR_COLOURS = tuple(c for i, c in enumerate(PALETTE) if i != 7)
 
 #: Chart text per language; data values (sector names) are drawn as they are.
 _LABELS: dict[str, dict[str, str]] = {
@@ -60,10 +60,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "hidden": "{n} more projects without build year or energy use are not drawn",
     },
 }
-
-
-def _labels(lang: str) -> dict[str, str]:
-    return labels_for(_LABELS, lang)
 
 
 def _num(v: float) -> str:
@@ -116,7 +112,7 @@ def two_high_scatter(
     from ..screening import TwoHighRules
     from ..screening._input import read_build_years
 
-    lab = _labels(lang)
+    lab = labels_for(_LABELS, lang)
     meta = result.attrs.get("tanfeng", {})
     if rules is not None:
         rs = TwoHighRules.load(rules) if not isinstance(rules, TwoHighRules) else rules
@@ -142,7 +138,7 @@ def two_high_scatter(
     fig, ax = new_figure((9.0, 5.5))
     kw = text_kwargs()
     m = drawable & is_false
-    ax.scatter(years[m], energy[m], s=14, color=_GREY, alpha=0.5, lw=0, label=lab["not_flagged"].format(n=int(m.sum())))
+    ax.scatter(years[m], energy[m], s=14, color=GREY, alpha=0.5, lw=0, label=lab["not_flagged"].format(n=int(m.sum())))
     m = drawable & is_na
     if m.any():
         ax.scatter(years[m], energy[m], s=30, facecolors="none", edgecolors="black", lw=0.9,
@@ -151,18 +147,18 @@ def two_high_scatter(
     order = sectors[drawable & is_true].value_counts().index.tolist()
     for i, sec in enumerate(order):
         m = drawable & is_true & (sectors == sec).to_numpy(dtype=bool)
-        ax.scatter(years[m], energy[m], s=36, color=_SECTOR_COLOURS[i % len(_SECTOR_COLOURS)],
+        ax.scatter(years[m], energy[m], s=36, color=CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
                    edgecolors="white", lw=0.5, label=lab["flagged"].format(sector=sec, n=int(m.sum())), zorder=3)
 
     span = years[~np.isnan(years)]
     x0 = float(min(span.min(), cutoff - 1)) - 1 if len(span) else cutoff - 5.0
     x1 = float(max(span.max(), cutoff)) + 1 if len(span) else cutoff + 5.0
-    ax.step([x0, cutoff - 0.5, x1], [before, since, since], where="post", color=_LINE, lw=1.8, zorder=2,
+    ax.step([x0, cutoff - 0.5, x1], [before, since, since], where="post", color=INK, lw=1.8, zorder=2,
             label=lab["threshold"])
     ax.annotate(lab["before"].format(year=cutoff, tce=_num(before)), (x0 + 0.2, before), xytext=(0, 4),
-                textcoords="offset points", fontsize=8, color=_LINE, va="bottom", **kw)
+                textcoords="offset points", fontsize=8, color=INK, va="bottom", **kw)
     ax.annotate(lab["since"].format(year=cutoff, tce=_num(since)), (cutoff - 0.4, since), xytext=(0, -4),
-                textcoords="offset points", fontsize=8, color=_LINE, va="top", **kw)
+                textcoords="offset points", fontsize=8, color=INK, va="top", **kw)
     ax.set_yscale("log")
     ax.set_xlim(x0, x1)
     ax.set_xlabel(lab["xlabel"], **kw)
@@ -172,7 +168,7 @@ def two_high_scatter(
     hidden = int((~drawable).sum())
     if hidden:
         ax.text(0.01, 0.01, lab["hidden"].format(n=hidden), transform=ax.transAxes,
-                fontsize=8, color=_LINE, va="bottom", **kw)
+                fontsize=8, color=INK, va="bottom", **kw)
     ax.grid(True, which="major", axis="y", color="#dddddd", lw=0.6)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return save(fig, path)

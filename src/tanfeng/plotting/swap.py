@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import (
+    CATEGORY_COLOURS,
+    GREY,
+    INK,
     PALETTE,
     chart,
     labels_for,
@@ -29,10 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["swap_bars"]
 
-_GREY, _LINE = PALETTE[7], "#333333"
-_SOURCE_COLOURS = tuple(c for i, c in enumerate(PALETTE) if i != 7)
 #: Lines drawn at most (one panel each); more lines are an error, not a cramped chart.
-MAX_LINES = 6
+MAXINKS = 6
 
 #: Chart text per language; data values (project, product, source names, units) stay as given.
 _LABELS: dict[str, dict[str, str]] = {
@@ -77,10 +78,6 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _labels(lang: str) -> dict[str, str]:
-    return labels_for(_LABELS, lang)
-
-
 def _stack(ax: Axes, x: float, parts: pd.Series, colours: dict[str, str], width: float) -> None:
     bottom = 0.0
     for sid, v in parts.items():
@@ -92,15 +89,15 @@ def _panel(ax: Axes, title: str, unit: str, required: float, base: float, base_l
            ratio_label: str, parts: pd.Series, colours: dict[str, str], lab: dict[str, str]) -> None:
     tk = text_kwargs()
     _num = number_format([required, base, float(parts.sum())])
-    ax.bar(0, required, 0.6, color=_GREY, alpha=0.45, label=lab["required"])
+    ax.bar(0, required, 0.6, color=GREY, alpha=0.45, label=lab["required"])
     _stack(ax, 1, parts, colours, 0.6)
     provided = float(parts.sum())
-    ax.axhline(required, color=_LINE, linestyle="--", linewidth=1.2)
+    ax.axhline(required, color=INK, linestyle="--", linewidth=1.2)
     box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0}
     ax.text(-0.55, required, lab["line_value"].format(label=ratio_label, value=_num(required)), va="bottom", ha="left", fontsize=8,
             bbox=box, **tk)
     if base > 0 and abs(base - required) > 1e-9 * max(required, 1.0):
-        ax.axhline(base, color=_LINE, linestyle=":", linewidth=1.0)
+        ax.axhline(base, color=INK, linestyle=":", linewidth=1.0)
         ax.text(-0.55, base, lab["line_value"].format(label=base_label, value=_num(base)), va="bottom", ha="left",
                 fontsize=8, bbox=box, **tk)
     ax.text(1, provided, _num(provided), va="bottom", ha="center", fontsize=9, **tk)
@@ -159,10 +156,10 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
     >>> len(fig.axes)
     1
     """
-    lab = _labels(lang)
+    lab = labels_for(_LABELS, lang)
     lines = list(result.lines)
-    if len(lines) > MAX_LINES:
-        raise ValueError(f"swap_bars draws at most {MAX_LINES} lines; this project has {len(lines)}")
+    if len(lines) > MAXINKS:
+        raise ValueError(f"swap_bars draws at most {MAXINKS} lines; this project has {len(lines)}")
     alloc = result.allocations
     with_energy = result.new_tce is not None
     n = len(lines) + int(with_energy)
@@ -174,8 +171,8 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
               if len(alloc) else pd.Series(dtype=float))
     keep = [str(s) for s in totals.sort_values(ascending=False).index[:max_sources]]
     other = lab["other"].format(n=max(len(totals) - len(keep), 0))
-    colours = {sid: _SOURCE_COLOURS[i % len(_SOURCE_COLOURS)] for i, sid in enumerate(keep)}
-    colours[other] = _GREY
+    colours = {sid: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, sid in enumerate(keep)}
+    colours[other] = GREY
 
     for ax, ln in zip(axes, lines):
         a = alloc[alloc["line"] == ln.line]
@@ -192,7 +189,7 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
     import matplotlib.patches as mpatches
 
     used = [s for s in [*keep, other] if s in colours and (s != other or len(totals) > len(keep))]
-    handles = [mpatches.Patch(color=_GREY, alpha=0.45, label=lab["required"])]
+    handles = [mpatches.Patch(color=GREY, alpha=0.45, label=lab["required"])]
     name_of = dict(names.items()) if names is not None else {}
     handles += [mpatches.Patch(color=colours[s], label=f"{s} {name_of[s]}" if name_of.get(s) else s) for s in used]
     fig.legend(handles=handles, loc="outside right upper", fontsize=8)

@@ -18,6 +18,8 @@ import pandas as pd
 
 from ..targets import DEFAULT_N_LOWEST
 from . import (
+    GREY,
+    INK,
     PALETTE,
     chart,
     fmt_number,
@@ -38,7 +40,7 @@ __all__ = ["progress_bars", "progress_timeline", "town_ranking"]
 
 _UNIT_ZH = {"tce": "吨标准煤", "tCO2": "吨二氧化碳", "亩": "亩", "家": "家"}
 _UNIT_EN = {"tce": "tce", "tCO2": "t CO2", "亩": "mu", "家": "firms"}
-_GOOD, _BAD, _PACE, _GREY = PALETTE[2], PALETTE[1], "#333333", PALETTE[7]
+_GOOD, _BAD = PALETTE[2], PALETTE[1]
 
 #: Chart text per language; data values (town names) are drawn as they are.
 _LABELS: dict[str, dict[str, str]] = {
@@ -93,10 +95,6 @@ _MEASURE_EN = {
     "upgrade": "Low-efficiency firms upgraded",
     "land_freed_mu": "Land freed",
 }
-
-
-def _labels(lang: str) -> dict[str, str]:
-    return labels_for(_LABELS, lang)
 
 
 def _unit(unit: str, lang: str) -> str:
@@ -166,7 +164,7 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
     The black tick on each bar is where an even pace from the plan's start would be on
     ``as_of`` (months elapsed / months to the deadline); green bars are at or ahead of it.
     """
-    lab = _labels(lang)
+    lab = labels_for(_LABELS, lang)
     p = progress if isinstance(progress, pd.DataFrame) else progress.progress(as_of)
     p = p[p["target"].notna()]
     fig, ax = new_figure((8.0, 0.7 * len(p) + 1.8))
@@ -176,8 +174,8 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
     colors = [_GOOD if ok is True else _BAD for ok in p["on_pace"]]
     ax.barh(y, np.clip(share, 0, None), color=colors, height=0.6)
     for yi, pace in zip(y, p["expected_share"] * 100):
-        ax.plot([pace, pace], [yi - 0.4, yi + 0.4], color=_PACE, lw=2.5)
-    ax.axvline(100, color=_GREY, ls="--", lw=1)
+        ax.plot([pace, pace], [yi - 0.4, yi + 0.4], color=INK, lw=2.5)
+    ax.axvline(100, color=GREY, ls="--", lw=1)
     pace = (p["expected_share"] * 100).to_numpy(dtype=float)
     right = max(110.0, float(np.nanmax(share)) * 1.3 if len(share) else 110.0)
     pct = number_format(share)
@@ -196,7 +194,7 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Line2D([], [], color=_PACE, lw=2.5, label=lab["pace"]),
+    handles = [Line2D([], [], color=INK, lw=2.5, label=lab["pace"]),
                Patch(color=_GOOD, label=lab["ahead"]), Patch(color=_BAD, label=lab["behind"])]
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     number_axis(ax.xaxis)
@@ -219,7 +217,7 @@ def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str
     achieved value of ``measure`` (default 腾出用能). Towns marked ``lowest`` are red; ranking by
     a measure, the ``n_lowest`` lowest towns (`tanfeng.targets.DEFAULT_N_LOWEST`, at most half).
     ``lang`` ("zh" or "en") sets the language of the title and axis label; town names stay."""
-    lab = _labels(lang)
+    lab = labels_for(_LABELS, lang)
     kw = text_kwargs()
     if measure is None and "score" in by_town.columns:
         t = by_town.drop_duplicates("town").set_index("town")
@@ -259,7 +257,7 @@ def progress_timeline(tracker: Tracker, measure: str = "energy_freed_tce", *, as
     ``lang`` ("zh" or "en") sets the language of the title, labels and legend."""
     from ..targets import MEASURES
 
-    lab = _labels(lang)
+    lab = labels_for(_LABELS, lang)
     kw = text_kwargs()
     tl = tracker.timeline("M", as_of)
     fc = tracker.forecast(method, as_of)  # type: ignore[arg-type]
@@ -275,9 +273,9 @@ def progress_timeline(tracker: Tracker, measure: str = "energy_freed_tce", *, as
     deadline = pd.Timestamp(pr["deadline"])
     if not math.isnan(r["target"]):
         ax.axhline(r["target"] / scale, color=_BAD, ls="--", lw=1.2, label=lab["target"].format(value=_fmt(r["target"], unit, lang)))
-        ax.plot([x0, deadline], [0, r["target"] / scale], color=_GREY, lw=1, ls=":", label=lab["pace"])
-    ax.axvline(deadline, color=_GREY, lw=1)
-    ax.text(deadline, ax.get_ylim()[1] * 0.02, lab["deadline"], **kw, fontsize=8, color=_GREY, ha="right")
+        ax.plot([x0, deadline], [0, r["target"] / scale], color=GREY, lw=1, ls=":", label=lab["pace"])
+    ax.axvline(deadline, color=GREY, lw=1)
+    ax.text(deadline, ax.get_ylim()[1] * 0.02, lab["deadline"], **kw, fontsize=8, color=GREY, ha="right")
     if not math.isnan(r["projected_at_deadline"]):
         asof = pd.Timestamp(pr["as_of"])
         ax.plot([asof, deadline], [r["achieved"] / scale, r["projected_at_deadline"] / scale], color=PALETTE[3],

@@ -14,17 +14,24 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from . import PALETTE, chart, labels_for, new_figure, number_axis, number_format, save
+from . import (
+    CATEGORY_COLOURS,
+    GREY,
+    chart,
+    labels_for,
+    new_figure,
+    number_axis,
+    number_format,
+    save,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = ["whatif_chart"]
 
-_GREY = PALETTE[7]
-_COLOURS = tuple(c for i, c in enumerate(PALETTE) if i != 7)
 #: Towns drawn in a colour of their own (one per palette colour); the others share grey as "其他".
-MAX_TOWNS = len(_COLOURS)
+MAX_TOWNS = len(CATEGORY_COLOURS)
 
 _LABELS: dict[str, dict[str, str]] = {
     "zh": {"x": "腾出用能（tce）", "y": "费用（万元）", "chosen": "选中", "rest": "未选",
@@ -46,7 +53,7 @@ def _town_colours(towns: pd.Series, chosen: pd.Series) -> dict[str, str]:
     """The towns with the most chosen energy get a colour each; the rest grey."""
     rank = chosen.groupby(towns).sum().sort_values(ascending=False, kind="stable")
     top = list(rank.index[:MAX_TOWNS])
-    return {t: (_COLOURS[i % len(_COLOURS)] if t in top else _GREY)
+    return {t: (CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] if t in top else GREY)
             for i, t in enumerate(top + [t for t in rank.index if t not in top])}
 
 
@@ -80,11 +87,11 @@ def whatif_chart(result: Any, *, path: str | Path | None = None, title: str | No
     left.scatter(tce[chosen], cost[chosen], s=18, c=col[chosen], edgecolors="black", linewidths=0.3)
     kinds = [left.scatter([], [], s=18, c="black", label=lab["chosen"]),
              left.scatter([], [], s=14, facecolors="none", edgecolors="black", label=lab["rest"])]
-    named = [t for t, v in colours.items() if v != _GREY]
+    named = [t for t, v in colours.items() if v != GREY]
     handles = [left.scatter([], [], s=18, c=colours[t], label=t) for t in named]
     n_other = len(colours) - len(named)
     if n_other:
-        handles.append(left.scatter([], [], s=18, c=_GREY, label=lab["other"].format(n=n_other)))
+        handles.append(left.scatter([], [], s=18, c=GREY, label=lab["other"].format(n=n_other)))
     left.add_artist(left.legend(handles=kinds, loc="upper left", fontsize=8, frameon=False))
     left.legend(handles=handles, loc="lower right", fontsize=7, frameon=False, ncols=2)
     left.set_xscale("log")
@@ -113,7 +120,7 @@ def _town_panel(ax: Any, result: Any, c: pd.DataFrame, chosen: np.ndarray, colou
     minimum = pd.Series(mins["limit"].to_numpy(), index=mins["town"].astype(str).to_numpy())
     order = freed.sort_values(kind="stable").index
     y = np.arange(len(order))
-    ax.barh(y, freed.reindex(order).to_numpy(), color=[colours.get(t, _GREY) for t in order])
+    ax.barh(y, freed.reindex(order).to_numpy(), color=[colours.get(t, GREY) for t in order])
     if len(minimum):
         m = minimum.reindex(order)
         ax.scatter(m.to_numpy(), y, marker="|", s=160, c="black", label=lab["minimum"], zorder=3)
