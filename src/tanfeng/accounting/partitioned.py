@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..cells import Failures, get_language, set_language
+from ..defaults import DEFAULT_REGION
 from ..factors import FactorSet, normalize_basis
 from .stages import (
     KEY_COLUMNS,
@@ -104,7 +105,7 @@ def account_partitioned(
     ddf: Any,
     *,
     basis: str = "当量值",
-    region: str | None = "national",
+    region: str | None = DEFAULT_REGION,
     year: int | None = None,
     factors: FactorSet | None = None,
     errors: str = "raise",
@@ -245,7 +246,7 @@ def _with_categories(df: pd.DataFrame, cats: Mapping[str, Sequence[str]]) -> pd.
     return df.assign(**new) if new else df
 
 
-def explain_partitioned(ddf: Any, *, basis: str = "当量值", region: str | None = "national", year: int | None = None,
+def explain_partitioned(ddf: Any, *, basis: str = "当量值", region: str | None = DEFAULT_REGION, year: int | None = None,
                         factors: FactorSet | None = None, co2: bool = True,
                         columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """`tanfeng.explain` of a dask DataFrame: keys resolved once on the client, rows per key

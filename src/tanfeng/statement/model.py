@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..defaults import DEFAULT_REGION
 from ..factors import Factor, FactorSet
 from .chains import MEASURED_NCV, Term, co2_chain, factors_by_id, product, tce_chain
 
@@ -113,7 +114,7 @@ def build_statement(
     *,
     by: str | Sequence[str] = "企业",
     only: Any = None,
-    region: str | None = "national",
+    region: str | None = DEFAULT_REGION,
     year: int | None = None,
     factors: FactorSet | None = None,
     errors: str = "raise",

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..defaults import DEFAULT_REGION
 from ..factors import FactorSet
 from .model import Statement, build_statement, check_lines
 
@@ -22,7 +23,7 @@ def write_statement(
     *,
     only: Any = None,
     basis: str = "当量值",
-    region: str | None = "national",
+    region: str | None = DEFAULT_REGION,
     year: int | None = None,
     factors: FactorSet | None = None,
     errors: str = "raise",
