@@ -185,22 +185,18 @@ def account_with_keys(records: pd.DataFrame, resolved: pd.DataFrame, fs: FactorS
 
 def distinct_rows(part: pd.DataFrame) -> pd.DataFrame:
     """The first row of each distinct combination of values (missing values kept) — on integer
-    codes (categorical codes as they are, other columns factorised), ~7× faster than
-    ``drop_duplicates`` on a partition of categorical key columns."""
+    codes (`_key_codes`: categorical codes, whole numbers as offsets, other columns factorised),
+    many times faster than ``drop_duplicates`` on a partition of key columns."""
     combined = np.zeros(len(part), dtype=np.int64)
     size = 1
     for c in part.columns:
-        col = part[c]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            codes, n = col.cat.codes.to_numpy(), len(col.cat.categories)
-        else:
-            codes, uniques = pd.factorize(col, use_na_sentinel=True)
-            n = len(uniques)
-        size *= n + 1
+        codes, uniq = _key_codes(part[c])
+        n = max(len(uniq), 1)
+        size *= n
         if size >= 2**62:  # too many combinations for one integer code
             return part.drop_duplicates()
-        combined *= n + 1
-        combined += codes.astype(np.int64) + 1  # missing (-1) -> 0
+        combined *= n
+        combined += codes
     return part.iloc[np.flatnonzero(~pd.Series(combined).duplicated().to_numpy())]
 
 
