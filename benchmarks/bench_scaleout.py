@@ -112,9 +112,16 @@ def pandas_rate(rows: int, layout: str) -> dict[str, Any]:
 
 
 def _peak_rss_bytes() -> int:
+    """Peak resident memory of this process: VmHWM (Linux), which starts afresh in a new program.
+    (``ru_maxrss`` does not: a worker process started from this one would report this one's peak,
+    the in-memory pandas baseline's, as its own.)"""
     import resource
 
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # Linux: KiB
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # Linux: KiB
 
 
 def _cpu_seconds() -> float:
