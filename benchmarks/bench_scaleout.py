@@ -1,17 +1,22 @@
 """Scale-out: account() + summarize() on dask from partitioned parquet, against pandas in memory.
 
-Run: python benchmarks/bench_scaleout.py [--rows 1e8] [--quick] [--workers 2] [--dir PATH]
+Run: python benchmarks/bench_scaleout.py [--rows 1e8] [--quick] [--workers 2] [--dir PATH] [--layout export|random]
      python benchmarks/run.py scaleout [--quick]
 
 1. Writes a synthetic parquet data set of ``--rows`` rows in chunks (one file per chunk,
    category columns dictionary-encoded), the mix of bench_accounting: ~20 carriers in several
-   spellings, several unit spellings, two years, two regions, plus enterprise and month.
+   spellings, several unit spellings, two years, two regions, plus enterprise and month. The
+   default layout is what a 联网直报 export looks like: one report per month, each month's rows in
+   enterprise-code order, files split by enterprise range (`chunks`); ``--layout random`` puts
+   every (enterprise, month) group in every file instead.
 2. pandas in memory, in this process (one core): ``account`` + ``summarize(by=enterprise, month)``
-   on `PANDAS_ROWS` rows of the same mix, categorical, already in memory — rows/s.
+   on `PANDAS_ROWS` rows of the same mix and layout, categorical, already in memory — rows/s.
 3. dask: a ``distributed.LocalCluster`` of ``--workers`` single-threaded worker processes
    reads the parquet files, ``account`` + ``summarize(by=enterprise, month)`` — rows/s (reading
-   included), peak memory of the largest worker process (its ru_maxrss), and the ratio of the
-   rate per core to the pandas rate (one core).
+   and the key pass included), peak memory of the largest worker process (VmHWM), and the ratio
+   of the rate per core to the pandas rate (one core), by wall time and by CPU time (rows per
+   CPU-second of the workers and the client against the pandas process's): on a machine shared
+   with other work the wall-time ratio charges dask for cores it did not get.
 
 Goal (issue "Beyond one machine"): ≥ 0.7× the in-memory pandas rate per core, peak worker
 memory ≤ 2 GiB. Benchmarks are measurements, not tests: nothing here fails on a slow machine.
