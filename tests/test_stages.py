@@ -81,3 +81,20 @@ def test_a_key_missing_from_the_resolved_table_is_an_error() -> None:
     resolved = stages.resolve_keys(codes.keys.iloc[:1], fs)
     with pytest.raises(ValueError, match="resolve them first"):
         stages.match_keys(resolved, codes.keys)
+
+
+def test_two_spellings_of_one_carrier_match_one_resolved_row() -> None:
+    # 电力 and 外购电力 are one carrier: the whole table's key table holds two equal keys, and a
+    # partition's key must match one of them, not both (each row keeps its own quantity)
+    df = pd.DataFrame({"carrier": ["电力", "外购电力", "原煤", "外购电力"], "quantity": [10.0, 20.0, 1000.0, 30.0],
+                       "unit": ["万kWh"] * 2 + ["t", "万kWh"]})
+    fs = tanfeng.FactorSet.default()
+    cols = stages.find_record_columns(df)
+    cells = stages.read_cells(df, cols, fs, Failures(df.index))
+    resolved = stages.resolve_keys(stages.encode_keys(cells).keys, fs, co2=False)
+    part = df.iloc[1:]
+    fails = Failures(part.index)
+    pc = stages.read_cells(part, cols, fs, fails)
+    done = stages.apply_keys(resolved, stages.encode_keys(pc), pc, part, cols, fs, fails, co2=False, same_keys=False)
+    # GB/T 2589: 1 万kWh × 0.1229 kgce/kWh = 1.229 tce; 原煤 0.7143 kgce/kg → 0.7143 tce/t
+    assert done.tce["calorific"].tolist() == pytest.approx([20 * 1.229, 1000 * 0.7143, 30 * 1.229])

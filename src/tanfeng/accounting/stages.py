@@ -204,9 +204,14 @@ def resolve_keys(keys: pd.DataFrame, fs: FactorSet, *, basis: str = "calorific",
 
 
 def match_keys(resolved: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
-    """Row of ``resolved`` for each row of ``keys`` (by value); a key missing from it raises."""
+    """Row of ``resolved`` for each row of ``keys`` (by value); a key missing from it raises.
+
+    Two spellings of one carrier (电力, 外购电力) are two keys of equal value, resolved alike:
+    the first such row of ``resolved`` is taken, so that each key matches exactly one row.
+    """
     left = keys[list(KEY_COLUMNS)].astype(object).reset_index(drop=True)
     right = resolved[list(KEY_COLUMNS)].astype(object).assign(_row=np.arange(len(resolved)))
+    right = right.drop_duplicates(subset=list(KEY_COLUMNS), keep="first")
     hit = left.merge(right, on=list(KEY_COLUMNS), how="left", sort=False)["_row"]
     if hit.isna().any():
         missing = left[hit.isna().to_numpy()].head(5).to_dict("records")
