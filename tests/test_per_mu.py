@@ -213,6 +213,9 @@ def test_energy_records_on_the_schemes_basis() -> None:
     r = evaluate(firms, energy_records=records)
     assert r["value_added_per_tce"].iloc[0] == pytest.approx(B3)
     assert r["value_added_per_tce_score"].iloc[0] == pytest.approx(20.0)
+    from tanfeng import FactorSet
+
+    assert r.attrs["tanfeng"]["factor_set"] == FactorSet.default().version  # beside scheme_version
     # a firm with no records has no energy: reported, not zeroed
     two = pd.DataFrame([row, row | {"统一社会信用代码": "000000000000000000"}])
     with pytest.raises(InputError) as exc:

@@ -408,6 +408,9 @@ def test_low_efficiency_from_records() -> None:
     co2 = tanfeng.to_co2(2000, "t", "原煤").m + tanfeng.to_co2(100, "万kWh", "电力", region="浙江", year=2022).m
     assert r["co2_t"].tolist()[0] == pytest.approx(co2, rel=1e-9)
     assert r["low_efficiency"].tolist() == [True, False]
+    meta = r.attrs["tanfeng"]  # the rule set's version beside the factor set that accounted the records
+    assert (meta["rules"], meta["factor_set"]) == ("zhuji-2021", tanfeng.FactorSet.default().version)
+    assert meta["rules_version"] == LowEfficiencyRules.load("zhuji-2021").version
 
 
 # =============================================================================================

@@ -256,6 +256,11 @@ def test_co2_from_own_mix_beside_planning_ratio() -> None:
     p = t.progress("2022-06-30")
     assert p.loc["co2_reduced_t", "achieved"] == pytest.approx(500)
     assert p.loc["co2_reduced_planning_t", "achieved"] == pytest.approx(245.8)
+    # the plan's version beside the factor set that accounted the energy: the one passed, not the default
+    assert p.attrs["tanfeng"]["factor_set"] == _grid_half().version
+    from tanfeng.factors import FactorSet
+
+    assert p.attrs["tanfeng"]["factor_set"] != FactorSet.default().version
 
 
 def test_co2_mix_scales_with_the_share_freed() -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..cells import Failures
 from ..errors import RuleError
+from ..factors import FactorSet
 from .classes import _adjust, _classify
 from .collect import _Notes
 from .fields import FIELD_UNITS, GROUP_ZH, _factor, message
@@ -220,6 +221,9 @@ def evaluate(
         "class_rule": (rule.id or f"{sch.id} classes") if rule is not None else None,
         "class_rule_version": rule.version if rule is not None else None,
         "energy_basis": sch.energy_basis,
+        # the factor set that accounted energy_records, beside the scheme's version
+        "factor_set": (factors if factors is not None else FactorSet.default()).version
+        if energy_records is not None else None,
         "energy_column": cols["energy_tce"][0] if energy_records is not None else (cols[energy_col][0] if energy_col else None),
         "benchmarks": benchmarks, "missing_fill": means, "columns": {f: c for f, (c, _) in cols.items()},
         "errors": errors, "rows_with_problems": int((evaluated & in_scheme & fails.bad).sum()),

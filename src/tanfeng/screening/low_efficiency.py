@@ -116,8 +116,10 @@ def screen_low_efficiency(
         with np.errstate(divide="ignore", invalid="ignore"):
             tpm = np.where(zero, np.nan, tax / land)
     added: dict[str, np.ndarray] = {}
+    acc_attrs: dict[str, Any] = {}
     if records is not None:
         tot = _energy_from_records(records, on, enterprises, year=year, region=region, co2=True, errors=errors)
+        acc_attrs = dict(tot.attrs.get("tanfeng", {}))
         if "energy_tce" not in cols:
             energy = added["energy_tce"] = tot["tce_calorific"].to_numpy(dtype=float)
         if "co2_t" not in cols:
@@ -158,7 +160,8 @@ def screen_low_efficiency(
     out.attrs["tanfeng"] = {"rules": lr.id, "rules_version": lr.version, "energy_threshold_tce": lr.energy_threshold_tce,
                             "co2_threshold_t": lr.co2_threshold_t, "tax_per_mu_threshold": lr.tax_per_mu_threshold,
                             "combine": lr.combine, "inclusive": lr.inclusive, "sources": sorted(lr.sources),
-                            "rows_with_problems": int(fails.bad.sum())}
+                            "rows_with_problems": int(fails.bad.sum()),
+                            **({"factor_set": acc_attrs.get("factor_set"), "account": acc_attrs} if acc_attrs else {})}
     return out
 
 

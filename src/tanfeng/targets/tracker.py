@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..factors import FactorSet
 from ._common import MEASURES, _add_months, _months_between, _to_date
 from .actions import DEFAULT_BASIS, DEFAULT_REGION, read_actions, read_town_targets
 from .plan import Plan
@@ -109,6 +110,9 @@ class Tracker:
         self.plan = plan
         self.planning_co2_per_tce = _planning_ratio(plan, planning_co2_per_tce)
         self.allow_repeat = allow_repeat
+        #: Version of the factor set that accounted ``energy`` (None without energy records).
+        self.factor_set = None if energy is None else \
+            (factors if factors is not None else FactorSet.default()).version
         self.actions, self.failures, self._has_land = read_actions(
             plan, actions, energy, key, columns,
             dict(basis=basis, region=region or plan.grid_region or DEFAULT_REGION, year=year, factors=factors, errors=errors), errors,
@@ -201,7 +205,8 @@ class Tracker:
         row = ach.iloc[0] if len(ach) else pd.Series(dtype=float)
         mrow = miss.iloc[0] if len(miss) else pd.Series(dtype=float)
         out = self._rows(row, mrow, targets, d)
-        out.attrs["tanfeng"] = {"plan": self.plan.id, "plan_version": self.plan.version, "planning_co2_per_tce": self.planning_co2_per_tce}
+        out.attrs["tanfeng"] = {"plan": self.plan.id, "plan_version": self.plan.version, "factor_set": self.factor_set,
+                                "planning_co2_per_tce": self.planning_co2_per_tce}
         return out
 
     def by_town(self, town_targets: pd.DataFrame | None = None, as_of: Any = None, *,
