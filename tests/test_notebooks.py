@@ -35,3 +35,7 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
             assert any("image/png" in o.get("data", {}) for o in outputs), (path.name, cell.source[:80])
             assert not any("<Figure size" in o.get("data", {}).get("text/plain", "") and "image/png" not in o.get("data", {})
                            for o in outputs)
+    # a result object shown at the end of a cell (a screening summary) is an HTML table in Jupyter
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("tanfeng.summarize_screening("):
+            assert any("<table>" in o.get("data", {}).get("text/html", "") for o in cell.get("outputs", [])), path.name

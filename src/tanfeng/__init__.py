@@ -40,6 +40,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     # screening
     "screen_two_high": ("screening", "screen_two_high"),
     "screen_low_efficiency": ("screening", "screen_low_efficiency"),
+    "summarize_screening": ("screening", "summarize_screening"),
     # swap
     "check_swap": ("swap", "check"),
     "plan_swap": ("swap", "plan"),

@@ -47,6 +47,7 @@ from .rules import (
     Source,
     TwoHighRules,
 )
+from .summary import ScreeningSummary, summarize_screening
 from .two_high import screen_two_high
 
 __all__ = [
@@ -56,12 +57,14 @@ __all__ = [
     "YEAR_RANGE",
     "LowEfficiencyRules",
     "RuleSet",
+    "ScreeningSummary",
     "SectorCode",
     "SectorPreset",
     "Source",
     "TwoHighRules",
     "screen_low_efficiency",
     "screen_two_high",
+    "summarize_screening",
 ]
 
 #: Reason codes of the ``reason_code`` column and of `InputError` failures: the kernel's registry.
