@@ -408,11 +408,12 @@ def test_report_formatting(tmp_path: Path) -> None:
 
 def test_workbook_number_formats_by_meaning(tmp_path: Path) -> None:
     """Factors keep their digits, shares are %, a score is a plain number, no stray index column."""
-    df = pd.DataFrame({"id": ["a", "b", "c"], "value": [0.1229, 29.27, 2.0], "rd_share": [0.016, 0.02, 0.5],
+    df = pd.DataFrame({"id": ["a", "b", "c"], "value": [0.1229, 0.03412, 2.0], "rd_share": [0.016, 0.02, 0.5],
                        "rd_share_score": [5.29, 1.0, 0.0], "score": [99.5, 80.25, 3.0]}, index=[4, 17, 30])
     ws = load_workbook(write_report_xlsx(tmp_path / "f.xlsx", {"系数": df}))["系数"]
-    assert [c.value for c in ws[1]] == ["编号", "数值", "rd_share", "rd_share_score", "综合得分"]  # no 'index'
-    assert ws["B2"].number_format == "0.0###"        # 0.1229 shown as 0.1229, not 0.12
+    assert [c.value for c in ws[1]] == ["编号", "数值", "R&D经费支出占主营业务收入比", "R&D经费支出占主营业务收入比得分", "综合得分"]
+    # 0.1229 shown as 0.1229 (not 0.12), GB/T 2589's 0.03412 kgce/MJ as 0.03412 (not 0.0341): up to 6 decimals
+    assert ws["B2"].number_format == ws["B3"].number_format == "0.0#####"
     assert ws["C2"].number_format == "0.0%" and ws["D2"].number_format != "0.0%"
     assert "%" not in ws["E2"].number_format
 

@@ -102,6 +102,10 @@ def test_legends_do_not_cover_data(charts: dict[str, Any], name: str) -> None:
         box = lg.get_window_extent(r)
         for ax in fig.axes:
             assert not _overlap(box, ax.get_window_extent(r)), (name, "legend over the plotting area")
+        own = {id(t) for t in lg.findobj(Text)}
+        covered = [t.get_text() for t in fig.findobj(Text) if id(t) not in own and t.get_visible()
+                   and t.get_text().strip() and _overlap(box, t.get_window_extent(r), tol=-2.0)]
+        assert not covered, (name, "legend over a title or label", covered)  # within 2 px counts: it looks touched
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

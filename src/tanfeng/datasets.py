@@ -572,9 +572,14 @@ def _tce_per(unit: str, carrier: str) -> float:
 
     cid = resolve(carrier)
     if cid not in _REFERENCE:
-        from .accounting import to_tce
+        import warnings
 
-        _REFERENCE[cid] = (unit, float(to_tce(1, unit, carrier).magnitude))
+        from .accounting import to_tce
+        from .errors import FactorFallbackWarning
+
+        with warnings.catch_warnings():  # the sample's steam is at the default pressure on purpose: no note
+            warnings.simplefilter("ignore", FactorFallbackWarning)
+            _REFERENCE[cid] = (unit, float(to_tce(1, unit, carrier).magnitude))
     ref_unit, ref_value = _REFERENCE[cid]
     return ref_value * unit_factor(unit, ref_unit)
 

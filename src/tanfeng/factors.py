@@ -710,14 +710,14 @@ def _fallbacks(request: Mapping[str, Any], asked_region: str, reg: str, level: i
 
 
 def _carrier_name(cid: str) -> dict[str, str]:
-    """A carrier as a reader names it: 电力 in Chinese, its id in English."""
+    """A carrier as a reader names it: 电力 in Chinese, electricity in English."""
     from .carriers import default_vocabulary
 
     try:
         c = default_vocabulary().get(cid)
     except KeyError:
         return {"zh": cid, "en": cid}
-    return {"zh": c.name_zh, "en": c.id}
+    return {"zh": c.name_zh, "en": c.name_en or c.id}
 
 
 def _region_name(region: str | None) -> Any:

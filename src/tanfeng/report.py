@@ -107,7 +107,7 @@ _TEXT = {
         "per_mu_method": "Scheme: 黄岩 2022 (weights and benchmarks as an example); class shares: 天台 2022. "
                          "{n} firms could not be scored for missing data (the problem column of the 亩均评价 sheet).",
         "firms": "firms",
-        "low_tax": "{n} firms pay 5 (10,000 yuan)/mu or less in tax: first in line for the land census.",
+        "low_tax": "{n} firms pay 5 万元 (50,000 yuan) of tax per mu or less: first in line for the land census.",
         "warnings": "Notes (warnings during the run)",
         "sheets": "energy_by_year|energy_by_carrier_2022|two_high|two_high_one_low|targets|towns|intensity|per_mu|factors|methods",
     },
@@ -274,7 +274,7 @@ def _accounting_section(s: Any, page: _Page, fs: Any, out: Path, as_of: str) -> 
     acc = account(s.energy, basis="both", region="浙江")
     by_year = summarize(acc, by="year")
     by_carrier = summarize(acc[acc["year"] == 2022], by="carrier_id").sort_values("tce", ascending=False)
-    names = {c.id: c.name_zh for c in fs.carriers}
+    names = {c.id: c.name_en or c.id if text["_lang"] == "en" else c.name_zh for c in fs.carriers}
     by_carrier.index = [names.get(str(c), str(c)) for c in by_carrier.index]
     by_carrier.index.name = text["carrier"]
     md += [f"## {text['acc']}", "", text["acc_note"], "",
@@ -399,7 +399,8 @@ def _notes_section(page: _Page, acc: pd.DataFrame, fs: Any, caught: list[warning
                                acc["co2_factor"].astype(str).str.split("+").explode()]).unique())
     ftable = fs.table()
     ftable = ftable[ftable["id"].isin(used)][["id", "value", "unit", "source_number", "table", "confidence"]]
-    md += [f"## {text['factors']}", "", _md_table(ftable, digits=4, max_rows=40), ""]
+    shown = ftable.assign(value=ftable["value"].map("{:g}".format))  # every significant digit: 0.03412, not 0.0341
+    md += [f"## {text['factors']}", "", _md_table(shown, max_rows=40), ""]
     page.frames["ftable"] = ftable
 
 

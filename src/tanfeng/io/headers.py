@@ -116,7 +116,21 @@ OUTPUT_LABELS: dict[str, str] = {
     "annualised_decline_pct": "年均下降（%）", "yoy_decline_pct": "同比下降（%）", "group": "组别",
     "evaluated": "是否参评", "screened_tce": "判定所用能耗（吨标准煤）", "threshold_tce": "门槛（吨标准煤）",
     "margin_tce": "距门槛（吨标准煤）", "basis": "口径", "source_file": "来源文件",
+    "project_id": "项目编号", "sector": "行业板块", "matched_code": "匹配的两高行业代码",
+    "energy_measure": "判定能耗口径（total 总量 / increment 增量）", "basis_sensitive": "结论是否取决于电力折算口径",
+    "high_energy": "是否高耗能", "high_emission": "是否高排放", "low_benefit": "是否低效益",
+    "carrier_id": "能源品种编号",
 }
+
+
+def _indicator_label(column: str) -> str | None:
+    """A 亩均 indicator (``rd_share``) or its score (``rd_share_score``) by the indicator's own name
+    (`tanfeng.per_mu.INDICATORS`): ``R&D经费支出占主营业务收入比``, ``…得分``."""
+    from ..per_mu import INDICATORS
+
+    name, score = (column[:-6], "得分") if column.endswith("_score") else (column, "")
+    ind = INDICATORS.get(name)
+    return f"{ind.name}{score}" if ind is not None else None
 
 
 def header_label(column: str, unit: str | None = None, *, lang: str = "zh") -> str:
@@ -138,7 +152,7 @@ def header_label(column: str, unit: str | None = None, *, lang: str = "zh") -> s
     if unit is None:
         unit = spec.unit if spec else ""
     if lang == "zh":
-        label = OUTPUT_LABELS.get(column) or (spec.label if spec else column)
+        label = OUTPUT_LABELS.get(column) or (spec.label if spec else None) or _indicator_label(column) or column
         if not unit or ("（" in label and _UNIT_ZH.get(unit, unit) in label):
             return label
         unit_zh = _UNIT_ZH.get(unit, unit)

@@ -22,7 +22,9 @@ from .headers import header_label
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _YEARLIKE = {"year", "month", "built_year", "source_row", "sheet_row", "scope", "rank"}
 #: Columns holding factors (values of `FactorSet.table`, 参考折标系数 …).
-_FACTOR_LIKE = {"value", "factor", "reference_factor", "co2_per_tce", "retire_per_new"}
+_FACTOR_LIKE = {"value", "factor", "reference_factor"}
+#: Ratios computed by tanfeng: four decimals at most (3.6852 tCO2/tce, 1.25 swap ratio).
+_RATIO_LIKE = {"co2_per_tce", "retire_per_new"}
 
 
 def write_report_xlsx(
@@ -275,7 +277,9 @@ def _number_format(name: str, s: pd.Series) -> str | None:
     if (words[0] == "share" or words[-1] == "share") and "score" not in words:
         return "0.0%"  # shares as %; a score (rd_share_score 5.29) stays a plain number
     if name in _FACTOR_LIKE or words[-1] in ("factor", "ncv", "coefficient"):
-        return "0.0###"  # factors keep their significant digits: 0.1229, 29.27, 2.0
+        return "0.0#####"  # factors keep their significant digits: 0.1229, 0.03412, 29.27, 2.0
+    if name in _RATIO_LIKE:
+        return "0.0###"
     v = s.to_numpy(dtype=float, na_value=np.nan)
     v = v[np.isfinite(v)]
     if len(v) and np.all(v == np.round(v)) and np.nanmax(np.abs(v)) < 1e15:

@@ -52,6 +52,7 @@ __all__ = [
     "fmt_number",
     "label_by_ids",
     "labels_for",
+    "log_axis",
     "new_figure",
     "number_axis",
     "number_format",
@@ -251,6 +252,20 @@ class _TickFormatter(Formatter):
 def number_axis(axis: Axis) -> None:
     """Tick labels of a linear value axis in the chart number format (``15,000``, ``0.5``)."""
     axis.set_major_formatter(_TickFormatter())
+
+
+def _plain(x: float, _pos: int | None = None) -> str:
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else ""
+    return f"{x:,.0f}" if abs(x) >= 1 else f"{x:.6g}"
+
+
+def log_axis(axis: Axis) -> None:
+    """Tick labels of a log (or symlog) axis as plain numbers (``0.1``, ``10``, ``1,000``), not
+    powers of ten: an analyst reads 1,000 tce, not 10³."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(_plain))
 
 
 def finish(fig: Figure) -> Figure:

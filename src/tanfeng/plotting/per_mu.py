@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import PALETTE, chart, labels_for, new_figure, save, text_kwargs
+from . import PALETTE, chart, labels_for, log_axis, new_figure, save, text_kwargs
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -226,6 +226,8 @@ def tax_vs_energy(
         if (x[ok] > 0).all():
             ax.set_xscale("log")
         ax.set_yscale("log" if (y[ok] > 0).all() else "symlog")
+        log_axis(ax.xaxis)
+        log_axis(ax.yaxis)
     kw = text_kwargs()
     ax.set_xlabel(lab["x_axis"], **kw)
     ax.set_ylabel(lab["y_axis"], **kw)

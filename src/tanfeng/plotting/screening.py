@@ -20,6 +20,7 @@ from . import (
     chart,
     fmt_number,
     labels_for,
+    log_axis,
     new_figure,
     save,
     text_kwargs,
@@ -160,6 +161,7 @@ def two_high_scatter(
     ax.annotate(lab["since"].format(year=cutoff, tce=_num(since)), (cutoff - 0.4, since), xytext=(0, -4),
                 textcoords="offset points", fontsize=8, color=INK, va="top", **kw)
     ax.set_yscale("log")
+    log_axis(ax.yaxis)
     ax.set_xlim(x0, x1)
     ax.set_xlabel(lab["xlabel"], **kw)
     ax.set_ylabel(lab["ylabel"], **kw)

@@ -192,7 +192,7 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
     handles = [mpatches.Patch(color=GREY, alpha=0.45, label=lab["required"])]
     name_of = dict(names.items()) if names is not None else {}
     handles += [mpatches.Patch(color=colours[s], label=f"{s} {name_of[s]}" if name_of.get(s) else s) for s in used]
-    fig.legend(handles=handles, loc="outside right upper", fontsize=8)
+    fig.legend(handles=handles, loc="outside right center", fontsize=8)  # clear of a long title
     status = lab["ok"] if result.ok else lab["not_ok"]
     fig.suptitle(title or lab["title"].format(project=result.project_id, on=result.on, status=status), **text_kwargs())
     if not len(alloc):
