@@ -412,3 +412,15 @@ def test_a_warning_keeps_its_fields_and_is_said_when_shown() -> None:
     assert str(w).startswith("电力等价值（数据年份 2020）：")
     copy = pickle.loads(pickle.dumps(w))  # dask sends warnings between processes
     assert (str(copy), copy.used, copy.code) == (str(w), w.used, w.code)
+
+
+def test_help_says_no_none_default() -> None:
+    """An option without a default (``--out`` of screen, ``--year``) shows no "(default: None)"."""
+    import argparse
+
+    from tanfeng.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, p in sub.choices.items():
+        assert "(default: None)" not in p.format_help() and "(default: [])" not in p.format_help(), name
+    assert "(default: zhuji-2021)" in sub.choices["screen"].format_help()

@@ -100,11 +100,12 @@ def _main(argv: Sequence[str] | None) -> int:
 
     from ..cells import set_language
     from ..errors import InputError
-    from ._common import ADVICE, say_note, say_problems
+    from ._common import ADVICE, SAID, say_note, say_problems
 
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(args.lang)  # messages of the failure tables in the chosen language
+    SAID.clear()  # the notes of this run only
     seen: set[str] = set()
 
     def note(message: Warning | str, *_a: object, **_k: object) -> None:

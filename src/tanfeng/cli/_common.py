@@ -8,9 +8,11 @@ from typing import Any
 
 MSG: dict[str, dict[str, str]] = {
     "zh": {"done": "完成，用时 {secs:.1f} 秒。输出：", "report": "报告", "workbook": "工作簿", "charts": "图表",
-           "reading": "读取", "wrote": "已写出", "rows": "行", "flagged": "列入两高", "undecided": "无法判定"},
+           "reading": "读取", "wrote": "已写出", "rows": "行", "flagged": "列入两高", "undecided": "无法判定",
+           "factor_set": "系数库版本"},
     "en": {"done": "Done in {secs:.1f} s. Outputs:", "report": "report", "workbook": "workbook", "charts": "charts",
-           "reading": "reading", "wrote": "wrote", "rows": "rows", "flagged": "flagged 两高", "undecided": "undecided"},
+           "reading": "reading", "wrote": "wrote", "rows": "rows", "flagged": "flagged 两高", "undecided": "undecided",
+           "factor_set": "factor set"},
 }
 
 
@@ -22,8 +24,13 @@ NOTE = {"zh": "提示", "en": "note"}
 _BAR_OPEN = [False]
 
 
+#: The notes said during this run (`say_note`): the workbook's 说明 sheet repeats them.
+SAID: list[str] = []
+
+
 def say_note(message: str, lang: str) -> None:
     """Print one note as ``tanfeng: 提示: …`` on stderr, on its own line (never inside a progress bar)."""
+    SAID.append(message)
     if _BAR_OPEN[0]:
         print(file=sys.stderr)
         _BAR_OPEN[0] = False
@@ -107,8 +114,8 @@ def write_out(out: str, sheets: dict[str, Any], lang: str, notes: list[str] | No
     from ..io import write_report_xlsx
 
     ext = check_out(out, lang)
-    if ext == ".xlsx":
-        write_report_xlsx(out, sheets, lang=lang, notes=notes)
+    if ext == ".xlsx":  # the notes given, then every note said on the terminal (steam pressure assumed …)
+        write_report_xlsx(out, sheets, lang=lang, notes=list(dict.fromkeys([*(notes or []), *SAID])))
         return
     first = next(iter(sheets.values()))
     Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -118,9 +125,18 @@ def write_out(out: str, sheets: dict[str, Any], lang: str, notes: list[str] | No
         first.to_parquet(out, index=False)
 
 
+class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` with each option's default, except where there is none (no "(default: None)")."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default == []:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def add_help_defaults(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """``--help`` shows each option's default."""
-    p.formatter_class = argparse.ArgumentDefaultsHelpFormatter
+    p.formatter_class = DefaultsFormatter
     return p
 
 

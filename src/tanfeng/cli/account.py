@@ -178,5 +178,5 @@ def run(args: argparse.Namespace) -> int:
         sheets = dict(reversed(list(sheets.items())))
     write_out(args.out, sheets, args.lang, notes=[used])
     print(f"{msg['wrote']} {args.out}: {len(result)} {msg['rows']}, {result['tce'].sum():,.2f} tce, "
-          f"{result['co2_t'].sum():,.2f} tCO2 (factor set {meta.get('factor_set')})")
+          f"{result['co2_t'].sum():,.2f} tCO2 ({msg['factor_set']} {meta.get('factor_set')})")
     return 0

@@ -42,7 +42,8 @@ def _col_letter(i: int) -> str:
 def _file_failures(file: str, sheet: str | None) -> Failures:
     """The kernel's failure collector for the cells of one file (or sheet): the failure table
     with ``file``, ``sheet`` and ``cell`` (``H12``) after the standard columns."""
-    where = f"文件 {Path(file).name}" + (f" 工作表 {sheet}" if sheet else "")
+    where = str(Text("where_file_sheet", file=Path(file).name, sheet=sheet) if sheet
+                else Text("where_file", file=Path(file).name))  # in the language of the run
     return Failures(0, what=where, extra={"file": Path(file).name, "sheet": sheet, "cell": ""})
 
 
