@@ -376,7 +376,7 @@ def test_warnings_speak_the_users_language(tmp_path: Path, capsys: pytest.Captur
     assert "tanfeng: 提示: 文件 用能.csv：1 行未读入：第 4 行（合计行（合计））\n" in zh
     assert ("tanfeng: 提示: 蒸汽未给压力：按默认值 DEFAULT_STEAM_PRESSURE = 1 MPa（绝压）饱和蒸汽计（steam-heat.md §1 算例），"
             "按 IAPWS-IF97 焓值 − 83.74 kJ/kg 得 2.6934 GJ/t") in zh
-    assert "tanfeng: 提示: 电力（浙江）没有数据年份 2020 的 grid_co2 因子，改用 2021 年（其后最近的有数年份）\n" in zh
+    assert "tanfeng: 提示: 电力（浙江）没有数据年份 2020 的电网排放因子，改用 2021 年（其后最近的有数年份）\n" in zh
     assert "应取 2019 年发电标准煤耗；tanfeng 没有发电数值，改用全国供电标准煤耗 2020 = 0.3055 kgce/kWh" in zh
     assert "tanfeng: 提示: 电力排放因子：地区 浙江，数据年份 2021\n" in zh
     assert main(["--lang", "en", *args]) == 0

@@ -692,11 +692,12 @@ def _fallbacks(request: Mapping[str, Any], asked_region: str, reg: str, level: i
     fields = {"carrier": cid, "quantity": quantity, "region": request["region"], "year": year,
               "used": row["id"], "used_region": reg, "used_year": row["data_year"]}
     name, used_region = _carrier_name(cid), _region_name(reg)
+    kind = Text(f"factor_kind_{quantity}") if f"factor_kind_{quantity}" in REASONS else quantity
     out = []
     if level >= 2:
         own = own or []
         out.append(FactorFallbackWarning(Text(
-            "factor_parent_region", region=_region_name(asked_region), carrier=name, quantity=quantity,
+            "factor_parent_region", region=_region_name(asked_region), carrier=name, quantity=kind,
             for_year=Text("factor_for_year", year=year) if year is not None else "", used_region=used_region,
             used=_describe(row), own=_own_nearest(own, asked_region, year, quantity),
             note=Text("factor_region_note", note=note) if not own and note else ""), **fields))
@@ -704,7 +705,7 @@ def _fallbacks(request: Mapping[str, Any], asked_region: str, reg: str, level: i
     if year is not None and dy is not None and dy != year:
         how = Text("factor_year_later" if dy > year else "factor_year_earlier")
         out.append(FactorFallbackWarning(Text(
-            "factor_other_year", carrier=name, quantity=quantity, used_region=used_region, year=year, used_year=dy,
+            "factor_other_year", carrier=name, quantity=kind, used_region=used_region, year=year, used_year=dy,
             how=how), **fields))
     return tuple(out)
 
@@ -762,7 +763,8 @@ def _own_nearest(own: list[dict[str, Any]], region: str, year: int | None, quant
     """What the region itself has: its nearest-year row, or that it has none."""
     name = _region_name(region)
     if not own:
-        return Text("factor_own_none", region=name, quantity=quantity)
+        kind = Text(f"factor_kind_{quantity}") if f"factor_kind_{quantity}" in REASONS else quantity
+        return Text("factor_own_none", region=name, quantity=kind)
     dated = [r for r in own if r["data_year"] is not None]
     if year is None or not dated:
         return Text("factor_own", region=name, row=_describe(own[0]))

@@ -16,20 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..accounting.stages import MEASURED_NCV
+from ..cells import REASONS
 from ..factors import CO2_PER_CARBON, Factor, FactorSet
 
 #: Relative tolerance between a rebuilt chain and the per-unit value `account` applied.
 CHAIN_RTOL = 1e-9
 
-#: Chinese label of each factor quantity shown in the statement.
+#: Chinese label of each factor quantity shown in the statement (``factor_kind_<quantity>`` of
+#: `tanfeng.cells.REASONS`, the names factor fallback warnings use too).
 QUANTITY_LABELS: dict[str, str] = {
-    "tce_coefficient": "折标准煤系数",
-    "ncv": "低位发热量",
-    "carbon_content": "单位热值含碳量",
-    "oxidation_rate": "碳氧化率",
-    "grid_co2": "电网排放因子",
-    "heat_co2": "热力排放因子",
-    "emission_factor": "排放因子",
+    q: REASONS[f"factor_kind_{q}"].zh
+    for q in ("tce_coefficient", "ncv", "carbon_content", "oxidation_rate", "grid_co2", "heat_co2", "emission_factor")
 }
 
 
