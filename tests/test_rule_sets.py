@@ -137,3 +137,14 @@ def test_results_record_the_file_version() -> None:
     assert meta["rules_version"] == _sha(DATA / "rules" / "two_high.toml")[:12]
     meta = screen_two_high(p, rules=TwoHighRules.load("zhuji-2021").replace()).attrs["tanfeng"]
     assert meta["rules_version"] == _sha(DATA / "rules" / "two_high.toml")[:12]
+
+
+def test_a_copy_sent_to_another_process_keeps_the_version() -> None:
+    # a dask worker gets a pickled copy and may not have the files: the hash was taken on loading
+    import pickle
+
+    from tanfeng import FactorSet
+
+    for rules in (FactorSet.default(), SwapRules.load(), TwoHighRules.load("mee-2021"), Plan.load("zhuji-2021-2023")):
+        copy = pickle.loads(pickle.dumps(rules))
+        assert copy.version == rules.version

@@ -202,6 +202,8 @@ class FactorSet:
         self.rows = _coerce(rows)
         #: The files the factor set was read from (their hash is in the `version`).
         self.files = tuple(Path(f) for f in files)
+        # hashed now, while the files are at hand (a copy sent to another machine has no files)
+        self._files_hash = file_version(*self.files) if self.files else None
         self.sources = sources.fillna("").astype(str)
         self.carriers = carriers
         self.regions = regions
@@ -325,8 +327,8 @@ class FactorSet:
         (`tanfeng._resources.file_version`: in ``factors/``, ``sha256sum carriers.csv combustion.csv
         grid.csv regions.csv sources.csv tce.csv | sha256sum``); for a factor set built in code
         (`override`, the constructor), of its factor rows and sources."""
-        if self.files:
-            return file_version(*self.files)
+        if self._files_hash is not None:
+            return self._files_hash
         h = hashlib.sha256()
         h.update(self.rows[FACTOR_COLUMNS].to_csv(index=False).encode())
         h.update(self.sources.to_csv(index=False).encode())

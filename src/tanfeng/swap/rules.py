@@ -266,6 +266,8 @@ class SwapRules:
         self.id = id
         #: The files the rules were read from (their hash is the `version`).
         self.files = tuple(Path(f) for f in files)
+        # hashed now, while the files are at hand (a copy sent to another machine has no files)
+        self._files_hash = file_version(*self.files) if self.files else None
         self.rules = list(rules)
         self.key_regions = list(key_regions)
         self.exclusions = list(exclusions)
@@ -326,8 +328,8 @@ class SwapRules:
         """Hash (12 hex digits) of the files the rules were read from, as shipped (`file_version`:
         ``sha256sum capacity_swap.csv key_regions.csv swap_exclusions.csv | sha256sum``); rules
         built in code have the hash of their rows (`content_version`)."""
-        if self.files:
-            return file_version(*self.files)
+        if self._files_hash is not None:
+            return self._files_hash
         return content_version(self.rules, self.key_regions, self.exclusions)
 
     @functools.cached_property
