@@ -110,11 +110,16 @@ _PROJECT = {"id": "P", "sector": "钢铁", "product": "粗钢", "new_capacity": 
             "province": "浙江", "city": "绍兴", "county": "诸暨"}
 
 
-def via_swap_sources(cell: Any) -> tuple[float, str]:
+def _checked(cell: Any) -> Any:
+    """swap.check of one retired source whose capacity is the cell."""
     src = pd.DataFrame({"source_id": ["S1"], "product": ["粗钢"], "capacity": pd.Series([cell], dtype=object),
                         "capacity_unit": ["万吨/年"], "closed_on": ["2023-01-31"]})
+    return check(_PROJECT, src, on="2023-05-01")
+
+
+def via_swap_sources(cell: Any) -> tuple[float, str]:
     try:
-        r = check(_PROJECT, src, on="2023-05-01")
+        r = _checked(cell)
     except InputError as exc:
         return math.nan, _reason_of(exc)
     return float(r.allocations["source_capacity"].iloc[0]) if len(r.allocations) else math.nan, ""
@@ -141,10 +146,8 @@ def via_ledger_allocate(cell: Any) -> tuple[float, str]:
 
 
 def via_ledger_record(cell: Any) -> tuple[float, str]:
-    src = pd.DataFrame({"source_id": ["S1"], "product": ["粗钢"], "capacity": pd.Series([cell], dtype=object),
-                        "capacity_unit": ["万吨/年"], "closed_on": ["2023-01-31"]})
     try:
-        r = check(_PROJECT, src, on="2023-05-01")
+        r = _checked(cell)
     except InputError as exc:
         return math.nan, _reason_of(exc)
     led = Ledger()
@@ -365,7 +368,7 @@ def test_scoped_header_words_apply_to_their_table_and_not_to_read_table(tmp_path
     from tanfeng.io import read_table
     from tanfeng.targets.actions import read_town_targets
 
-    assert header_scopes() == ["actions", "swap_sources"]
+    assert header_scopes() == ["actions", "per_mu", "swap_sources"]
     table = pd.DataFrame(columns=["序号", "名称", "类型", "单位", "完成日期"])
     # the actions table reads a bare 名称 / 类型; swap sources a bare 序号 / 单位
     assert find_columns(table, ["enterprise", "action", "date"], scope="actions") == {
@@ -402,3 +405,21 @@ def test_ledger_allocate_names_every_bad_quantity_at_once() -> None:
     assert f[["column", "reason"]].values.tolist() == [
         ["capacity", "quantity_not_numeric"], ["energy_tce", "quantity_with_unit"],
         ["source_capacity", "quantity_negative"]]
+
+
+def test_per_mu_reads_its_headers_from_headers_csv_and_refuses_two_columns_for_one_field() -> None:
+    # 纳税人名称 (税务 exports) and 年综合能耗 are headers.csv words per_mu did not know before
+    firm = {"纳税人名称": ["甲"], "实缴税金": [46.4], "用地面积": [4.0], "用电量": [197.3], "主营业务收入": [800.0]}
+    r = evaluate(pd.DataFrame(firm))
+    # 规下: 亩均税收 46.4 / 4 = 11.6 万元/亩
+    assert r["tax_per_mu"].tolist() == [pytest.approx(11.6)]
+    assert r.attrs["tanfeng"]["columns"]["name"] == "纳税人名称"
+    two = pd.DataFrame({**firm, "实缴税金(元)": [464_000.0]})
+    with pytest.raises(InputError) as exc:
+        evaluate(two)
+    f = exc.value.failures
+    assert f[["row", "column", "reason"]].values.tolist() == [["<table>", "tax", "column_duplicate"]]
+    assert f["value"].iloc[0] == ["实缴税金", "实缴税金(元)"]
+    # columns= chooses one: 464 000 元 = 46.4 万元, the same 11.6 万元/亩
+    chosen = evaluate(two, columns={"tax": "实缴税金(元)"}, units={"tax": "元"})
+    assert chosen["tax_per_mu"].tolist() == [pytest.approx(11.6)]

@@ -323,7 +323,8 @@ def _header_aliases() -> dict[str, dict[str, tuple[str, ...]]]:
 
 def header_scopes() -> list[str]:
     """The scopes of ``headers.csv``: tables whose own header words apply only to them
-    (``"actions"``: a targets actions or candidates table; ``"swap_sources"``: swap sources)."""
+    (``"actions"``: a targets actions or candidates table; ``"per_mu"``: a 亩均 enterprise table;
+    ``"swap_sources"``: swap sources)."""
     return sorted(s for s in _header_aliases() if s)
 
 

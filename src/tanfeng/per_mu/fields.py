@@ -9,35 +9,21 @@ import re
 from typing import Literal, NamedTuple
 
 from ..cells import REASONS as _REASONS
+from ..cells import aliases
 
 Group = Literal["above_scale", "below_scale"]
 GROUP_ZH = {"above_scale": "规上", "below_scale": "规下"}
 
-#: Raw fields and the headers understood for them (Chinese as on county 亩均 platforms,
-#: policy.md §7, and English). A header may carry its unit in brackets: 实缴税金(元).
+#: headers.csv's standard name of each raw field whose name differs here.
+_STANDARD = {"name": "enterprise"}
+#: Raw fields and the headers understood for them: ``factors/rules/headers.csv`` (Chinese as on
+#: county 亩均 platforms, policy.md §7, and English) with its rows of scope ``per_mu``. A header
+#: may carry its unit in brackets: 实缴税金(元).
 FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "企业名称", "企业", "单位名称", "enterprise"),
-    "credit_code": ("credit_code", "统一社会信用代码", "社会信用代码", "信用代码", "uscc"),
-    "town": ("town", "所属乡镇", "镇乡街道", "乡镇街道", "镇乡", "乡镇", "所属镇街", "镇街"),
-    "scale": ("scale", "企业规模", "规模", "规上规下"),
-    "tax": ("tax", "实缴税金", "评价税收", "实缴税收", "税收", "税金", "入库税金"),
-    "land_area": ("land_area", "用地面积", "实际用地面积", "占地面积", "土地使用权面积", "land"),
-    "value_added": ("value_added", "工业增加值", "增加值"),
-    "energy_tce": ("energy_tce", "综合能耗", "总用能量", "综合能源消费量", "工业企业能源消费量", "能耗"),
-    "energy_tce_substitution": ("energy_tce_substitution", "综合能耗等价值", "总用能量等价值",
-                                "综合能源消费量等价值"),
-    "energy_tce_calorific": ("energy_tce_calorific", "综合能耗当量值", "总用能量当量值",
-                             "综合能源消费量当量值"),
-    "emission_t": ("emission_t", "emission", "排放量", "主要污染物排放量", "污染物排放量"),
-    "employees": ("employees", "年平均职工人数", "从业人员平均人数", "全部从业人员平均人数", "职工人数"),
-    "rd_expense": ("rd_expense", "R&D经费支出", "研究与试验发展(R&D)经费支出", "R&D经费", "研发经费",
-                   "研发经费支出"),
-    "revenue": ("revenue", "主营业务收入", "营业收入"),
-    "electricity": ("electricity", "用电量", "用电"),
-    "start": ("start", "投产日期", "投产时间", "投产年份", "投产年月"),
-    "firm_type": ("firm_type", "企业类型", "类型"),
-    "participate": ("participate", "参评", "是否参评"),
-    "exclude_reason": ("exclude_reason", "不参评原因"),
+    f: tuple(dict.fromkeys([f, *aliases([_STANDARD.get(f, f)], scope="per_mu")[_STANDARD.get(f, f)]]))
+    for f in ("name", "credit_code", "town", "scale", "tax", "land_area", "value_added", "energy_tce",
+              "energy_tce_substitution", "energy_tce_calorific", "emission_t", "employees", "rd_expense",
+              "revenue", "electricity", "start", "firm_type", "participate", "exclude_reason")
 }
 #: Unit each numeric field is read in unless the header or ``units=`` says otherwise
 #: (the units of the county platforms' import sheets, policy.md §7).

@@ -24,10 +24,15 @@ _BRACKET = re.compile(r"^(.*?)\s*[(（\[【]([^()（）]*)[)）\]】]\s*$")
 
 
 def map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, tuple[str, str | None]]:
-    """field -> (header, unit written in the header or None)."""
+    """field -> (header, unit written in the header or None), through `FIELDS` (headers.csv).
+
+    Two headers that mean one field (``实缴税金`` and ``实缴税金(元)``) are an `InputError`
+    (``column_duplicate``) naming both, unless ``columns`` chooses one.
+    """
     from ..units import parse_unit
 
     found: dict[str, tuple[str, str | None]] = {}
+    twice: dict[str, list[str]] = {}
     for header in df.columns:
         h = unicodedata.normalize("NFKC", str(header)).strip()
         field, unit = _ALIAS.get(normalize_name(h)), None
@@ -42,10 +47,18 @@ def map_columns(df: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str
                     unit = None  # e.g. (吨 / 当量吨): not a unit; the default unit is used
         if field is not None and field not in found:
             found[field] = (str(header), unit)
+        elif field is not None:
+            twice.setdefault(field, [found[field][0]]).append(str(header))
     for field, header in (columns or {}).items():
         if header not in df.columns:
             raise KeyError(f"columns={{{field!r}: {header!r}}}: no such column in the table")
         found[field] = (header, None)
+    fails = Failures(0, what="亩均评价企业表")
+    for field, headers in twice.items():
+        if field not in (columns or {}):  # two columns mean one field: never pick one silently
+            fails.add_table(field, "column_duplicate", value=headers,
+                            message=f"{message('column_duplicate')}: {field} <- {headers}")
+    fails.raise_if_any()
     return found
 
 
