@@ -290,6 +290,8 @@ def test_distinct_rows_are_those_of_drop_duplicates() -> None:
                        "c": ["u", "", "u", "u", "", "v"]})
     assert distinct_rows(df).equals(df.drop_duplicates())  # rows 0, 1, 3, 5: missing values are values
     assert distinct_rows(df).index.tolist() == [0, 1, 3, 5]
+    years = pd.DataFrame({"y": pd.array([2022, None, 2022, None], dtype="Int64"), "n": np.array([1, 1, 1, 2])})
+    assert distinct_rows(years).index.tolist() == [0, 1, 3]
 
 
 def test_fallbacks_are_said_once_on_the_client_never_by_the_workers(client: object, parquet_dir: Path) -> None:
@@ -366,3 +368,7 @@ def test_group_sums_are_those_of_pandas_groupby() -> None:
     assert got[["ent", "month"]].values.tolist() == want[["ent", "month"]].values.tolist()
     assert got["month"].dtype == np.int8
     np.testing.assert_allclose(got["tce"], want["tce"], rtol=1e-12)
+    # nullable whole numbers with a missing value (a year column with blanks): a group of their own
+    nullable = pd.DataFrame({"year": pd.array([2022, None, 2022, 2023], dtype="Int64"), "tce": [1.0, 2.0, 3.0, 4.0]})
+    got = _regroup(nullable, ["year"], ["tce"])
+    assert {(None if pd.isna(y) else int(y)): t for y, t in zip(got["year"], got["tce"])} == {2022: 4.0, None: 2.0, 2023: 4.0}

@@ -382,7 +382,7 @@ def _key_codes(col: pd.Series) -> tuple[np.ndarray, Any]:
     if isinstance(col.dtype, pd.CategoricalDtype):
         uniq = pd.Categorical.from_codes(np.arange(-1, len(col.cat.categories)), dtype=col.dtype)
         return col.cat.codes.to_numpy().astype(np.int64) + 1, uniq
-    if col.dtype.kind in "iu" and n:
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu" and n:  # not Int64 with <NA>: hashed
         v = col.to_numpy()
         lo, hi = int(v.min()), int(v.max())
         if hi - lo <= max(4 * n, 1 << 16):
