@@ -177,3 +177,25 @@ if __name__ == "__main__":  # rewrite the docs' reason table from factors/rules/
     text = DOC.read_text(encoding="utf-8")
     head, tail = text.split(_START)[0], text.split(_END)[1]
     DOC.write_text(f"{head}{_START}\n{reasons_markdown()}\n{_END}{tail}", encoding="utf-8")
+
+
+def test_every_warning_tanfeng_raises_says_a_registry_message() -> None:
+    """A warning written as a plain (f-)string could only speak one language: every
+    ``warnings.warn(…)`` and ``…Warning(…)`` in src/ is given a `tanfeng.cells.Text` (or passes on
+    a warning object it caught)."""
+    import ast
+
+    src = Path(__file__).resolve().parents[1] / "src" / "tanfeng"
+    plain = []
+    for path in sorted(src.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            first = node.args[0]
+            text = (isinstance(first, ast.JoinedStr) or (isinstance(first, ast.Constant) and isinstance(first.value, str))
+                    or (isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add)))  # "…" + "…"
+            if (name == "warn" or name.endswith("Warning")) and text:
+                plain.append(f"{path.relative_to(src)}:{node.lineno}")
+    assert not plain, plain
