@@ -423,3 +423,29 @@ def test_per_mu_reads_its_headers_from_headers_csv_and_refuses_two_columns_for_o
     # columns= chooses one: 464 000 元 = 46.4 万元, the same 11.6 万元/亩
     chosen = evaluate(two, columns={"tax": "实缴税金(元)"}, units={"tax": "元"})
     assert chosen["tax_per_mu"].tolist() == [pytest.approx(11.6)]
+
+
+def test_every_reason_code_the_source_gives_is_in_the_registry() -> None:
+    """Every literal reason passed to a kernel collector (Failures.add / add_at / add_table) in
+    src/, and every per-field code of 亩均 scoring, is a code of the one registry."""
+    import ast
+    from pathlib import Path
+
+    from tanfeng.cells import REASONS
+    from tanfeng.per_mu import FIELD_UNITS
+
+    where = {"add": 3, "add_at": 3, "add_table": 1}  # position of the reason argument
+    given: dict[str, str] = {}
+    for path in (Path(tanfeng.__file__).parent).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in where):
+                continue
+            args = [*node.args[where[node.func.attr]:where[node.func.attr] + 1],
+                    *(k.value for k in node.keywords if k.arg == "reason")]
+            for a in args:
+                if isinstance(a, ast.Constant) and isinstance(a.value, str):
+                    given[a.value] = f"{path.name}:{node.lineno}"
+    assert len(given) >= 40
+    assert not {c: w for c, w in given.items() if c not in REASONS}
+    per_field = [f"{f}_{k}" for f in FIELD_UNITS for k in ("missing", "zero")]
+    assert [c for c in per_field if c not in REASONS] == []
