@@ -372,3 +372,20 @@ def test_group_sums_are_those_of_pandas_groupby() -> None:
     nullable = pd.DataFrame({"year": pd.array([2022, None, 2022, 2023], dtype="Int64"), "tce": [1.0, 2.0, 3.0, 4.0]})
     got = _regroup(nullable, ["year"], ["tce"])
     assert {(None if pd.isna(y) else int(y)): t for y, t in zip(got["year"], got["tce"])} == {2022: 4.0, None: 2.0, 2023: 4.0}
+
+
+def test_two_spellings_of_one_carrier_on_dask(client: object) -> None:
+    # 电力 and 外购电力 are one carrier: equal keys, resolved alike; one spelling per partition
+    df = pd.DataFrame({"能源品种": ["电力", "原煤", "外购电力", "外购电力", "原煤"],
+                       "消费量": [100.0, 1000.0, 10.0, 1.0, 10.0],
+                       "计量单位": ["万千瓦时", "吨", "万千瓦时", "万千瓦时", "吨"]})
+    ddf = dd.from_pandas(df, npartitions=2, sort=False)
+    got = tanfeng.account(ddf).compute()
+    assert_same(got, tanfeng.account(ddf.compute()))
+    # by hand, GB/T 2589 当量值 1.229 tce per 万kWh: 10 万kWh → 12.29 tce, 1 → 1.229
+    assert got["tce"].tolist()[2:4] == pytest.approx([12.29, 1.229], rel=1e-12)
+    e = tanfeng.explain(ddf)
+    # one row per key value on dask, with the rows of both spellings: 1 + 2 = 3
+    assert sorted(e[["carrier", "unit", "rows"]].values.tolist()) == [["electricity", "万千瓦时", 3], ["raw_coal", "吨", 2]]
+    on_pandas = tanfeng.explain(ddf.compute())
+    assert on_pandas.groupby("carrier")["rows"].sum().to_dict() == {"electricity": 3, "raw_coal": 2}
