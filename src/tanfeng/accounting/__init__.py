@@ -28,8 +28,9 @@ Rules applied (GB/T 2589-2020 综合能耗计算通则; GB/T 32150 / 32151 CO2 a
 """
 
 from ._common import COLUMN_ALIASES, REASONS, YEAR_RANGE
+from .options import AccountOptions
 from .problem_table import problems
-from .scalar import steam_heat, to_co2, to_tce
+from .scalar import steam_heat, to_co2, to_tce, with_substitution_factor
 from .summary import summarize
 from .table import account, explain
 
@@ -37,6 +38,7 @@ __all__ = [
     "COLUMN_ALIASES",
     "REASONS",
     "YEAR_RANGE",
+    "AccountOptions",
     "account",
     "explain",
     "problems",
@@ -44,4 +46,5 @@ __all__ = [
     "summarize",
     "to_co2",
     "to_tce",
+    "with_substitution_factor",
 ]

@@ -159,7 +159,7 @@ def to_tce(
     from ..units import get_registry
 
     value, unit_text, name = _split_args(quantity, unit, carrier)
-    fs = with_substitution_factor(factors or FactorSet.default(), substitution_factor)
+    fs = with_substitution_factor(factors, substitution_factor)
     cid = fs.carriers.resolve(name)
     b = normalize_basis(basis)
     if b == "both":
@@ -314,8 +314,19 @@ def _state(pressure: Any, temperature: Any) -> tuple[float | None, float | None]
     return out["pressure"], out["temperature"]
 
 
-def with_substitution_factor(fs: FactorSet, value: Any) -> FactorSet:
-    """``fs`` with a user-supplied 等价值 of electricity for every year (``value`` None: ``fs``)."""
+def with_substitution_factor(factors: FactorSet | None, value: Any) -> FactorSet:
+    """The factor set a run uses: ``factors`` (None: ``FactorSet.default()``) with a user-supplied
+    等价值 of electricity for every year, ``value`` (``"0.28078 kgce/kWh"``), as a row of the set so
+    its id resolves like any factor (``value`` None: the set as it is).
+
+    Examples
+    --------
+    >>> from tanfeng.accounting import with_substitution_factor
+    >>> from tanfeng.factors import FactorSet
+    >>> with_substitution_factor(None, None) is FactorSet.default()
+    True
+    """
+    fs = factors or FactorSet.default()
     if value is None:
         return fs
     from ..substitution import user_substitution_row

@@ -17,6 +17,7 @@ import pandas as pd
 from ..cells import Failures
 from ..defaults import DEFAULT_REGION
 from ..factors import FactorSet, normalize_basis
+from .scalar import with_substitution_factor
 from .stages import (
     Applied,
     KeyCodes,
@@ -103,9 +104,8 @@ def account(
     [714.3, 122.9]
     """
     from .partitioned import account_partitioned, is_dask_frame  # imports no dask
-    from .scalar import with_substitution_factor
 
-    fs = with_substitution_factor(factors or FactorSet.default(), substitution_factor)
+    fs = with_substitution_factor(factors, substitution_factor)
     if is_dask_frame(records):  # the same engine per partition (tanfeng[dask])
         return account_partitioned(records, basis=basis, region=region, year=year, factors=fs,
                                    errors=errors, co2=co2, columns=columns)
@@ -209,18 +209,12 @@ def explain(
     """
     from .partitioned import explain_partitioned, is_dask_frame  # imports no dask
 
-    fs = _with_substitution(factors, substitution_factor)
+    fs = with_substitution_factor(factors, substitution_factor)
     if is_dask_frame(records):  # counted on the workers, keys resolved once here (tanfeng[dask])
         return explain_partitioned(records, basis=basis, region=region, year=year, factors=fs, co2=co2,
                                    columns=columns)
     run = _run(records, basis=basis, region=region, year=year, fs=fs, co2=co2, columns=columns)
     return explain_table(run.resolved, run.codes.rows)
-
-
-def _with_substitution(factors: FactorSet | None, substitution_factor: Any) -> FactorSet:
-    from .scalar import with_substitution_factor
-
-    return with_substitution_factor(factors or FactorSet.default(), substitution_factor)
 
 
 def explain_table(resolved: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:

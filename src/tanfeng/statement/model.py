@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from typing_extensions import Unpack
 
-from ..defaults import DEFAULT_REGION
-from ..factors import Factor, FactorSet
+from ..accounting import AccountOptions
+from ..factors import Factor, FactorSet, normalize_basis
 from .chains import MEASURED_NCV, Term, co2_chain, factors_by_id, product, tce_chain
 
 #: Bases of the statement: key -> (account basis, Chinese label).
@@ -114,38 +115,32 @@ def build_statement(
     *,
     by: str | Sequence[str] = "企业",
     only: Any = None,
-    region: str | None = DEFAULT_REGION,
-    year: int | None = None,
-    factors: FactorSet | None = None,
-    errors: str = "raise",
-    co2: bool = True,
-    columns: Mapping[str, str] | None = None,
-    substitution_factor: Any = None,
+    **options: Unpack[AccountOptions],
 ) -> Statement:
     """The statement's model: lines per entity with their factor chains and account()'s totals.
 
-    Arguments as :func:`tanfeng.account` (both bases are always computed; ``substitution_factor``
-    is applied as account() applies it, as a row of the factor set) plus ``by`` (the
-    entity column or columns; ``"企业"`` also finds ``enterprise``) and ``only`` (one entity's
-    value, or a list of values). When an entity's records span several years (a ``year``
-    column not in ``by``), each year is its own statement.
+    ``options`` as :func:`tanfeng.account` takes them (`AccountOptions`; both bases are always
+    computed, a ``basis`` given is only checked; ``substitution_factor`` is applied as account()
+    applies it, `tanfeng.accounting.with_substitution_factor`) plus ``by`` (the entity column or
+    columns; ``"企业"`` also finds ``enterprise``) and ``only`` (one entity's value, or a list of
+    values). When an entity's records span several years (a ``year`` column not in ``by``), each
+    year is its own statement.
     """
-    from ..accounting import account
+    from ..accounting import account, with_substitution_factor
 
-    fs = factors or FactorSet.default()
-    if substitution_factor is not None:  # as account() does: a row of the set, so its id resolves
-        from ..substitution import user_substitution_row
-
-        row, source = user_substitution_row(substitution_factor)
-        fs = fs.override([row], sources=[source])
+    if "basis" in options:
+        normalize_basis(options.pop("basis"))  # a wrong basis is still an error
+    fs = with_substitution_factor(options.pop("factors", None), options.pop("substitution_factor", None))
     by_cols = _by_columns(records, by)
     if only is not None:
         _check_only(records, by_cols, only)
-    kw: dict[str, Any] = {"region": region, "year": year, "factors": fs, "errors": errors, "columns": columns}
+    kw: dict[str, Any] = {**options, "factors": fs}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        cal = account(records, basis="当量值", co2=co2, **kw)
-        sub = account(records, basis="等价值", co2=False, **kw)
+        cal = account(records, basis="当量值", **kw)
+        sub = account(records, basis="等价值", **{**kw, "co2": False})
+    run = cal.attrs["tanfeng"]  # the options as account() took them, its defaults filled in
+    co2, year, errors = bool(run["co2"]), run["year"], run["errors"]
     fallbacks = list(dict.fromkeys(str(w.message) for w in caught))
     for w in {str(w.message): w for w in caught}.values():
         warnings.warn(w.message, stacklevel=2)  # the warning itself: its code and fields, said in the reader's language
@@ -157,7 +152,7 @@ def build_statement(
                    for chain in [*ln.tce.values(), ln.co2] if chain for t in chain if t.kind == "factor" and t.factor_id})
     by_id = factors_by_id(fs)
     factor_rows = [by_id[i] for i in used if i in by_id]
-    keys = _explain(records, entities, kw, co2)
+    keys = _explain(records, entities, {k: v for k, v in kw.items() if k != "co2"}, co2)
     names = {c.id: c.name_zh for c in fs.carriers}
     if keys is not None:
         keys[KEY_HEADS["carrier"]] = [names.get(str(c), str(c)) for c in keys[KEY_HEADS["carrier"]]]
@@ -168,7 +163,7 @@ def build_statement(
         except KeyError:
             sources.append({"id": sid, "title": sid})
     return Statement(entities, factor_rows, fs.version,
-                     {"by": by_cols, "region": cal.attrs["tanfeng"]["region"], "year": year, "errors": errors,
+                     {"by": by_cols, "region": run["region"], "year": year, "errors": errors,
                       "co2": co2, "columns": dict(cols)}, fallbacks, co2, sources,
                      list(sub.attrs["tanfeng"].get("substitution", [])), names, keys)
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from typing_extensions import Unpack
 
-from ..defaults import DEFAULT_REGION
-from ..factors import FactorSet
+from ..accounting import AccountOptions
 from .model import Statement, build_statement, check_lines
 
 #: File suffixes and what each writes.
@@ -22,14 +22,7 @@ def write_statement(
     by: str | Sequence[str] = "企业",
     *,
     only: Any = None,
-    basis: str = "当量值",
-    region: str | None = DEFAULT_REGION,
-    year: int | None = None,
-    factors: FactorSet | None = None,
-    errors: str = "raise",
-    co2: bool = True,
-    columns: Mapping[str, str] | None = None,
-    substitution_factor: Any = None,
+    **options: Unpack[AccountOptions],
 ) -> Statement:
     """Write a 计算书 (calculation statement) of energy use and CO2, one part per entity.
 
@@ -46,11 +39,12 @@ def write_statement(
         entity whose records span several years gets one sheet per year.
     only : optional
         One entity (or a list) to write, e.g. ``only="甲"``.
-    basis : {"当量值", "等价值", "both"}
-        Accepted for symmetry with `account`; the statement always shows both bases.
-    region, year, factors, errors, co2, columns, substitution_factor
-        As in :func:`tanfeng.account`. With ``errors="report"`` a bad row is shown with its
-        problem and left out of the totals.
+    **options
+        The options of :func:`tanfeng.account` (`tanfeng.accounting.AccountOptions`): ``region``,
+        ``year``, ``factors``, ``errors``, ``co2``, ``columns``, ``substitution_factor``, with its
+        defaults. ``basis`` is accepted for symmetry and checked; the statement always shows both
+        bases. With ``errors="report"`` a bad row is shown with its problem and left out of the
+        totals.
 
     Returns
     -------
@@ -70,15 +64,11 @@ def write_statement(
     >>> load_workbook(p).sheetnames
     ['甲', '依据']
     """
-    from ..factors import normalize_basis
-
-    normalize_basis(basis)  # a wrong basis is still an error
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"{path.name}: write a statement as {', '.join(FORMATS)} ({'; '.join(FORMATS.values())})")
-    st = build_statement(records, by=by, only=only, region=region, year=year, factors=factors,
-                         errors=errors, co2=co2, columns=columns, substitution_factor=substitution_factor)
+    st = build_statement(records, by=by, only=only, **options)
     check_lines(st)
     if suffix == ".xlsx":
         from .xlsx import write_xlsx
