@@ -315,6 +315,14 @@ def _screening_section(s: Any, page: _Page) -> tuple[pd.DataFrame, pd.DataFrame]
     return flagged, low_list
 
 
+def _progress_table(prog: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The progress table as the report shows it: each measure named in the report's language."""
+    from .plotting.targets import measure_names
+
+    t = measure_names(prog, lang)[["name_zh", "unit", "target", "achieved", "share", "rate_needed", "on_pace"]]
+    return t.rename(columns={"name_zh": "name"} if lang == "en" else {}).reset_index(drop=True)
+
+
 def _targets_section(s: Any, page: _Page, as_of: str) -> pd.DataFrame:
     """三、行动方案目标进度: the plan's targets, towns ranked, intensity; returns the progress table."""
     from .plans import ZHUJI_2023
@@ -335,7 +343,7 @@ def _targets_section(s: Any, page: _Page, as_of: str) -> pd.DataFrame:
     co2_mix = prog.loc["co2_reduced_t", "achieved"] if "co2_reduced_t" in prog.index else float("nan")
     freed = prog.loc["energy_freed_tce", "achieved"]
     md += [f"## {text['targets']}", "", text["as_of"].format(as_of=as_of), "",
-           _md_table(prog[["name_zh", "unit", "target", "achieved", "share", "rate_needed", "on_pace"]].reset_index(drop=True), digits=2), "",
+           _md_table(_progress_table(prog, text["_lang"]), digits=2), "",
            text["co2_note"].format(co2=co2_mix, ratio=co2_mix / freed), "",
            "![目标进度](charts/progress.png)", "", f"### {text['towns']}", "", "![镇乡排名](charts/towns.png)", "",
            "![累计进度](charts/timeline.png)", "", f"### {text['intensity']}", "",

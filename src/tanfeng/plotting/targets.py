@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..targets import Tracker
 
-__all__ = ["progress_bars", "progress_timeline", "town_ranking"]
+__all__ = ["measure_names", "progress_bars", "progress_timeline", "town_ranking"]
 
 _UNIT_ZH = {"tce": "吨标准煤", "tCO2": "吨二氧化碳", "亩": "亩", "家": "家"}
 _UNIT_EN = {"tce": "tce", "tCO2": "t CO2", "亩": "mu", "家": "firms"}
@@ -104,6 +104,21 @@ def _unit(unit: str, lang: str) -> str:
 def _measure(measure: Any, name_zh: Any, lang: str) -> str:
     """The measure's label: the Chinese name as given, or its English name (else as given)."""
     return _MEASURE_EN.get(str(measure), str(name_zh)) if lang == "en" else str(name_zh)
+
+
+def measure_names(progress: Any, lang: str = "zh") -> Any:
+    """A `Tracker.progress` table with ``name_zh`` and ``unit`` in ``lang`` (the words the charts
+    use: 腾出用能 / Energy use freed, 家 / firms), for a report's table.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"name_zh": ["腾出用地"], "unit": ["亩"]}, index=pd.Index(["land_freed_mu"], name="measure"))
+    >>> measure_names(t, "en").values.tolist()
+    [['Land freed', 'mu']]
+    """
+    out = progress.copy()
+    out["name_zh"] = [_measure(m, n, lang) for m, n in zip(progress.index, progress["name_zh"])]
+    out["unit"] = [_unit(str(u), lang) if lang == "en" else u for u in progress["unit"]]
+    return out
 
 
 def _fmt_pair(achieved: float, target: float, unit: str, lang: str = "zh") -> str:
