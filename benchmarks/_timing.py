@@ -15,3 +15,18 @@ def best_of(fn: Callable[[], Any], repeat: int = 3) -> float:
         fn()
         best = min(best, time.perf_counter() - t)
     return best
+
+
+def best_of_each(fns: list[Callable[[], Any]], repeat: int = 3) -> list[float]:
+    """Shortest wall time of each of ``fns``, called in turn ``repeat`` times.
+
+    Interleaved, so that a change of load on a shared machine reaches every function alike and
+    their ratio stays fair (timed one after another, one of them may get a quiet minute).
+    """
+    best = [float("inf")] * len(fns)
+    for _ in range(max(repeat, 1)):
+        for i, fn in enumerate(fns):
+            t = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - t)
+    return best
