@@ -92,6 +92,13 @@ class Statement:
     carrier_names: dict[str, str] = field(default_factory=dict)  # carrier id -> 中文名
     keys: pd.DataFrame | None = None  # tanfeng.explain of the entities written: 计算依据 per key
 
+    @property
+    def region_label(self) -> str:
+        """The statement's grid region as a reader names it (national: 全国)."""
+        from ..regions import default_regions
+
+        return default_regions().label(self.arguments.get("region"), "zh")
+
 
 def _parse_quantities(col: pd.Series) -> np.ndarray:
     """The quantities as account() reads them (the one cell reader, `tanfeng.cells`)."""

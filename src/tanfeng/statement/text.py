@@ -11,21 +11,10 @@ import html
 from typing import Any
 
 from ..regions import default_regions
+from . import model
 from .basis import RULES
 from .chains import QUANTITY_LABELS, number_text, source_text, words
-from .model import (
-    BASES,
-    CATEGORY,
-    PARTS,
-    SCOPES,
-    SUBSTITUTION_HEADS,
-    EntityStatement,
-    Statement,
-    is_blank,
-    label,
-    subject,
-    substitution_row,
-)
+from .model import EntityStatement, Statement
 
 Block = tuple[str, Any]  # ("h1" | "h2" | "h3" | "p", text) or ("table", (headers, rows))
 
@@ -36,24 +25,24 @@ def _fmt(x: float, digits: int = 4) -> str:
 
 def _entity_blocks(e: EntityStatement, st: Statement) -> list[Block]:
     out: list[Block] = [("h2", f"{e.title}"),
-                        ("p", subject(e, st) + f"。电网区域：{_region(st)}；系数库版本：{st.factor_set}。")]
+                        ("p", model.subject(e, st) + f"。电网区域：{st.region_label}；系数库版本：{st.factor_set}。")]
     ids = list(dict.fromkeys(k for ln in e.lines for k in ln.ids))
-    rows = [[str(i), ln.carrier, ln.carrier_name, *[str(ln.ids.get(k, "")) for k in ids], CATEGORY[ln.category],
+    rows = [[str(i), ln.carrier, ln.carrier_name, *[str(ln.ids.get(k, "")) for k in ids], model.CATEGORY[ln.category],
              number_text(ln.quantity), ln.unit, ln.problem] for i, ln in enumerate(e.lines, 1)]
     out += [("h3", "一、能源消费实物量（原始数据）"),
-            ("table", (["序号", "能源品种（原文）", "能源品种", *[label(k) for k in ids], "类别", "实物量", "计量单位", "问题"], rows))]
-    for which in [*BASES, *(["co2"] if st.co2 else [])]:
-        num, name, formula_words, unit = PARTS[which]
+            ("table", (["序号", "能源品种（原文）", "能源品种", *[model.label(k) for k in ids], "类别", "实物量", "计量单位", "问题"], rows))]
+    for which in [*model.BASES, *(["co2"] if st.co2 else [])]:
+        num, name, formula_words, unit = model.PARTS[which]
         rows = []
         for i, ln in enumerate(e.lines, 1):
             chain = ln.chain(which)
             value = ln.co2_value if which == "co2" else ln.tce_value[which]
             if chain is None:
                 why = ln.problem or ("原料用能：不作燃料燃烧，不计燃烧排放" if which == "co2" and ln.category == "feedstock" else "未计算")
-                rows.append([str(i), ln.carrier_name, CATEGORY[ln.category], why, _fmt(value), ""])
+                rows.append([str(i), ln.carrier_name, model.CATEGORY[ln.category], why, _fmt(value), ""])
                 continue
             text = words(ln.quantity, ln.unit, ln.sign, chain, unit).replace(f" → {unit}", f" = {_fmt(value)} {unit}")
-            rows.append([str(i), ln.carrier_name, CATEGORY[ln.category], text, _fmt(value), source_text(chain)])
+            rows.append([str(i), ln.carrier_name, model.CATEGORY[ln.category], text, _fmt(value), source_text(chain)])
         out += [("h3", f"{num}、{name}"), ("p", formula_words),
                 ("table", (["序号", "能源品种", "类别", "计算式", unit, "系数出处"], rows))]
     out += [("h3", "五、汇总"), ("table", (["项目", "计算", "数值", "单位"], _total_rows(e, st)))]
@@ -63,15 +52,15 @@ def _entity_blocks(e: EntityStatement, st: Statement) -> list[Block]:
 def _total_rows(e: EntityStatement, st: Statement) -> list[list[str]]:
     t, n = e.totals, len(e.lines)
     rows = []
-    for b, zh in BASES.items():
-        num = PARTS[b][0]
+    for b, zh in model.BASES.items():
+        num = model.PARTS[b][0]
         feed = sum(ln.tce_value[b] for ln in e.lines if ln.category == "feedstock")
         rows += [[f"综合能源消费量（{zh}）", f"表{num} {n} 行标准煤之和（外供为负，已扣减）", _fmt(t[f"tce_{b}"], 2), "tce"],
                  [f"其中：原料用能（{zh}）", "类别为原料用能的行之和", _fmt(feed, 2), "tce"],
                  [f"扣除原料用能后的综合能源消费量（{zh}）", f"{_fmt(t[f'tce_{b}'], 2)} − {_fmt(feed, 2)}",
                   _fmt(t[f"tce_{b}_excl_feedstock"], 2), "tce"]]
     if st.co2:
-        for s, label in SCOPES.items():
+        for s, label in model.SCOPES.items():
             rows.append([f"二氧化碳排放 {label}", f"表四范围为 {s} 的行之和", _fmt(t[f"co2_scope{s}"], 2), "tCO2"])
         rows.append(["二氧化碳排放合计", f"{_fmt(t['co2_scope1'], 2)} + {_fmt(t['co2_scope2'], 2)}", _fmt(t["co2_t"], 2), "tCO2"])
     return rows
@@ -85,16 +74,16 @@ def _basis_blocks(st: Statement) -> list[Block]:
     docs = [[s.get("number", ""), s.get("title", ""), s.get("issuer", ""), s.get("date", "")] for s in st.sources]
     out: list[Block] = [
         ("h2", "依据"),
-        ("p", f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {_region(st)}；"
+        ("p", f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {st.region_label}；"
               f"数据年份 {st.arguments['year'] or '按记录'}。"),
         ("h3", "所用系数"), ("table", (["系数编号", "能源品种", "量", "数值", "单位", "地区", "数据年份", "出处", "可信度"], factors)),
         ("h3", "所引文件"), ("table", (["文件编号", "文件名称", "发布机关", "发布日期"], docs)),
         *([("h3", "电力等价值的选用（按数据年份）"),
-           ("table", (SUBSTITUTION_HEADS, [["" if v is None else str(v) for v in substitution_row(r)]
+           ("table", (model.SUBSTITUTION_HEADS, [["" if v is None else str(v) for v in model.substitution_row(r)]
                                            for r in st.substitution]))] if st.substitution else []),
         *([("h3", "计算依据：每个（能源品种、单位、年份、地区）所用系数"),
            ("table", ([str(c) for c in st.keys.columns],
-                      [["" if is_blank(v) else (number_text(v) if isinstance(v, float) else str(v)) for v in r]
+                      [["" if model.is_blank(v) else (number_text(v) if isinstance(v, float) else str(v)) for v in r]
                        for r in st.keys.itertuples(index=False)]))] if st.keys is not None and len(st.keys) else []),
         ("h3", "计算规则"), ("table", (["规则", "出处"], [list(r) for r in RULES])),
     ]
@@ -160,7 +149,3 @@ def to_html(st: Statement) -> str:
 def _numeric(x: str) -> bool:
     return bool(x) and x.replace(",", "").replace(".", "", 1).lstrip("-−").isdigit()
 
-
-def _region(st: Any) -> str:
-    """The statement's grid region as a reader names it (national: 全国)."""
-    return default_regions().label(st.arguments.get("region"), "zh")

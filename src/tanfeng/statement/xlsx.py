@@ -13,21 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..regions import default_regions
+from . import model
 from .basis import RULES
 from .chains import CO2_ROLES, QUANTITY_LABELS, TCE_ROLES, Term, by_role, source_text, words
-from .model import (
-    BASES,
-    CATEGORY,
-    PARTS,
-    SCOPES,
-    SUBSTITUTION_HEADS,
-    EntityStatement,
-    Statement,
-    is_blank,
-    label,
-    subject,
-    substitution_row,
-)
+from .model import EntityStatement, Statement
 
 #: Number formats: quantities and coefficients as typed; results to 4 decimals, totals to 2.
 FMT_INPUT = "General"
@@ -100,7 +89,7 @@ def _num(x: float) -> float | None:
 def _inputs(sh: _Sheet, e: EntityStatement) -> dict[int, tuple[str, str]]:
     """Part 一: the quantities as given. Returns line position -> (quantity cell, direction cell)."""
     ids = list(dict.fromkeys(k for ln in e.lines for k in ln.ids))
-    heads = ["序号", "能源品种（原文）", "能源品种", *[label(k) for k in ids], "类别", "计入方向", "实物量", "计量单位", "问题"]
+    heads = ["序号", "能源品种（原文）", "能源品种", *[model.label(k) for k in ids], "类别", "计入方向", "实物量", "计量单位", "问题"]
     sh.heading("一、能源消费实物量（原始数据）")
     sh.header(heads)
     qcol, dcol = col(3 + len(ids) + 2), col(3 + len(ids) + 1)
@@ -109,7 +98,7 @@ def _inputs(sh: _Sheet, e: EntityStatement) -> dict[int, tuple[str, str]]:
         r = sh.row + 1
         row = [sh.cell(i), sh.cell(ln.carrier, text=True), sh.cell(ln.carrier_name, text=True)]
         row += [sh.cell(_plain(ln.ids.get(k)), text=isinstance(ln.ids.get(k), str)) for k in ids]
-        row += [sh.cell(CATEGORY[ln.category], text=True), sh.cell(ln.sign, "0"), sh.cell(_num(ln.quantity), FMT_INPUT),
+        row += [sh.cell(model.CATEGORY[ln.category], text=True), sh.cell(ln.sign, "0"), sh.cell(_num(ln.quantity), FMT_INPUT),
                 sh.cell(ln.unit, text=True), sh.cell(ln.problem, text=True)]
         sh.append(row)
         cells[ln.position] = (f"{qcol}{r}", f"{dcol}{r}")
@@ -150,7 +139,7 @@ def _chain_table(sh: _Sheet, e: EntityStatement, inputs: dict[int, tuple[str, st
     last row, category column, scope column)."""
     co2 = which == "co2"
     roles = CO2_ROLES if co2 else TCE_ROLES
-    num, name, formula_words, unit = PARTS[which]
+    num, name, formula_words, unit = model.PARTS[which]
     title = f"{num}、{name}：{formula_words}"
     result_unit = f"{'排放量' if co2 else '标准煤'}（{unit}）"
     n_extra = max((len(x) for _, x in placed), default=0)
@@ -167,7 +156,7 @@ def _chain_table(sh: _Sheet, e: EntityStatement, inputs: dict[int, tuple[str, st
     for i, (ln, (slots, extra)) in enumerate(zip(e.lines, placed), 1):
         r = sh.row + 1
         q, d = inputs[ln.position]
-        row = [sh.cell(i), sh.cell(ln.carrier_name, text=True), sh.cell(CATEGORY[ln.category], text=True),
+        row = [sh.cell(i), sh.cell(ln.carrier_name, text=True), sh.cell(model.CATEGORY[ln.category], text=True),
                sh.cell(ln.scope, "0") if ln.scope else None]
         row += [sh.cell(f"={q}", FMT_INPUT), sh.cell(ln.unit, text=True), sh.cell(f"={d}", "0")]
         refs = []
@@ -204,18 +193,18 @@ def _totals(sh: _Sheet, refs: dict[str, tuple[str, int, int, str, str]], co2: bo
                        sh.cell(unit, text=True), sh.cell(how, text=True)])
         out[key] = f"B{r}"
 
-    for b, zh in BASES.items():
+    for b, zh in model.BASES.items():
         rc, r0, r1, cc, _ = refs[b]
         rng, crng = f"{rc}{r0}:{rc}{r1}", f"{cc}{r0}:{cc}{r1}"
         put(f"tce_{b}", f"综合能源消费量（{zh}）", f"=SUM({rng})", "tce", f"表{'二' if b == 'calorific' else '三'}标准煤之和（外供为负，已扣减）")
-        put(f"feedstock_{b}", f"  其中：原料用能（{zh}）", f'=SUMIF({crng},"{CATEGORY["feedstock"]}",{rng})', "tce", "类别为原料用能的行之和")
-        put(f"output_{b}", f"  其中：外供扣减（{zh}）", f'=SUMIF({crng},"{CATEGORY["output"]}",{rng})', "tce", "类别为外供的行之和（负数）")
+        put(f"feedstock_{b}", f"  其中：原料用能（{zh}）", f'=SUMIF({crng},"{model.CATEGORY["feedstock"]}",{rng})', "tce", "类别为原料用能的行之和")
+        put(f"output_{b}", f"  其中：外供扣减（{zh}）", f'=SUMIF({crng},"{model.CATEGORY["output"]}",{rng})', "tce", "类别为外供的行之和（负数）")
         put(f"tce_{b}_excl_feedstock", f"扣除原料用能后的综合能源消费量（{zh}）",
             f"={out[f'tce_{b}']}-{out[f'feedstock_{b}']}", "tce", "综合能源消费量 − 原料用能")
     if co2:
         rc, r0, r1, _, sc = refs["co2"]
         rng, srng = f"{rc}{r0}:{rc}{r1}", f"{sc}{r0}:{sc}{r1}"
-        for s, label in SCOPES.items():
+        for s, label in model.SCOPES.items():
             put(f"co2_scope{s}", f"二氧化碳排放 {label}", f"=SUMIF({srng},{s},{rng})", "tCO2", f"表四范围为 {s} 的行之和")
         put("co2_t", "二氧化碳排放合计", f"={out['co2_scope1']}+{out['co2_scope2']}", "tCO2", "范围一 + 范围二")
     return out
@@ -229,13 +218,13 @@ TOTAL_KEYS = {"tce_calorific": "tce_calorific", "tce_substitution": "tce_substit
 
 
 def _entity_sheet(wb: Any, e: EntityStatement, st: Statement, title: str) -> dict[str, str]:
-    parts = [*BASES, *(["co2"] if st.co2 else [])]
+    parts = [*model.BASES, *(["co2"] if st.co2 else [])]
     placed = {w: _placed(e, w) for w in parts}
     n_slots = max(_slots(w, placed[w]) for w in parts)
     sh = _Sheet(wb, title, [6.0, 14, 12, 6, 12, 10, 8] + [11, 10] * n_slots + [14, 60, 60])
     sh.append([sh.cell(f"能源消费与二氧化碳排放计算书：{e.title}", text=True, font=sh.title_font)])
-    sh.append([sh.cell(subject(e, st), text=True)])
-    sh.append([sh.cell(f"电网区域：{_region(st)}；系数库版本：{st.factor_set}；系数出处见“依据”表。"
+    sh.append([sh.cell(model.subject(e, st), text=True)])
+    sh.append([sh.cell(f"电网区域：{st.region_label}；系数库版本：{st.factor_set}；系数出处见“依据”表。"
                        "除实物量与系数外，数值均为公式：修改实物量或系数后自动重算。", text=True)])
     inputs = _inputs(sh, e)
     refs = {}
@@ -250,7 +239,7 @@ def _basis_sheet(wb: Any, st: Statement) -> None:
 
     sh = _Sheet(wb, "依据", [36.0, 14, 16, 10, 12, 8, 8, 8, 22, 40, 20, 10, 60])
     sh.append([sh.cell("计算依据", text=True, font=sh.title_font)])
-    sh.append([sh.cell(f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {_region(st)}；"
+    sh.append([sh.cell(f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {st.region_label}；"
                        f"数据年份 {st.arguments['year'] or '按记录'}", text=True)])
     sh.heading("一、所用系数")
     sh.header(["系数编号", "能源品种", "量", "数值", "单位", "口径", "地区", "数据年份", "文件编号", "文件名称", "表", "可信度", "说明"])
@@ -264,14 +253,14 @@ def _basis_sheet(wb: Any, st: Statement) -> None:
         sh.append([sh.cell(s.get(k, ""), text=True) for k in ("number", "title", "issuer", "date", "url")])
     if st.substitution:
         sh.heading("二之一、电力等价值的选用（按数据年份）")
-        sh.header(SUBSTITUTION_HEADS)
+        sh.header(model.SUBSTITUTION_HEADS)
         for rec in st.substitution:
-            sh.append([sh.cell(_plain(v), text=isinstance(v, str)) for v in substitution_row(rec)])
+            sh.append([sh.cell(_plain(v), text=isinstance(v, str)) for v in model.substitution_row(rec)])
     if st.keys is not None and len(st.keys):
         sh.heading("二之二、计算依据：每个（能源品种、单位、年份、地区）所用系数（tanfeng.explain）")
         sh.header([str(c) for c in st.keys.columns])
         for rec in st.keys.itertuples(index=False):
-            sh.append([None if is_blank(v) else sh.cell(_plain(v), text=isinstance(v, str)) for v in rec])
+            sh.append([None if model.is_blank(v) else sh.cell(_plain(v), text=isinstance(v, str)) for v in rec])
     sh.heading("三、计算规则")
     sh.header(["规则", "出处"])
     for rule, where in RULES:
@@ -298,7 +287,3 @@ def write_xlsx(st: Statement, path: str | Path) -> tuple[Path, dict[str, dict[st
     _basis_sheet(wb, st)
     return save_workbook(wb, path), where
 
-
-def _region(st: Any) -> str:
-    """The statement's grid region as a reader names it (national: 全国)."""
-    return default_regions().label(st.arguments.get("region"), "zh")
