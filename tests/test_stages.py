@@ -98,3 +98,14 @@ def test_two_spellings_of_one_carrier_match_one_resolved_row() -> None:
     done = stages.apply_keys(resolved, stages.encode_keys(pc), pc, part, cols, fs, fails, co2=False, same_keys=False)
     # GB/T 2589: 1 万kWh × 0.1229 kgce/kWh = 1.229 tce; 原煤 0.7143 kgce/kg → 0.7143 tce/t
     assert done.tce["calorific"].tolist() == pytest.approx([20 * 1.229, 1000 * 0.7143, 30 * 1.229])
+
+
+def test_two_spellings_of_one_carrier_are_one_key_in_explain() -> None:
+    # 电力 and 外购电力 are the same carrier: one 计算依据 row for 万千瓦时 with the rows of both
+    # (1 + 1 = 2); 万kWh is the unit as written, so its own row (1)
+    df = pd.DataFrame({"能源品种": ["电力", "外购电力", "电力"], "消费量": [100, 200, 300],
+                       "计量单位": ["万千瓦时", "万千瓦时", "万kWh"], "年份": [2022, 2022, 2022]})
+    e = tanfeng.explain(df, region="浙江")
+    assert e[["carrier", "unit", "rows"]].values.tolist() == [["electricity", "万千瓦时", 2], ["electricity", "万kWh", 1]]
+    keys = tanfeng.account(df, region="浙江").attrs["tanfeng"]["keys"]
+    assert [k["rows"] for k in keys] == [2, 1]

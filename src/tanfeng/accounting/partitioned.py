@@ -248,9 +248,8 @@ def explain_partitioned(ddf: Any, *, basis: str = "当量值", region: str | Non
     """`tanfeng.explain` of a dask DataFrame: keys resolved once on the client, rows per key
     counted on the workers (only the key and quantity columns are read); a pandas table.
 
-    One row per key value: where the pandas path lists two spellings of one carrier with the same
-    unit (电力 and 外购电力 in 万kWh) as two rows of equal keys, this table has one, with the rows
-    of both.
+    One row per key value, as on pandas: two spellings of one carrier in one unit (电力 and
+    外购电力 in 万kWh) are one row with the rows of both.
 
     Examples
     --------
@@ -272,10 +271,7 @@ def explain_partitioned(ddf: Any, *, basis: str = "当量值", region: str | Non
     counts = ddf[read].map_partitions(key_rows, shipped, cols, region, year, meta=pd.Series(dtype="int64"),
                                       align_dataframes=False).compute()
     rows = counts.groupby(level=0).sum().reindex(range(len(ck.resolved)), fill_value=0).to_numpy()
-    # two spellings of one carrier (电力, 外购电力) are two keys of equal value; `match_keys` counted
-    # the rows of both on the first: one row per key value here
-    first = ~ck.resolved[list(KEY_COLUMNS)].astype(object).duplicated().to_numpy()
-    return explain_table(ck.resolved, rows)[first].reset_index(drop=True)
+    return explain_table(ck.resolved, rows)  # one row per key value, as on pandas
 
 
 def key_rows(part: pd.DataFrame, shipped: tuple[FactorSet, pd.DataFrame], cols: Mapping[str, str],

@@ -19,6 +19,7 @@ from ..defaults import DEFAULT_REGION
 from ..factors import FactorSet, normalize_basis
 from .scalar import with_substitution_factor
 from .stages import (
+    KEY_COLUMNS,
     Applied,
     KeyCodes,
     RecordCells,
@@ -219,11 +220,19 @@ def explain(
 
 def explain_table(resolved: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """The resolved key table (`resolve_keys`) for a reader: a ``rows`` count per key, one tce
-    column per basis, no objects — what `explain` returns."""
+    column per basis, no objects — what `explain` returns.
+
+    One row per key value: two spellings of one carrier in one unit (电力 and 外购电力 in 万kWh)
+    resolve to equal keys, shown once with the rows of both (on pandas and on dask alike).
+    """
     drop = ["fallbacks", "substitution", "column", "category"]
     drop += [c for c in ("pressure", "temperature") if resolved[c].isna().all()]  # no steam state given
     out = resolved.drop(columns=drop).copy()
-    out.insert(out.columns.get_loc("scope"), "rows", rows[: len(resolved)])
+    keys = resolved[list(KEY_COLUMNS)].astype(object)
+    value = keys.groupby(list(KEY_COLUMNS), dropna=False, sort=False).ngroup().to_numpy()
+    per_value = np.bincount(value, weights=rows[: len(resolved)]).astype(np.int64)
+    out.insert(out.columns.get_loc("scope"), "rows", per_value[value])
+    out = out[~keys.duplicated().to_numpy()].reset_index(drop=True)
     bases = resolved.attrs["bases"]
     if len(bases) == 1:
         out = out.rename(columns={f"tce_per_unit_{bases[0]}": "tce_per_unit", f"tce_factor_{bases[0]}": "tce_factor"})
