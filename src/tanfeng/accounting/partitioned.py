@@ -300,15 +300,20 @@ def summarize_partitioned(result: Any, by: str | Sequence[str] | None = None) ->
     return finish(lazy.compute())
 
 
+def check_summary_keys(result: Any, keys: list[str]) -> None:
+    """`KeyError` naming the ``by`` columns that the result does not have."""
+    missing = [k for k in keys if k not in result.columns]
+    if missing:
+        raise KeyError(f"summarize(by=…): no column {missing} in the result; columns are {list(result.columns)}")
+
+
 def summary_plan(result: Any, by: str | Sequence[str] | None = None) -> tuple[Any, Callable[[Any], pd.DataFrame]]:
     """The lazy group sums of `summarize_partitioned`, and the function that turns their computed
     value into the summary — for a caller that computes them itself (with a progress bar)."""
     if "tce" not in result.columns:
         raise ValueError("summarize() takes the result of tanfeng.account()")
     keys = [by] if isinstance(by, str) else list(by or [])
-    missing = [k for k in keys if k not in result.columns]
-    if missing:
-        raise KeyError(f"summarize(by=…): no column {missing} in the result; columns are {list(result.columns)}")
+    check_summary_keys(result, keys)
     sums = _prepare(result._meta, [])[1]
     provenance = result._meta.attrs.get("tanfeng", {})
     if not keys:
@@ -317,12 +322,7 @@ def summary_plan(result: Any, by: str | Sequence[str] | None = None) -> tuple[An
     lang = get_language()
 
     def finish(flat: pd.DataFrame) -> pd.DataFrame:
-        g = _label_blank_groups(flat.set_index(keys), keys, lang)
-        try:
-            g = g.sort_index()  # as the pandas path sorts its groups
-        except TypeError:  # keys of mixed types (numbers and the blank label) keep their order
-            pass
-        return _finish(g, provenance)
+        return summary_of_groups(flat, keys, lang, provenance)
 
     # summed on the workers: each partition's groups, then sums of those in a tree; flat tables
     # (keys as columns) all the way, which concatenate and group again far faster than MultiIndexes
@@ -332,6 +332,17 @@ def summary_plan(result: Any, by: str | Sequence[str] | None = None) -> tuple[An
                             aggregate_kwargs={"keys": keys, "sums": sums},
                             combine_kwargs={"keys": keys, "sums": sums})
     return lazy, finish
+
+
+def summary_of_groups(flat: pd.DataFrame, keys: list[str], lang: str, provenance: dict) -> pd.DataFrame:
+    """The summary from the group sums (`group_sums`, keys as columns): blank keys labelled and
+    summed together, groups sorted by key — one finish for the pandas and the dask path."""
+    g = _label_blank_groups(flat.set_index(keys), keys, lang)
+    try:
+        g = g.sort_index()
+    except TypeError:  # keys of mixed types (numbers and the blank label) keep their order
+        pass
+    return _finish(g, provenance)
 
 
 def _group_sums(part: pd.DataFrame, keys: list[str], sums: list[str]) -> pd.DataFrame:

@@ -29,16 +29,27 @@ def summarize(result: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd
     Rows whose key is blank form their own group, labelled `BLANK_KEY` (``（空白）``, in English
     ``(blank)``), so that the group totals always add up to the overall total.
     """
-    from .partitioned import is_dask_frame, summarize_partitioned  # imports no dask
+    from .partitioned import (  # imports no dask
+        _group_sums,
+        check_summary_keys,
+        is_dask_frame,
+        summarize_partitioned,
+        summary_of_groups,
+    )
 
     if is_dask_frame(result):
         return summarize_partitioned(result, by)
     if "tce" not in result.columns:
         raise ValueError("summarize() takes the result of tanfeng.account()")
     keys = [by] if isinstance(by, str) else list(by or [])
-    df, sums = _prepare(result, keys)
-    g = df.groupby(keys, observed=True, sort=True, dropna=False)[sums].sum() if keys else df[sums].sum().to_frame().T
-    return _finish(g, result.attrs.get("tanfeng", {}))
+    provenance = result.attrs.get("tanfeng", {})
+    if not keys:
+        df, sums = _prepare(result, keys)
+        return _finish(df[sums].sum().to_frame().T, provenance)
+    check_summary_keys(result, keys)
+    # the group sums of the dask path (codes and numpy.bincount, not a groupby over text keys)
+    sums = _prepare(result.iloc[:0], [])[1]
+    return summary_of_groups(_group_sums(result, keys, sums), keys, get_language(), provenance)
 
 
 def _prepare(result: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, list[str]]:
