@@ -134,6 +134,10 @@ class DemoReport:
 _REPORT_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("tanfeng_report_lang", default="zh")
 
 
+#: Columns of counts, thousands separated like the other numbers (years and industry codes are not).
+COUNT_COLUMNS = frozenset({"rows", "rows_with_problems", "firms", "n"})
+
+
 def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20) -> str:
     """A Markdown table (no extra dependency): headers in the report's language
     (``tce_calorific`` → 综合能耗（当量值，吨标准煤）), booleans 是/否, numbers thousands separated."""
@@ -143,18 +147,21 @@ def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20) -> str:
     d = df.head(max_rows)
     yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
 
-    def cell(v: Any) -> str:
+    def cell(v: Any, count: bool) -> str:
         if isinstance(v, bool | np.bool_):
             return yes if v else no
         if isinstance(v, float | np.floating):
             return "" if np.isnan(v) else f"{v:,.{digits}f}"
+        if count and isinstance(v, int | np.integer):
+            return f"{v:,}"
         if v is None or v is pd.NA:
             return ""
         return str(v).replace("|", "\\|").replace("\n", " ")
 
     cols = [header_label(str(c), lang=lang) for c in d.columns]
+    counts = [str(c) in COUNT_COLUMNS for c in d.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in d.itertuples(index=False)]
+    lines += ["| " + " | ".join(cell(v, n) for v, n in zip(row, counts)) + " |" for row in d.itertuples(index=False)]
     if len(df) > max_rows:
         lines.append(f"\n（共 {len(df)} 行，此处列出前 {max_rows} 行；完整数据见 results.xlsx）" if lang == "zh" else
                      f"\n({len(df)} rows, the first {max_rows} shown; all of them in results.xlsx)")
