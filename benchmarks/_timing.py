@@ -30,3 +30,10 @@ def best_of_each(fns: list[Callable[[], Any]], repeat: int = 3) -> list[float]:
             fn()
             best[i] = min(best[i], time.perf_counter() - t)
     return best
+
+
+def print_rows(rows: list[dict[str, Any]], width: int = 28, digits: int = 3) -> None:
+    """The table the benchmarks print: name, size, our seconds, the baseline's, and their ratio."""
+    print(f"{'benchmark':<{width}} {'n':>8} {'seconds':>9} {'baseline':>9} {'ratio':>7}")
+    for r in rows:
+        print(f"{r['benchmark']:<{width}} {r['n']:>8} {r['seconds']:>9.{digits}f} {r['baseline']:>9.{digits}f} {r['ratio']:>7.1f}")

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from _timing import best_of
+from _timing import best_of, print_rows
 
 
 def _wide_csv(path: Path, n: int, seed: int = 0) -> Path:
@@ -70,9 +70,7 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
     rng = np.random.default_rng(0)
     base = best_of(lambda: pd.DataFrame({"a": rng.integers(0, 1500, m), "b": rng.random(m), "c": rng.random(m)}), 3)
     rows.append({"benchmark": "zhuji_sample (warm)", "n": m, "seconds": ours, "baseline": base, "ratio": ours / base})
-    print(f"{'benchmark':<28} {'n':>8} {'seconds':>9} {'baseline':>9} {'ratio':>7}")
-    for r in rows:
-        print(f"{r['benchmark']:<28} {r['n']:>8} {r['seconds']:>9.3f} {r['baseline']:>9.3f} {r['ratio']:>7.1f}")
+    print_rows(rows)
     return rows
 
 

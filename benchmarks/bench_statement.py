@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from _timing import best_of
+from _timing import best_of, print_rows
 
 
 def _baseline(path: Path, rows: int, cols: int = 24) -> None:
@@ -42,9 +42,7 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
         ours = best_of(lambda d=df: write_statement(d, tmp / "ours.xlsx", region="浙江"), repeat=2)  # type: ignore[misc]
         base = best_of(lambda k=n: _baseline(tmp / "plain.xlsx", 4 * k), repeat=2)  # type: ignore[misc]
         rows.append({"benchmark": "write_statement xlsx", "n": n, "seconds": ours, "baseline": base, "ratio": ours / base})
-    print(f"{'benchmark':<28} {'n':>8} {'seconds':>9} {'baseline':>9} {'ratio':>7}")
-    for r in rows:
-        print(f"{r['benchmark']:<28} {r['n']:>8} {r['seconds']:>9.3f} {r['baseline']:>9.3f} {r['ratio']:>7.1f}")
+    print_rows(rows)
     return rows
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from _timing import best_of
+from _timing import best_of, print_rows
 
 
 def _actions(n: int, seed: int = 0) -> pd.DataFrame:
@@ -61,9 +61,7 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
         b, o = best_of(baseline, repeat), best_of(ours, repeat)
         rows.append({"benchmark": "Tracker + progress + by_town", "n": n, "seconds": o, "baseline": b,
                      "ratio": o / b})
-    print(f"{'benchmark':32} {'n':>8} {'seconds':>9} {'baseline':>9} {'ratio':>7}")
-    for r in rows:
-        print(f"{r['benchmark']:32} {r['n']:>8} {r['seconds']:>9.4f} {r['baseline']:>9.4f} {r['ratio']:>7.1f}")
+    print_rows(rows, width=32, digits=4)
     return rows
 
 
