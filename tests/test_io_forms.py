@@ -146,3 +146,22 @@ def test_merged_numbers_are_not_copied(tmp_path: Path) -> None:
     wb.save(tmp_path / "m.xlsx")
     r = read_records(tmp_path / "m.xlsx", errors="report")
     assert r["quantity"].tolist()[0] == 1000.0 and len(r) == 2 and r["quantity"].isna().tolist()[1]
+
+
+def test_a_title_merged_across_one_row_is_not_said_to_be_filled_down(tmp_path: Path) -> None:
+    # the title A1:D1 is one row: no data row changes, so no note; 甲 over A3:A4 is filled down and said
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某镇 2022 年企业能源消费表"])
+    ws.merge_cells("A1:D1")
+    ws.append(["企业名称", "能源品种", "消费量", "计量单位"])
+    ws.append(["甲", "原煤", 1000, "吨"])
+    ws.append([None, "柴油", 10, "吨"])
+    ws.merge_cells("A3:A4")
+    wb.save(tmp_path / "t.xlsx")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = read_records(tmp_path / "t.xlsx")
+    notes = [str(w.message) for w in caught if "A1:D1" in str(w.message) or "A3:A4" in str(w.message)]
+    assert len(notes) == 1 and "A3:A4" in notes[0] and "A1:D1" not in notes[0]
+    assert r["enterprise"].tolist() == ["甲", "甲"]

@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from ..cells import BLANK_TOKENS, Text
-from .base import HEADER_SEARCH_ROWS, NOTE_PREFIXES, TOTAL_WORDS, FileFormatError, IOWarning
+from .base import (
+    HEADER_SEARCH_ROWS,
+    NOTE_PREFIXES,
+    TOTAL_WORDS,
+    FileFormatError,
+    IOWarning,
+    _col_letter,
+)
 from .headers import HeaderSpec, _carrier_column, _Col, _header_text, _standard_column, _unit_ok
 from .numbers import _parse_one
 
@@ -108,18 +115,15 @@ def _chosen_sheets(path: Path, names: list[str], sheet: Any) -> list[str]:
 
 
 def _cell_name(row: int, col: int) -> str:
-    """0-based (row, col) -> ``"B3"``."""
-    letters, n = "", col + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return f"{letters}{row + 1}"
+    """0-based (row, col) -> ``"B3"`` (column letters as openpyxl writes them)."""
+    return f"{_col_letter(col)}{row + 1}"
 
 
 def _fill_merged(rows: list[list[Any]], merged: Sequence[Any]) -> list[str]:
     """Fill merged ranges whose value is text (headers, enterprise names, towns) with that value,
     so every row carries it; numbers stay in their first cell only (never counted twice).
-    Returns the ranges filled (``"A3:A5"``)."""
+    Returns the ranges filled down over several rows (``"A3:A5"``); a range within one row (a
+    title or a header over its sub-columns) is filled too but not listed: no data row changes."""
     filled = []
     for (r0, c0), (r1, c1) in merged:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
@@ -132,7 +136,8 @@ def _fill_merged(rows: list[list[Any]], merged: Sequence[Any]) -> list[str]:
             row.extend([None] * (c1 + 1 - len(row)))
             for c in range(c0, c1 + 1):
                 row[c] = value
-        filled.append(f"{_cell_name(r0, c0)}:{_cell_name(r1, c1)}")
+        if r1 > r0:
+            filled.append(f"{_cell_name(r0, c0)}:{_cell_name(r1, c1)}")
     return filled
 
 
