@@ -199,3 +199,27 @@ def test_every_warning_tanfeng_raises_says_a_registry_message() -> None:
             if (name == "warn" or name.endswith("Warning")) and text:
                 plain.append(f"{path.relative_to(src)}:{node.lineno}")
     assert not plain, plain
+
+
+def test_messages_hold_the_reasons_and_every_text_file() -> None:
+    """`MESSAGES` is the one registry `Text` and `say` read: every reason, then the report texts."""
+    from tanfeng.cells import MESSAGES, say
+
+    assert list(MESSAGES)[: len(REASONS)] == list(REASONS)
+    assert say("total_row", "en", first="合计") == "total row (合计)"
+    assert say("total_row", "zh", first="合计") == "合计行（合计）"
+    with pytest.raises(KeyError, match="no message 'no_such_text'"):
+        say("no_such_text")
+
+
+def test_a_message_code_written_twice_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One code, one meaning: a code given again in a second file is refused, naming the file."""
+    import tanfeng.cells as cells
+
+    (tmp_path / "rules" / "texts").mkdir(parents=True)
+    (tmp_path / "rules" / "reasons.csv").write_text("code,zh,en\nsame,甲,A\n", encoding="utf-8")
+    (tmp_path / "rules" / "texts" / "report.csv").write_text("code,zh,en\nother,乙,B\nsame,丙,C\n", encoding="utf-8")
+    monkeypatch.setattr(cells, "data_dir", lambda: tmp_path)
+    with pytest.raises(ValueError, match=r"'same' is written twice .*report\.csv"):
+        len(cells._Messages("reasons.csv", "texts/*.csv", name="test"))
+    assert list(cells._Messages("texts/*.csv", name="test")) == ["other", "same"]

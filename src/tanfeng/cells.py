@@ -10,8 +10,9 @@ so that a cell means the same everywhere:
 - `REASONS` — each reason code once, with a Chinese and an English message and suggestion
   (``factors/rules/reasons.csv``);
 - `Failures` — one collector that yields the one failure table `InputError` carries;
-- `Text` — a message of `REASONS` with fields (every tanfeng warning), said in the language of
-  `get_language` whenever it is shown.
+- `Text` — a message of `MESSAGES` (`REASONS` and the report texts of ``factors/rules/texts/``)
+  with fields (every tanfeng warning), said in the language of `get_language` whenever it is
+  shown; `say` renders one at once.
 
 Accepted number cells: ``1200``, ``"1,200"``, ``"1 200"`` (groups of three), ``"１２００"``
 (full width), ``"12万"``, ``"1.5亿"``, ``"3.5e4"``, ``"−5"``; ``"(30)"`` is the accounting way of
@@ -35,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,6 +49,7 @@ __all__ = [
     "BLANK_TOKENS",
     "FAILURE_COLUMNS",
     "FORMULA_PREFIXES",
+    "MESSAGES",
     "QUANTITY_REASONS",
     "REASONS",
     "Failures",
@@ -58,6 +61,7 @@ __all__ = [
     "language",
     "read_quantities",
     "read_quantity",
+    "say",
     "set_language",
 ]
 
@@ -101,13 +105,30 @@ class Reason:
         return self.message()
 
 
-class _Reasons(Mapping[str, Reason]):
-    """Reason code -> `Reason`, read from ``factors/rules/reasons.csv`` on first use."""
+class _Messages(Mapping[str, Reason]):
+    """Code -> `Reason`, read on first use from CSV files under ``factors/rules`` (columns
+    ``code, zh, en`` and optionally ``suggestion_zh, suggestion_en``). A code written twice, in
+    one file or two, is an error: one code, one meaning."""
+
+    def __init__(self, *patterns: str, name: str) -> None:
+        self._patterns = patterns
+        self._name = name
+
+    def files(self) -> list[Path]:
+        """The files read, in order (a glob pattern gives its files sorted by name)."""
+        root = data_dir() / "rules"
+        return [f for p in self._patterns for f in sorted(root.glob(p))]
 
     @functools.cached_property
     def _table(self) -> dict[str, Reason]:
-        with open(data_dir() / "rules" / "reasons.csv", encoding="utf-8", newline="") as fh:
-            return {r["code"]: Reason(**r) for r in csv.DictReader(fh)}
+        table: dict[str, Reason] = {}
+        for path in self.files():
+            with open(path, encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    if row["code"] in table:
+                        raise ValueError(f"message code {row['code']!r} is written twice (second time in {path.name})")
+                    table[row["code"]] = Reason(**row)
+        return table
 
     def __getitem__(self, code: str) -> Reason:
         return self._table[code]
@@ -119,11 +140,16 @@ class _Reasons(Mapping[str, Reason]):
         return len(self._table)
 
     def __repr__(self) -> str:
-        return f"<tanfeng REASONS: {len(self)} codes>"
+        return f"<tanfeng {self._name}: {len(self)} codes>"
 
 
-#: Every reason code tanfeng reports, each once (``REASONS["quantity_not_numeric"].message("en")``).
-REASONS: Mapping[str, Reason] = _Reasons()
+#: Every reason code tanfeng reports, each once (``REASONS["quantity_not_numeric"].message("en")``):
+#: the failures of bad input and the warnings (``factors/rules/reasons.csv``).
+REASONS: Mapping[str, Reason] = _Messages("reasons.csv", name="REASONS")
+
+#: Every text tanfeng says: `REASONS` and the labels, headings and sentences of its reports and
+#: summaries (``factors/rules/texts/*.csv``, one file a module). `Text` and `say` read it.
+MESSAGES: Mapping[str, Reason] = _Messages("reasons.csv", "texts/*.csv", name="MESSAGES")
 
 
 def _text_of(code: str, which: str) -> str:
@@ -627,7 +653,7 @@ def _pick_arr(x: Any, pos: np.ndarray) -> Any:
 
 
 class Text:
-    """A message of `REASONS` with its fields, said in the language of `get_language` each time
+    """A message of `MESSAGES` with its fields, said in the language of `get_language` each time
     it is shown (``str``). Warnings carry one, so a program keeps the code and the fields and a
     reader gets their own language (``tanfeng: 提示: …`` / ``tanfeng: note: …``).
 
@@ -646,15 +672,15 @@ class Text:
     __slots__ = ("code", "fields")
 
     def __init__(self, code: str, /, **fields: Any) -> None:
-        if code not in REASONS:
-            raise KeyError(f"no message {code!r} in factors/rules/reasons.csv")
+        if code not in MESSAGES:
+            raise KeyError(f"no message {code!r} in factors/rules/reasons.csv or factors/rules/texts/")
         self.code = code
         self.fields = fields
 
     def render(self, lang: str | None = None) -> str:
         """The message in ``lang`` (default: `get_language`) with its fields filled in."""
         lang = lang or get_language()
-        return REASONS[self.code].message(lang).format(**{k: _field(v, lang) for k, v in self.fields.items()})
+        return MESSAGES[self.code].message(lang).format(**{k: _field(v, lang) for k, v in self.fields.items()})
 
     def __str__(self) -> str:
         return self.render()
@@ -664,6 +690,17 @@ class Text:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_text, (self.code, self.fields))
+
+
+def say(code: str, /, lang: str | None = None, **fields: Any) -> str:
+    """The message ``code`` of `MESSAGES` in ``lang`` (default: `get_language`), fields filled in.
+
+    Examples
+    --------
+    >>> say("total_row", "en", first="合计")
+    'total row (合计)'
+    """
+    return Text(code, **fields).render(lang)
 
 
 def _text(code: str, fields: dict[str, Any]) -> Text:
