@@ -22,7 +22,7 @@ import functools
 import io
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -45,6 +45,7 @@ __all__ = [
     "PALETTE",
     "Chart",
     "building",
+    "category_colours",
     "chart",
     "chart_rc",
     "cjk_font",
@@ -85,6 +86,17 @@ GREY = PALETTE[7]
 INK = "#333333"
 #: Colours of categories (sectors, sources, towns): the palette without its grey.
 CATEGORY_COLOURS = tuple(c for c in PALETTE if c != GREY)
+
+
+def category_colours(names: Iterable[Any], rest: Iterable[Any] = ()) -> dict[Any, str]:
+    """A colour per category (sector, source, town), in order from :data:`CATEGORY_COLOURS`
+    (repeating after the last); the ``rest`` — the categories not singled out — :data:`GREY`.
+
+    >>> category_colours(["枫桥镇", "店口镇"], rest=["其他 3 个镇街"])
+    {'枫桥镇': '#1f77b4', '店口镇': '#d62728', '其他 3 个镇街': '#7f7f7f'}
+    """
+    out = {name: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, name in enumerate(names)}
+    return out | dict.fromkeys(rest, GREY)
 
 
 def labels_for(table: dict[str, dict[str, str]], lang: str) -> dict[str, str]:

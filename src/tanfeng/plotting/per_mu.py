@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import PALETTE, chart, labels_for, log_axis, new_figure, save, text_kwargs
+from . import PALETTE, chart, labels_for, log_axis, new_figure, save
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -155,10 +155,9 @@ def class_by_town(
     for c in order:
         ax.barh(table.index, table[c].to_numpy(), left=left, color=colours[c], label=c)
         left += table[c].to_numpy()
-    kw = text_kwargs()
-    ax.set_xlabel(lab["share_axis"] if share else lab["count_axis"], **kw)
-    ax.set_ylabel(lab["town_axis"], **kw)
-    ax.set_title(lab["town_title"] if title is None else title, **kw)
+    ax.set_xlabel(lab["share_axis"] if share else lab["count_axis"])
+    ax.set_ylabel(lab["town_axis"])
+    ax.set_title(lab["town_title"] if title is None else title)
     ax.legend(title=lab["class"], loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return save(fig, path)
 
@@ -228,10 +227,9 @@ def tax_vs_energy(
         ax.set_yscale("log" if (y[ok] > 0).all() else "symlog")
         log_axis(ax.xaxis)
         log_axis(ax.yaxis)
-    kw = text_kwargs()
-    ax.set_xlabel(lab["x_axis"], **kw)
-    ax.set_ylabel(lab["y_axis"], **kw)
-    ax.set_title(lab["scatter_title"] if title is None else title, **kw)
+    ax.set_xlabel(lab["x_axis"])
+    ax.set_ylabel(lab["y_axis"])
+    ax.set_title(lab["scatter_title"] if title is None else title)
     drawn = int(ok.sum())
     which = lab["all_firms"] if group is None else lab.get(group, str(group))
     if group is None and "group" in result.columns and drawn:

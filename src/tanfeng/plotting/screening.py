@@ -14,16 +14,15 @@ import numpy as np
 import pandas as pd
 
 from . import (
-    CATEGORY_COLOURS,
     GREY,
     INK,
+    category_colours,
     chart,
     fmt_number,
     labels_for,
     log_axis,
     new_figure,
     save,
-    text_kwargs,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,10 +60,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "hidden": "{n} more projects without build year or energy use are not drawn",
     },
 }
-
-
-def _num(v: float) -> str:
-    return fmt_number(v)
 
 
 @chart
@@ -137,7 +132,6 @@ def two_high_scatter(
     is_false = ~is_true & ~is_na
 
     fig, ax = new_figure((9.0, 5.5))
-    kw = text_kwargs()
     m = drawable & is_false
     ax.scatter(years[m], energy[m], s=14, color=GREY, alpha=0.5, lw=0, label=lab["not_flagged"].format(n=int(m.sum())))
     m = drawable & is_na
@@ -146,9 +140,10 @@ def two_high_scatter(
                    label=lab["undecidable"].format(n=int(m.sum())))
     sectors = result["sector"].astype(object).where(pd.Series(is_true, index=result.index))
     order = sectors[drawable & is_true].value_counts().index.tolist()
-    for i, sec in enumerate(order):
+    colours = category_colours(order)
+    for sec in order:
         m = drawable & is_true & (sectors == sec).to_numpy(dtype=bool)
-        ax.scatter(years[m], energy[m], s=36, color=CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
+        ax.scatter(years[m], energy[m], s=36, color=colours[sec],
                    edgecolors="white", lw=0.5, label=lab["flagged"].format(sector=sec, n=int(m.sum())), zorder=3)
 
     span = years[~np.isnan(years)]
@@ -156,21 +151,21 @@ def two_high_scatter(
     x1 = float(max(span.max(), cutoff)) + 1 if len(span) else cutoff + 5.0
     ax.step([x0, cutoff - 0.5, x1], [before, since, since], where="post", color=INK, lw=1.8, zorder=2,
             label=lab["threshold"])
-    ax.annotate(lab["before"].format(year=cutoff, tce=_num(before)), (x0 + 0.2, before), xytext=(0, 4),
-                textcoords="offset points", fontsize=8, color=INK, va="bottom", **kw)
-    ax.annotate(lab["since"].format(year=cutoff, tce=_num(since)), (cutoff - 0.4, since), xytext=(0, -4),
-                textcoords="offset points", fontsize=8, color=INK, va="top", **kw)
+    ax.annotate(lab["before"].format(year=cutoff, tce=fmt_number(before)), (x0 + 0.2, before), xytext=(0, 4),
+                textcoords="offset points", fontsize=8, color=INK, va="bottom")
+    ax.annotate(lab["since"].format(year=cutoff, tce=fmt_number(since)), (cutoff - 0.4, since), xytext=(0, -4),
+                textcoords="offset points", fontsize=8, color=INK, va="top")
     ax.set_yscale("log")
     log_axis(ax.yaxis)
     ax.set_xlim(x0, x1)
-    ax.set_xlabel(lab["xlabel"], **kw)
-    ax.set_ylabel(lab["ylabel"], **kw)
+    ax.set_xlabel(lab["xlabel"])
+    ax.set_ylabel(lab["ylabel"])
     n_true, n_na = int(is_true.sum()), int(is_na.sum())
-    ax.set_title(title or lab["title"].format(n_true=n_true, n_na=n_na, n=len(result)), **kw)
+    ax.set_title(title or lab["title"].format(n_true=n_true, n_na=n_na, n=len(result)))
     hidden = int((~drawable).sum())
     if hidden:
         ax.text(0.01, 0.01, lab["hidden"].format(n=hidden), transform=ax.transAxes,
-                fontsize=8, color=INK, va="bottom", **kw)
+                fontsize=8, color=INK, va="bottom")
     ax.grid(True, which="major", axis="y", color="#dddddd", lw=0.6)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return save(fig, path)

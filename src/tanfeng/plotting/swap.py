@@ -13,17 +13,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import (
-    CATEGORY_COLOURS,
     GREY,
     INK,
     PALETTE,
+    category_colours,
     chart,
     labels_for,
     new_figure,
     number_axis,
     number_format,
     save,
-    text_kwargs,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,7 +86,6 @@ def _stack(ax: Axes, x: float, parts: pd.Series, colours: dict[str, str], width:
 
 def _panel(ax: Axes, title: str, unit: str, required: float, base: float, base_label: str,
            ratio_label: str, parts: pd.Series, colours: dict[str, str], lab: dict[str, str]) -> None:
-    tk = text_kwargs()
     _num = number_format([required, base, float(parts.sum())])
     ax.bar(0, required, 0.6, color=GREY, alpha=0.45, label=lab["required"])
     _stack(ax, 1, parts, colours, 0.6)
@@ -95,18 +93,18 @@ def _panel(ax: Axes, title: str, unit: str, required: float, base: float, base_l
     ax.axhline(required, color=INK, linestyle="--", linewidth=1.2)
     box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0}
     ax.text(-0.55, required, lab["line_value"].format(label=ratio_label, value=_num(required)), va="bottom", ha="left", fontsize=8,
-            bbox=box, **tk)
+            bbox=box)
     if base > 0 and abs(base - required) > 1e-9 * max(required, 1.0):
         ax.axhline(base, color=INK, linestyle=":", linewidth=1.0)
         ax.text(-0.55, base, lab["line_value"].format(label=base_label, value=_num(base)), va="bottom", ha="left",
-                fontsize=8, bbox=box, **tk)
-    ax.text(1, provided, _num(provided), va="bottom", ha="center", fontsize=9, **tk)
-    ax.set_xticks([0, 1], [lab["tick_required"], lab["tick_provided"]], **tk)
+                fontsize=8, bbox=box)
+    ax.text(1, provided, _num(provided), va="bottom", ha="center", fontsize=9)
+    ax.set_xticks([0, 1], [lab["tick_required"], lab["tick_provided"]])
     ax.set_xlim(-0.6, 1.6)
     ax.set_ylim(0, max(required, provided, base, 1e-9) * 1.18)
-    ax.set_ylabel(unit, **tk)
+    ax.set_ylabel(unit)
     number_axis(ax.yaxis)
-    ax.set_title(title, **tk)
+    ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)
 
 
@@ -171,8 +169,7 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
               if len(alloc) else pd.Series(dtype=float))
     keep = [str(s) for s in totals.sort_values(ascending=False).index[:max_sources]]
     other = lab["other"].format(n=max(len(totals) - len(keep), 0))
-    colours = {sid: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, sid in enumerate(keep)}
-    colours[other] = GREY
+    colours = category_colours(keep, rest=[other])
 
     for ax, ln in zip(axes, lines):
         a = alloc[alloc["line"] == ln.line]
@@ -194,9 +191,9 @@ def swap_bars(result: Any, *, path: str | Path | None = None, max_sources: int =
     handles += [mpatches.Patch(color=colours[s], label=f"{s} {name_of[s]}" if name_of.get(s) else s) for s in used]
     fig.legend(handles=handles, loc="outside right center", fontsize=8)  # clear of a long title
     status = lab["ok"] if result.ok else lab["not_ok"]
-    fig.suptitle(title or lab["title"].format(project=result.project_id, on=result.on, status=status), **text_kwargs())
+    fig.suptitle(title or lab["title"].format(project=result.project_id, on=result.on, status=status))
     if not len(alloc):
         for ax in axes:
-            ax.text(1, 0, lab["no_source"], ha="center", va="bottom", color=PALETTE[1], **text_kwargs())
+            ax.text(1, 0, lab["no_source"], ha="center", va="bottom", color=PALETTE[1])
 
     return save(fig, path)

@@ -28,7 +28,6 @@ from . import (
     number_axis,
     number_format,
     save,
-    text_kwargs,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -183,7 +182,6 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
     p = progress if isinstance(progress, pd.DataFrame) else progress.progress(as_of)
     p = p[p["target"].notna()]
     fig, ax = new_figure((8.0, 0.7 * len(p) + 1.8))
-    kw = text_kwargs()
     y = np.arange(len(p))[::-1]
     share = (p["share"].fillna(0.0) * 100).to_numpy()
     colors = [_GOOD if ok is True else _BAD for ok in p["on_pace"]]
@@ -200,12 +198,12 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
         # right of the bar and of its pace tick, so the tick never runs through the label
         x = min(max(s, 0.0, e if math.isfinite(e) else 0.0), right) + 1.5
         ax.text(x, yi, txt, va="center", fontsize=9, zorder=4,  # over the 100 % line, not crossed by it
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0}, **kw)
-    ax.set_yticks(y, [_measure(m, n, lang) for m, n in zip(p.index, p["name_zh"])], **kw)
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.0})
+    ax.set_yticks(y, [_measure(m, n, lang) for m, n in zip(p.index, p["name_zh"])])
     ax.set_xlim(0, right * 1.45)
-    ax.set_xlabel(lab["share_axis"], **kw)
+    ax.set_xlabel(lab["share_axis"])
     as_of_txt = str(p["as_of"].iloc[0]) if len(p) else ""
-    ax.set_title(title or lab["bars_title"].format(as_of=as_of_txt), **kw)
+    ax.set_title(title or lab["bars_title"].format(as_of=as_of_txt))
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -216,7 +214,6 @@ def progress_bars(progress: pd.DataFrame | Tracker, *, as_of: Any = None, path: 
     return save(fig, path)
 
 
-@chart
 def _bottom(value: pd.Series, n: int) -> pd.Series:
     """The ``n`` lowest towns with a value (at most half of them), as `Tracker.by_town` marks
     ``lowest`` when it ranks by score."""
@@ -226,6 +223,7 @@ def _bottom(value: pd.Series, n: int) -> pd.Series:
     return low.reindex(value.index, fill_value=False)
 
 
+@chart
 def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str | Path | None = None,
                  title: str | None = None, lang: str = "zh", n_lowest: int = DEFAULT_N_LOWEST) -> Figure:
     """Towns ranked: by ``score`` when :meth:`Tracker.by_town` had town targets, else by the
@@ -233,7 +231,6 @@ def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str
     a measure, the ``n_lowest`` lowest towns (`tanfeng.targets.DEFAULT_N_LOWEST`, at most half).
     ``lang`` ("zh" or "en") sets the language of the title and axis label; town names stay."""
     lab = labels_for(_LABELS, lang)
-    kw = text_kwargs()
     if measure is None and "score" in by_town.columns:
         t = by_town.drop_duplicates("town").set_index("town")
         value, label = t["score"] * 100, lab["score_axis"]
@@ -255,12 +252,12 @@ def town_ranking(by_town: pd.DataFrame, *, measure: str | None = None, path: str
     fmt = number_format(value.to_numpy(dtype=float))
     for yi, (v, is_low) in enumerate(zip(value, low)):  # laggards' labels red too (a zero bar is invisible)
         ax.text(0 if math.isnan(v) else v, yi, f" {fmt(v)}", va="center", fontsize=8,
-                color=_BAD if bool(is_low) else "black", **kw)
+                color=_BAD if bool(is_low) else "black")
     ax.set_xlim(0, max(float(np.nanmax(value.to_numpy(dtype=float), initial=0.0)), 1e-9) * 1.12)
     number_axis(ax.xaxis)
-    ax.set_yticks(np.arange(len(value)), list(value.index), **kw)
-    ax.set_xlabel(label, **kw)
-    ax.set_title(title or lab["ranking_title"], **kw)
+    ax.set_yticks(np.arange(len(value)), list(value.index))
+    ax.set_xlabel(label)
+    ax.set_title(title or lab["ranking_title"])
     return save(fig, path)
 
 
@@ -273,7 +270,6 @@ def progress_timeline(tracker: Tracker, measure: str = "energy_freed_tce", *, as
     from ..targets import MEASURES
 
     lab = labels_for(_LABELS, lang)
-    kw = text_kwargs()
     tl = tracker.timeline("M", as_of)
     fc = tracker.forecast(method, as_of)  # type: ignore[arg-type]
     prog = tracker.progress(as_of)
@@ -290,16 +286,16 @@ def progress_timeline(tracker: Tracker, measure: str = "energy_freed_tce", *, as
         ax.axhline(r["target"] / scale, color=_BAD, ls="--", lw=1.2, label=lab["target"].format(value=_fmt(r["target"], unit, lang)))
         ax.plot([x0, deadline], [0, r["target"] / scale], color=GREY, lw=1, ls=":", label=lab["pace"])
     ax.axvline(deadline, color=GREY, lw=1)
-    ax.text(deadline, ax.get_ylim()[1] * 0.02, lab["deadline"], **kw, fontsize=8, color=GREY, ha="right")
+    ax.text(deadline, ax.get_ylim()[1] * 0.02, lab["deadline"], fontsize=8, color=GREY, ha="right")
     if not math.isnan(r["projected_at_deadline"]):
         asof = pd.Timestamp(pr["as_of"])
         ax.plot([asof, deadline], [r["achieved"] / scale, r["projected_at_deadline"] / scale], color=PALETTE[3],
                 ls="--", lw=1.8, label=lab["forecast"].format(method=lab.get(f"method_{method}", method)))
         if pd.notna(r["reach_date"]):
             ax.plot([r["reach_date"]], [r["target"] / scale], "o", color=PALETTE[3])
-    ax.set_ylabel(lab["measure_axis"].format(name=name, unit=uname), **kw)
+    ax.set_ylabel(lab["measure_axis"].format(name=name, unit=uname))
     verdict = _verdict_en(r, pr["as_of"]) if lang == "en" else r["verdict"]
-    ax.set_title(title or lab["timeline_title"].format(name=name, verdict=verdict), **kw)
+    ax.set_title(title or lab["timeline_title"].format(name=name, verdict=verdict))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     number_axis(ax.yaxis)
     fig.autofmt_xdate()

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
 
 from . import (
     CATEGORY_COLOURS,
     GREY,
+    category_colours,
     chart,
     labels_for,
+    log_axis,
     new_figure,
     number_axis,
     number_format,
@@ -52,9 +53,7 @@ _LABELS: dict[str, dict[str, str]] = {
 def _town_colours(towns: pd.Series, chosen: pd.Series) -> dict[str, str]:
     """The towns with the most chosen energy get a colour each; the rest grey."""
     rank = chosen.groupby(towns).sum().sort_values(ascending=False, kind="stable")
-    top = list(rank.index[:MAX_TOWNS])
-    return {t: (CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] if t in top else GREY)
-            for i, t in enumerate(top + [t for t in rank.index if t not in top])}
+    return category_colours(rank.index[:MAX_TOWNS], rest=rank.index[MAX_TOWNS:])
 
 
 @chart
@@ -96,8 +95,8 @@ def whatif_chart(result: Any, *, path: str | Path | None = None, title: str | No
     left.legend(handles=handles, loc="lower right", fontsize=7, frameon=False, ncols=2)
     left.set_xscale("log")
     left.set_yscale("log")
-    for axis in (left.xaxis, left.yaxis):
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    log_axis(left.xaxis)
+    log_axis(left.yaxis)
     left.set_xlabel(lab["x"])
     left.set_ylabel(lab["y"])
     left.set_title(lab["scatter_title"], fontsize=10)
