@@ -61,6 +61,15 @@ def test_the_factor_set_owns_its_cache(fs: FactorSet) -> None:
     assert not hasattr(fs, "_tanfeng_key_cache")
 
 
+def test_a_misspelt_keyword_is_refused_not_ignored(fs: FactorSet) -> None:
+    # select, lookup and resolve_key share one list of request keywords (FactorRequest)
+    for call in (lambda: fs.select("原煤", "tce_coefficient", bassis="等价值"),
+                 lambda: fs.lookup("原煤", "tce_coefficient", yaer=2022),
+                 lambda: fs.resolve_key("原煤", "t", regoin="浙江")):
+        with pytest.raises(TypeError, match="region, year, basis, variant"):
+            call()
+
+
 def test_factor_not_found_carries_the_request(fs: FactorSet) -> None:
     with pytest.raises(FactorNotFoundError) as info:
         fs.select("原煤", "grid_co2")

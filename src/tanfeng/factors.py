@@ -22,9 +22,10 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Unpack
 
 from ._resources import build_once, data_dir, file_version, package_version
 from .carriers import CarrierVocabulary
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pint
 
-    from .resolver import ResolvedKey
+    from .resolver import KeyOptions, ResolvedKey
 
 __all__ = [
     "BASES",
@@ -45,9 +46,11 @@ __all__ = [
     "FACTOR_COLUMNS",
     "QUANTITY_DIMENSIONS",
     "Factor",
+    "FactorRequest",
     "FactorSet",
     "check_factor_table",
     "normalize_basis",
+    "read_request",
 ]
 
 FACTOR_FILES = ("tce.csv", "combustion.csv", "grid.csv")
@@ -91,6 +94,48 @@ def normalize_basis(basis: str) -> str:
             f"unknown basis {basis!r}: use '当量值' (calorific), '等价值' (substitution) or 'both'"
         )
     return _BASIS_NAMES[key]
+
+
+class FactorRequest(TypedDict, total=False):
+    """What picks a factor beside its carrier and quantity: the keywords of `FactorSet.lookup`
+    and `FactorSet.select` (each optional; the defaults are lookup's).
+
+    Keys: ``region`` (region name or id; default national), ``year`` (data year; default the
+    latest), ``basis`` (当量值 / 等价值 / both; default both) and ``variant`` (a kept alternative
+    such as ``oilfield`` or ``supply-basis``; default the unnamed one). `tanfeng.resolver.KeyOptions` adds what a
+    key needs beyond them.
+
+    Examples
+    --------
+    >>> request: FactorRequest = {"region": "浙江", "year": 2022}
+    >>> FactorSet.default().select("电力", "grid_co2", **request).value
+    0.5153
+    """
+
+    region: str | None
+    year: int | None
+    basis: str
+    variant: str
+
+
+def read_request(request: Mapping[str, Any], *, basis: str) -> tuple[str | None, int | None, str, str]:
+    """``(region, year, basis, variant)`` of a `FactorRequest`, with the defaults filled in.
+
+    ``basis`` is the caller's default basis (`FactorSet.lookup`: ``"both"``; a key: 当量值); the
+    basis is normalised (``"等价值"`` -> ``"substitution"``) and a blank variant is the unnamed
+    one. A keyword that is not a `FactorRequest` key raises `TypeError` naming the keys.
+
+    Examples
+    --------
+    >>> read_request({"year": 2022, "basis": "等价值"}, basis="both")
+    (None, 2022, 'substitution', '')
+    """
+    unknown = sorted(set(request) - set(FactorRequest.__annotations__))
+    if unknown:
+        raise TypeError(f"unexpected keyword {', '.join(unknown)}: a factor request takes "
+                        f"{', '.join(FactorRequest.__annotations__)}")
+    return (request.get("region"), request.get("year"), normalize_basis(request.get("basis", basis)),
+            request.get("variant") or "")
 
 
 class Factor(BaseModel):
@@ -379,18 +424,13 @@ class FactorSet:
             return self.rows.iloc[0:0]
         return self.rows.iloc[idx]
 
-    def select(
-        self,
-        carrier: str,
-        quantity: str,
-        *,
-        region: str | None = None,
-        year: int | None = None,
-        basis: str = "both",
-        variant: str = "",
-        warn: bool = True,
-    ) -> Factor:
+    def select(self, carrier: str, quantity: str, *, warn: bool = True,
+               **request: Unpack[FactorRequest]) -> Factor:
         """The one factor for a request, by the documented rule.
+
+        ``region``, ``year``, ``basis`` and ``variant`` are the `FactorRequest` keywords of
+        `lookup` (defaults: national, latest year, ``"both"``, the unnamed variant). With
+        ``warn=False`` the fallbacks taken are not warned (`lookup` returns them).
 
         1. Rows of the carrier, quantity and variant (default: the unnamed variant).
         2. Basis: exact basis, else a ``both`` row.
@@ -408,27 +448,21 @@ class FactorSet:
         >>> f.value, f.unit, f.source_number
         (0.5153, 'tCO2/MWh', '公告2024年第33号')
         """
-        f, fallbacks = self.lookup(carrier, quantity, region=region, year=year, basis=basis, variant=variant)
+        f, fallbacks = self.lookup(carrier, quantity, **request)
         if warn:
             for w in fallbacks:
                 warnings.warn(w, stacklevel=2)
         return f
 
-    def lookup(
-        self,
-        carrier: str,
-        quantity: str,
-        *,
-        region: str | None = None,
-        year: int | None = None,
-        basis: str = "both",
-        variant: str = "",
-    ) -> tuple[Factor, tuple[FactorFallbackWarning, ...]]:
+    def lookup(self, carrier: str, quantity: str,
+               **request: Unpack[FactorRequest]) -> tuple[Factor, tuple[FactorFallbackWarning, ...]]:
         """`select` without warning: the factor and the fallbacks taken, as warning objects.
 
-        Each `FactorFallbackWarning` names what was asked (carrier, quantity, region, year) and
-        what was used instead (``used``, ``used_region``, ``used_year``); warn them, show them or
-        branch on them.
+        The keywords are a `FactorRequest`: ``region`` (default national), ``year`` (default the
+        latest), ``basis`` (default ``"both"``: a 当量值 or both-bases row) and ``variant``
+        (default the unnamed one). Each `FactorFallbackWarning` names what was asked (carrier,
+        quantity, region, year) and what was used instead (``used``, ``used_region``,
+        ``used_year``); warn them, show them or branch on them.
 
         Examples
         --------
@@ -437,30 +471,20 @@ class FactorSet:
         (True, 2099)
         """
         cid = self.carriers.resolve(carrier)
-        b = normalize_basis(basis)
-        memo_key = (cid, quantity, region, year, b, variant or "")
+        region, year, b, variant = read_request(request, basis="both")
+        memo_key = (cid, quantity, region, year, b, variant)
         hit = self._memo.get(memo_key)
         if hit is None:
-            hit = self._memo[memo_key] = self._select_uncached(cid, quantity, region, year, b, variant or "")
+            hit = self._memo[memo_key] = self._select_uncached(cid, quantity, region, year, b, variant)
         return hit
 
-    def resolve_key(
-        self,
-        carrier: str,
-        unit: str,
-        *,
-        year: int | None = None,
-        region: str | None = None,
-        basis: str = "calorific",
-        variant: str = "",
-        co2: bool = True,
-        pressure: float | None = None,
-        temperature: float | None = None,
-    ) -> ResolvedKey:
+    def resolve_key(self, carrier: str, unit: str, **options: Unpack[KeyOptions]) -> ResolvedKey:
         """One key resolved (cached on this factor set): tce and tCO2 per one ``unit``.
 
-        ``pressure`` (MPa, absolute) and ``temperature`` (℃) describe steam and hot water (and a
-        gas volume's metering temperature); they are part of the key.
+        The keywords are the `~tanfeng.resolver.KeyOptions` of `tanfeng.resolver.resolve_key`
+        (``year``, ``region``, ``basis`` — default 当量值 —, ``variant``, ``co2``, and
+        ``pressure`` (MPa, absolute) and ``temperature`` (℃) of steam and hot water or a gas
+        volume's metering temperature); all are part of the key.
 
         See `tanfeng.resolver` for the rules and `resolve` for a table of keys.
 
@@ -472,15 +496,16 @@ class FactorSet:
         """
         from .resolver import resolve_key
 
+        key: KeyOptions = {**options}  # names to ids, so that every spelling of a key shares one entry
+        if "basis" in options:
+            key["basis"] = normalize_basis(options["basis"])
+        if region := options.get("region"):
+            key["region"] = self.regions.resolve(region)
         cid = self.carriers.resolve(carrier)
-        b = normalize_basis(basis)
-        reg = self.regions.resolve(region) if region else None
-        ck = (cid, unit, year, reg, b, variant or "", co2, pressure, temperature)
+        ck = (cid, unit, *sorted(key.items()))
         hit = self._resolved.get(ck)
         if hit is None:
-            hit = self._resolved[ck] = resolve_key(self, cid, unit, year=year, region=reg, basis=b,
-                                                   variant=variant or "", co2=co2, pressure=pressure,
-                                                   temperature=temperature)
+            hit = self._resolved[ck] = resolve_key(self, cid, unit, **key)
         return hit
 
     def resolve(self, keys: pd.DataFrame, *, co2: bool = True) -> pd.DataFrame:

@@ -26,8 +26,11 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import Unpack
+
 from .cells import Text
 from .errors import FactorFallbackWarning, FactorNotFoundError, UnitError
+from .factors import FactorRequest, normalize_basis, read_request
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -40,6 +43,7 @@ __all__ = [
     "CONFIDENCE_ORDER",
     "KEY_COLUMNS",
     "RESOLVED_COLUMNS",
+    "KeyOptions",
     "ResolvedKey",
     "co2_per_unit",
     "heat_by_enthalpy",
@@ -56,6 +60,28 @@ RESOLVED_COLUMNS = ("tce_per_unit", "co2_per_unit", "tce_factor", "co2_factor", 
 CONFIDENCE_ORDER = ("verified", "secondary", "unverified")
 #: Error reasons that concern the unit (the others concern the carrier).
 _UNIT_REASONS = ("unit_unknown", "unit_dimension", "unit_money")
+
+
+class KeyOptions(FactorRequest, total=False):
+    """The keywords of a key beside carrier and unit: `resolve_key` and `FactorSet.resolve_key`
+    (each optional; the defaults are `resolve_key`'s).
+
+    The `~tanfeng.factors.FactorRequest` keys (``region``, ``year``, ``basis`` — default
+    当量值 here —, ``variant``) plus ``co2`` (resolve the CO2 factor too; default yes),
+    ``pressure`` (MPa, absolute) and ``temperature`` (℃) of steam and hot water, or a gas
+    volume's metering temperature.
+
+    Examples
+    --------
+    >>> from tanfeng import FactorSet
+    >>> options: KeyOptions = {"basis": "等价值", "year": 2022, "co2": False}
+    >>> round(FactorSet.default().resolve_key("电力", "万kWh", **options).tce, 4)
+    3.055
+    """
+
+    co2: bool
+    pressure: float | None
+    temperature: float | None
 
 
 @dataclass(frozen=True)
@@ -150,25 +176,27 @@ def resolve_key(
     carrier: str,
     unit: str,
     *,
-    year: int | None = None,
-    region: str | None = None,
-    basis: str = "calorific",
-    variant: str = "",
     co2: bool = True,
     tce_factor: Any = None,
     co2_factor: Any = None,
     pressure: float | None = None,
     temperature: float | None = None,
+    **request: Unpack[FactorRequest],
 ) -> ResolvedKey:
     """Resolve one key against ``fs`` (uncached; `FactorSet.resolve_key` caches it).
 
-    ``carrier`` is a carrier id or name, ``basis`` ``"calorific"`` or ``"substitution"``.
-    ``tce_factor`` / ``co2_factor`` (pint Quantities) replace the factor set's choice.
+    ``carrier`` is a carrier id or name. The `~tanfeng.factors.FactorRequest` keywords pick the
+    factors: ``region`` a region name or id (blank: national), ``year`` the data year, ``basis``
+    当量值 (``"calorific"``, the default) or 等价值 (``"substitution"``), ``variant``.
+    ``co2=False`` leaves the CO2 factor out. ``tce_factor`` / ``co2_factor`` (pint Quantities)
+    replace the factor set's choice.
     ``pressure`` (MPa, absolute) and ``temperature`` (℃) describe steam and hot water given by
     mass (heat by enthalpy, `tanfeng.steam`); on a gas volume ``temperature`` is the metering
     temperature (converted to 0 ℃, `tanfeng.gas`), as is a bracketed one in the unit (``万m³(20℃)``).
     """
     c = fs.carriers.get(fs.carriers.resolve(carrier))
+    region, year, basis, variant = read_request(request, basis="calorific")
+    region = fs.regions.resolve(region) if region else None
     key: dict[str, Any] = {"carrier": c.id, "unit": unit, "year": year, "region": region, "basis": basis,
                            "variant": variant, "scope": c.scope}
     tce, tce_id = math.nan, ""
@@ -423,7 +451,6 @@ def resolve_table(fs: FactorSet, keys: pd.DataFrame, *, co2: bool = True) -> pd.
     import pandas as pd
 
     from .errors import UnknownNameError
-    from .factors import normalize_basis
 
     missing = [c for c in ("carrier", "unit") if c not in keys.columns]
     if missing:
