@@ -155,6 +155,8 @@ def class_by_town(
     for c in order:
         ax.barh(table.index, table[c].to_numpy(), left=left, color=colours[c], label=c)
         left += table[c].to_numpy()
+    if not share and len(left) and left.max() > 0:  # the usual margin: a zero-width segment at a
+        ax.set_xlim(0, float(left.max()) * (1 + ax.margins()[0]))  # bar's end pins the axis there
     ax.set_xlabel(lab["share_axis"] if share else lab["count_axis"])
     ax.set_ylabel(lab["town_axis"])
     ax.set_title(lab["town_title"] if title is None else title)
