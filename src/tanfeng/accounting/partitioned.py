@@ -38,7 +38,6 @@ import numpy as np
 import pandas as pd
 
 from ..cells import Failures, get_language, set_language
-from ..defaults import DEFAULT_REGION
 from ..factors import FactorSet, normalize_basis
 from .stages import (
     KEY_COLUMNS,
@@ -101,21 +100,13 @@ def resolve_client_keys(ddf: Any, fs: FactorSet, *, basis: str, region: str | No
                       region=cells.region, distinct=len(distinct))
 
 
-def account_partitioned(
-    ddf: Any,
-    *,
-    basis: str = "当量值",
-    region: str | None = DEFAULT_REGION,
-    year: int | None = None,
-    factors: FactorSet | None = None,
-    errors: str = "raise",
-    co2: bool = True,
-    columns: Mapping[str, str] | None = None,
-) -> Any:
+def account_partitioned(ddf: Any, fs: FactorSet, *, basis: str, region: str | None, year: int | None, errors: str,
+                        co2: bool, columns: Mapping[str, str] | None) -> Any:
     """`tanfeng.account` on a dask DataFrame; returns a dask DataFrame (lazy).
 
-    Takes the arguments of `tanfeng.account`. Nothing is computed but the one pass over the
-    key columns; the accounting itself runs when the result is computed or written
+    `tanfeng.account` calls it with its arguments (defaults filled in, ``errors`` checked, the
+    factor set with any ``substitution_factor`` in it). Nothing is computed but the one pass
+    over the key columns; the accounting itself runs when the result is computed or written
     (``result.to_parquet(...)``, `tanfeng.summarize`).
 
     Examples
@@ -129,9 +120,6 @@ def account_partitioned(
     """
     import dask
 
-    if errors not in ("raise", "report"):
-        raise ValueError("errors must be 'raise' or 'report'")
-    fs = factors or FactorSet.default()
     ck = resolve_client_keys(ddf, fs, basis=basis, region=region, year=year, co2=co2, columns=columns)
     warn_fallbacks(ck.resolved, stacklevel=3)  # once, here: the workers resolve nothing
     kwargs: dict[str, Any] = {"cols": ck.cols, "basis": ck.basis, "region": region, "year": year, "errors": errors,
@@ -242,11 +230,11 @@ def _with_categories(df: pd.DataFrame, cats: Mapping[str, Sequence[str]]) -> pd.
     return df.assign(**new) if new else df
 
 
-def explain_partitioned(ddf: Any, *, basis: str = "当量值", region: str | None = DEFAULT_REGION, year: int | None = None,
-                        factors: FactorSet | None = None, co2: bool = True,
-                        columns: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """`tanfeng.explain` of a dask DataFrame: keys resolved once on the client, rows per key
-    counted on the workers (only the key and quantity columns are read); a pandas table.
+def explain_partitioned(ddf: Any, fs: FactorSet, *, basis: str, region: str | None, year: int | None, co2: bool,
+                        columns: Mapping[str, str] | None) -> pd.DataFrame:
+    """`tanfeng.explain` of a dask DataFrame (called by it with its arguments): keys resolved
+    once on the client, rows per key counted on the workers (only the key and quantity columns
+    are read); a pandas table.
 
     One row per key value, as on pandas: two spellings of one carrier in one unit (电力 and
     外购电力 in 万kWh) are one row with the rows of both.
@@ -262,7 +250,6 @@ def explain_partitioned(ddf: Any, *, basis: str = "当量值", region: str | Non
     """
     import dask
 
-    fs = factors or FactorSet.default()
     ck = resolve_client_keys(ddf, fs, basis=basis, region=region, year=year, co2=co2, columns=columns)
     warn_fallbacks(ck.resolved, stacklevel=3)
     read = [ck.cols[k] for k in ("quantity", *KEY_COLUMNS) if k in ck.cols]

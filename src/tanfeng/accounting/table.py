@@ -106,12 +106,12 @@ def account(
     """
     from .partitioned import account_partitioned, is_dask_frame  # imports no dask
 
-    fs = with_substitution_factor(factors, substitution_factor)
-    if is_dask_frame(records):  # the same engine per partition (tanfeng[dask])
-        return account_partitioned(records, basis=basis, region=region, year=year, factors=fs,
-                                   errors=errors, co2=co2, columns=columns)
     if errors not in ("raise", "report"):
         raise ValueError("errors must be 'raise' or 'report'")
+    fs = with_substitution_factor(factors, substitution_factor)
+    if is_dask_frame(records):  # the same engine per partition (tanfeng[dask])
+        return account_partitioned(records, fs, basis=basis, region=region, year=year, errors=errors, co2=co2,
+                                   columns=columns)
     run = _run(records, basis=basis, region=region, year=year, fs=fs, co2=co2, columns=columns)
     bad_row = run.cells.bad_row | run.fails.bad
     run.fails.raise_if_any(errors)
@@ -212,8 +212,7 @@ def explain(
 
     fs = with_substitution_factor(factors, substitution_factor)
     if is_dask_frame(records):  # counted on the workers, keys resolved once here (tanfeng[dask])
-        return explain_partitioned(records, basis=basis, region=region, year=year, factors=fs, co2=co2,
-                                   columns=columns)
+        return explain_partitioned(records, fs, basis=basis, region=region, year=year, co2=co2, columns=columns)
     run = _run(records, basis=basis, region=region, year=year, fs=fs, co2=co2, columns=columns)
     return explain_table(run.resolved, run.codes.rows)
 
