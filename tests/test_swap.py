@@ -508,3 +508,16 @@ def test_an_energy_only_source_used_up_in_the_ledger_is_not_counted_again() -> N
               on=ON, ledger=led)
     assert r.provided_tce == 0.0 and r.energy_shortfall_tce == pytest.approx(5000.0)
     assert "already_allocated" in codes(r)
+
+
+def test_check_and_plan_share_one_list_of_options() -> None:
+    import inspect
+
+    from tanfeng.swap.checking import SwapOptions, evaluate_project
+
+    params = inspect.signature(evaluate_project).parameters.values()
+    keywords = {p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY} - {"mode", "need_price"}
+    assert set(SwapOptions.__annotations__) == keywords
+    for fn in (check, plan):
+        with pytest.raises(TypeError, match="energy_ration"):
+            fn(STEEL, sources([80, 60]), on=ON, energy_ration=1.2)  # a misspelt option is refused

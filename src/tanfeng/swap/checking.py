@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
+from typing_extensions import Unpack
 
 from ..cells import REASONS, Failures, Text
 from ..errors import RuleError
@@ -17,7 +18,7 @@ from .models import Finding, LineResult, Project, SwapCheck
 from .rules import SwapRules
 from .sources import read_sources
 
-__all__ = ["DEFAULT_ENERGY_RATIO", "check"]
+__all__ = ["DEFAULT_ENERGY_RATIO", "SwapOptions", "check"]
 
 #: Least energy substitution the 诸暨 plan allows: 新上项目应当实行产能置换和能耗减量等量替代
 #: ((二)3, zhuji-plan-2021.txt) — 等量 is 1:1, 减量 is more. Zhejiang's own ratios were not found
@@ -117,12 +118,52 @@ def shortfall_findings(lines: list[LineResult], new_tce: float | None, required_
     return out
 
 
-def evaluate_project(project: Any, table: Any, *, rules: SwapRules | None, ledger: Any, on: Any,
-                     retire_per_new: float | None, days_per_year: float | None,
-                     energy_records: pd.DataFrame | None, account_kwargs: Mapping[str, Any] | None,
-                     key_region_basis: str | None, require_closed: bool, draft_exclusions: bool,
-                     columns: Mapping[str, str] | None, mode: str, need_price: bool = False) -> Evaluation:
+class SwapOptions(TypedDict, total=False):
+    """The options `check` and `plan` share (each optional; the defaults are `evaluate_project`'s,
+    documented under :func:`check`'s Parameters).
+
+    Keys: ``rules``, ``ledger``, ``on``, ``energy_ratio``, ``retire_per_new``, ``days_per_year``,
+    ``energy_records``, ``account_kwargs``, ``key_region_basis``, ``require_closed``,
+    ``draft_exclusions`` and ``columns``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from tanfeng.swap import check, plan
+    >>> project = {"id": "P", "sector": "水泥", "product": "水泥熟料", "new_capacity": 4000,
+    ...            "capacity_unit": "吨/日", "province": "浙江", "city": "绍兴"}
+    >>> sources = pd.DataFrame({"source_id": ["A", "B"], "product": "水泥熟料", "capacity": [5000, 3000],
+    ...                         "capacity_unit": "吨/日", "closed_on": "2022-01-01"})
+    >>> options: SwapOptions = {"on": "2023-05-01", "energy_ratio": 1.0}
+    >>> check(project, sources, **options).ok, plan(project, sources, **options).ok
+    (True, True)
+    """
+
+    rules: SwapRules | None
+    ledger: Any
+    on: Any
+    energy_ratio: float
+    retire_per_new: float | None
+    days_per_year: float | None
+    energy_records: pd.DataFrame | None
+    account_kwargs: Mapping[str, Any] | None
+    key_region_basis: str | None
+    require_closed: bool
+    draft_exclusions: bool
+    columns: Mapping[str, str] | None
+
+
+def evaluate_project(project: Any, table: Any, *, mode: str, need_price: bool = False, rules: SwapRules | None = None,
+                     ledger: Any = None, on: Any = None, energy_ratio: float = DEFAULT_ENERGY_RATIO,
+                     retire_per_new: float | None = None, days_per_year: float | None = None,
+                     energy_records: pd.DataFrame | None = None, account_kwargs: Mapping[str, Any] | None = None,
+                     key_region_basis: str | None = None, require_closed: bool = True, draft_exclusions: bool = False,
+                     columns: Mapping[str, str] | None = None) -> Evaluation:
+    """The project and its sources read and checked against the rules: the first half of `check`
+    (``mode="check"``) and `plan` (``mode="plan"``; ``need_price`` for ``min_cost``). The other
+    keywords are the `SwapOptions`, with their defaults here."""
     rules = rules or SwapRules.default()
+    check_ratio(energy_ratio, "energy_ratio")
     project = as_project(project)
     if retire_per_new is not None:
         check_ratio(retire_per_new, "retire_per_new")
@@ -132,7 +173,8 @@ def evaluate_project(project: Any, table: Any, *, rules: SwapRules | None, ledge
                         what="sources table" if mode == "check" else "candidates table")
     return evaluate(project, norm, rules=rules, on=as_date(on), ledger=ledger, retire_per_new=retire_per_new,
                     days_per_year=days_per_year, key_region_basis=key_region_basis,
-                    require_closed=require_closed, draft_exclusions=draft_exclusions, mode=mode)
+                    require_closed=require_closed, draft_exclusions=draft_exclusions, mode=mode,
+                    energy_ratio=energy_ratio)
 
 
 def energy_summary(new_tce: float | None, energy_ratio: float, provided: float) -> tuple[float | None, float | None, float | None]:
@@ -158,12 +200,7 @@ def allocations(ev: Evaluation, used: pd.DataFrame, share: np.ndarray | None = N
     return out.reset_index(drop=True)
 
 
-def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, *, rules: SwapRules | None = None,
-          ledger: Any = None, on: Any = None, energy_ratio: float = DEFAULT_ENERGY_RATIO,
-          retire_per_new: float | None = None, days_per_year: float | None = None,
-          energy_records: pd.DataFrame | None = None, account_kwargs: Mapping[str, Any] | None = None,
-          key_region_basis: str | None = None, require_closed: bool = True, draft_exclusions: bool = False,
-          columns: Mapping[str, str] | None = None) -> SwapCheck:
+def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, **options: Unpack[SwapOptions]) -> SwapCheck:
     """Check a project's capacity and energy swap (产能置换 / 能耗等量减量替代).
 
     Parameters
@@ -221,13 +258,8 @@ def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, *, rules:
     >>> r.ok, r.required_capacity, r.provided_capacity, r.capacity_shortfall
     (False, 150.0, 140.0, 10.0)
     """
-    rules = rules or SwapRules.default()
-    check_ratio(energy_ratio, "energy_ratio")
-    ev = evaluate_project(project, sources, rules=rules, ledger=ledger, on=on, retire_per_new=retire_per_new,
-                          days_per_year=days_per_year, energy_records=energy_records,
-                          account_kwargs=account_kwargs, key_region_basis=key_region_basis,
-                          require_closed=require_closed, draft_exclusions=draft_exclusions,
-                          columns=columns, mode="check")
+    ev = evaluate_project(project, sources, mode="check", **options)
+    rules, energy_ratio = ev.rules, ev.energy_ratio
     pairs = ev.pairs
     used = pairs[pairs["eligible"].to_numpy()]
     lines = line_results(ev, used)

@@ -59,6 +59,9 @@ class Evaluation:
     table: pd.DataFrame
     pairs: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
+    #: the rule set applied and the energy ratio asked, for the result
+    rules: SwapRules = field(kw_only=True)
+    energy_ratio: float = field(kw_only=True)
 
 
 def _fmt(x: float) -> str:
@@ -170,8 +173,9 @@ class _Pairs:
 
 def evaluate(project: Project, table: pd.DataFrame, *, rules: SwapRules, on: dt.date, ledger: Any,
              retire_per_new: float | None, days_per_year: float | None, key_region_basis: str | None,
-             require_closed: bool, draft_exclusions: bool, mode: str) -> Evaluation:
-    """Apply the rules to every (source, line) pair; ``mode`` is ``"check"`` or ``"plan"``."""
+             require_closed: bool, draft_exclusions: bool, mode: str, energy_ratio: float) -> Evaluation:
+    """Apply the rules to every (source, line) pair; ``mode`` is ``"check"`` or ``"plan"``
+    (``energy_ratio`` is carried to the result)."""
     from ..regions import default_regions
 
     sector = rules.resolve_sector(project.sector)
@@ -193,7 +197,7 @@ def evaluate(project: Project, table: pd.DataFrame, *, rules: SwapRules, on: dt.
     _check_energy(p, project)
     out = _pair_table(p, table, pairs, factor, claim_cap, claim_en, ratio, rule_ids)
     return Evaluation(project, on, sector, province, lines, table, out,
-                      p.findings if check else _aggregate(p.findings))
+                      p.findings if check else _aggregate(p.findings), rules=rules, energy_ratio=energy_ratio)
 
 
 def _check_product_and_sector(p: _Pairs, rules: SwapRules, sector: str) -> None:

@@ -7,12 +7,12 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from typing_extensions import Unpack
 
 from .._milp import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT
 from .checking import (
-    DEFAULT_ENERGY_RATIO,
+    SwapOptions,
     allocations,
-    check_ratio,
     energy_summary,
     evaluate_project,
     line_results,
@@ -20,7 +20,6 @@ from .checking import (
 )
 from .eligibility import ENERGY_LINE, Evaluation
 from .models import Finding, LineResult, Project, SwapPlan
-from .rules import SwapRules
 from .solver import Problem, shortfall, solve
 
 __all__ = ["DEFAULT_MIP_REL_GAP", "DEFAULT_TIME_LIMIT", "OBJECTIVES", "greedy_order", "plan"]
@@ -73,14 +72,9 @@ def _problem(ev: Evaluation, pairs: pd.DataFrame, objective: str, energy_need: f
 
 
 def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, objective: Objective = "min_surplus",
-         rules: SwapRules | None = None, ledger: Any = None, on: Any = None,
-         energy_ratio: float = DEFAULT_ENERGY_RATIO, retire_per_new: float | None = None,
-         days_per_year: float | None = None, energy_records: pd.DataFrame | None = None,
-         account_kwargs: Mapping[str, Any] | None = None, key_region_basis: str | None = None,
-         require_closed: bool = True, draft_exclusions: bool = False, allow_split: bool = True,
-         weights: tuple[float, float] = (1.0, 1.0), mip_rel_gap: float = DEFAULT_MIP_REL_GAP,
-         time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0,
-         columns: Mapping[str, str] | None = None) -> SwapPlan:
+         allow_split: bool = True, weights: tuple[float, float] = (1.0, 1.0),
+         mip_rel_gap: float = DEFAULT_MIP_REL_GAP, time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0,
+         **options: Unpack[SwapOptions]) -> SwapPlan:
     """Choose retired sources that cover a project's capacity and energy swap.
 
     Every candidate is first checked as in :func:`check` (product, closure, ledger, ineligible
@@ -127,13 +121,8 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
-    rules = rules or SwapRules.default()
-    check_ratio(energy_ratio, "energy_ratio")
-    ev = evaluate_project(project, candidates, rules=rules, ledger=ledger, on=on, retire_per_new=retire_per_new,
-                          days_per_year=days_per_year, energy_records=energy_records,
-                          account_kwargs=account_kwargs, key_region_basis=key_region_basis,
-                          require_closed=require_closed, draft_exclusions=draft_exclusions,
-                          columns=columns, mode="plan", need_price=objective == "min_cost")
+    ev = evaluate_project(project, candidates, mode="plan", need_price=objective == "min_cost", **options)
+    rules, energy_ratio = ev.rules, ev.energy_ratio
     p_ = ev.project
     energy_need = (p_.new_tce or 0.0) * energy_ratio
     pairs = ev.pairs[ev.pairs["eligible"].to_numpy()].reset_index(drop=True)
