@@ -23,18 +23,20 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ._resources import file_version
 from .errors import RuleError
 
-__all__ = ["Confidence", "FileVersioned", "Source", "content_version", "file_version", "find_rule_file", "from_files",
+__all__ = ["CONFIDENCE", "Confidence", "FileVersioned", "Source", "content_version", "file_version", "find_rule_file", "from_files",
            "read_toml", "same_files"]
 
 #: ``verified`` — read in the original; ``secondary`` — a faithful reprint; ``unverified``.
 Confidence = Literal["verified", "secondary", "unverified"]
+#: The confidence marks, best first (factor rows, rule sources and resolved keys use these).
+CONFIDENCE: tuple[Confidence, ...] = get_args(Confidence)
 
 
 class Source(BaseModel):

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from typing_extensions import Unpack
 
 from ._resources import build_once, data_dir, file_version, package_version
+from ._rules import CONFIDENCE
 from .carriers import CarrierVocabulary
 from .cells import REASONS, Text, read_quantities
 from .defaults import CO2_PER_TCE_BAND, FACTOR_BANDS
@@ -58,7 +59,6 @@ FACTOR_COLUMNS = [
     "id", "carrier", "quantity", "value", "unit", "low", "high", "basis", "region", "data_year",
     "valid_from", "valid_to", "variant", "source", "table", "confidence", "note",
 ]
-CONFIDENCE = ("verified", "secondary", "unverified")
 BASES = ("calorific", "substitution", "both")
 
 #: Accepted spellings of the two bases (GLOSSARY: 当量值 = calorific, 等价值 = substitution).

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Unpack
 
+from ._rules import CONFIDENCE
 from .cells import Text
 from .errors import FactorFallbackWarning, FactorNotFoundError, UnitError
 from .factors import FactorRequest, normalize_basis, read_request
@@ -56,8 +57,9 @@ KEY_COLUMNS = ("carrier", "unit", "year", "region", "basis", "variant")
 #: The columns `FactorSet.resolve` adds to the key table.
 RESOLVED_COLUMNS = ("tce_per_unit", "co2_per_unit", "tce_factor", "co2_factor", "scope", "confidence",
                     "fallback", "reason", "message", "suggestion")
-#: Confidence marks from best to worst; a key's confidence is the worst of its factors.
-CONFIDENCE_ORDER = ("verified", "secondary", "unverified")
+#: Confidence marks from best to worst (`tanfeng._rules.CONFIDENCE`); a key's confidence is the
+#: worst of its factors.
+CONFIDENCE_ORDER = CONFIDENCE
 #: Error reasons that concern the unit (the others concern the carrier).
 _UNIT_REASONS = ("unit_unknown", "unit_dimension", "unit_money")
 
