@@ -118,6 +118,9 @@ class FactorRequest(TypedDict, total=False):
     variant: str
 
 
+_REQUEST_KEYS = frozenset(FactorRequest.__annotations__)
+
+
 def read_request(request: Mapping[str, Any], *, basis: str) -> tuple[str | None, int | None, str, str]:
     """``(region, year, basis, variant)`` of a `FactorRequest`, with the defaults filled in.
 
@@ -130,8 +133,8 @@ def read_request(request: Mapping[str, Any], *, basis: str) -> tuple[str | None,
     >>> read_request({"year": 2022, "basis": "等价值"}, basis="both")
     (None, 2022, 'substitution', '')
     """
-    unknown = sorted(set(request) - set(FactorRequest.__annotations__))
-    if unknown:
+    if not _REQUEST_KEYS.issuperset(request):
+        unknown = sorted(set(request) - _REQUEST_KEYS)
         raise TypeError(f"unexpected keyword {', '.join(unknown)}: a factor request takes "
                         f"{', '.join(FactorRequest.__annotations__)}")
     return (request.get("region"), request.get("year"), normalize_basis(request.get("basis", basis)),
