@@ -223,3 +223,31 @@ def test_a_message_code_written_twice_is_an_error(tmp_path: Path, monkeypatch: p
     with pytest.raises(ValueError, match=r"'same' is written twice .*report\.csv"):
         len(cells._Messages("reasons.csv", "texts/*.csv", name="test"))
     assert list(cells._Messages("texts/*.csv", name="test")) == ["other", "same"]
+
+
+def test_every_text_code_the_source_names_is_in_the_registry() -> None:
+    """Every literal code given to `Text` or `say` in src/, and every code of a table of codes (a
+    dict literal whose values are strings, one of them a code of `MESSAGES`), is in `MESSAGES`:
+    a mistyped code fails here, not when a rarely taken branch first says it."""
+    import ast
+
+    from tanfeng.cells import MESSAGES
+
+    src = Path(__file__).resolve().parents[1] / "src" / "tanfeng"
+    given: dict[str, str] = {}
+    for path in sorted(src.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            codes: list[ast.expr] = []
+            if isinstance(node, ast.Call) and node.args:
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+                codes = node.args[:1] if name in ("Text", "say") else []
+            elif isinstance(node, ast.Dict) and all(isinstance(v, ast.Constant) and isinstance(v.value, str)
+                                                     for v in node.values):
+                strings = [v for v in node.values if isinstance(v, ast.Constant)]
+                codes = strings if any(v.value in MESSAGES for v in strings) else []
+            for c in codes:
+                if isinstance(c, ast.Constant) and isinstance(c.value, str):
+                    given[c.value] = f"{path.relative_to(src)}:{c.lineno}"
+    assert len(given) >= 60
+    assert {c: w for c, w in given.items() if c not in MESSAGES} == {}

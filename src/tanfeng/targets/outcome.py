@@ -10,6 +10,8 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..cells import Text, say
+
 __all__ = ["WhatIf"]
 
 _TOTAL_ZH = {"n_actions": "行动数", "phase_out": "淘汰", "upgrade": "整治", "cost": "费用（万元）",
@@ -24,8 +26,8 @@ _COLUMNS_ZH = {"earliest": "最早完成月份", "eligible": "可选", "reason":
                "greedy": "贪心方案选中", "set": "方案", "constraint": "约束", "kind": "类型", "town": "镇乡（街道）",
                "limit": "限值", "unit": "单位", "achieved": "方案达到", "slack": "余量", "shadow_price": "影子价格",
                "binding": "起约束作用", "best_possible": "最多可达", "missing": "至少缺", "alone": "单独即不可达"}
-_STATUS_ZH = {"optimal": "已证明最优", "time_limit": "时限内未证明最优", "infeasible": "无可行方案"}
-_ACTION_ZH = {"phase_out": "淘汰落后", "upgrade": "整治提升"}
+#: The text (``factors/rules/texts/whatif.csv``) that names each status in a summary.
+_STATUS = {"optimal": "whatif_optimal", "time_limit": "whatif_time_limit", "infeasible": "whatif_infeasible"}
 _CHOSEN_ZH = {"enterprise": "企业", "town": "镇乡（街道）", "action": "行动", "energy_freed_tce": "腾出用能（tce）",
               "co2_reduced_t": "减少碳排放（tCO2）", "cost": "费用（万元）", "jobs": "涉及人数"}
 
@@ -93,7 +95,7 @@ class WhatIf(BaseModel):
         """Sheets for a workbook: the chosen actions, every candidate (tanfeng's reading, the
         user's other columns, ``eligible, reason, chosen, greedy``), the totals, the
         constraints and, when infeasible, the shortfall. ``lang="zh"``: Chinese headers."""
-        from .actions import ACTION_COLUMNS
+        from .actions import _ACTION_ZH, ACTION_COLUMNS
         from .candidates import CANDIDATE_COLUMNS, _find
 
         c = self.candidates
@@ -125,24 +127,14 @@ class WhatIf(BaseModel):
         if self.status == "infeasible" or not self.ok:
             return self.message
         t = self.totals.loc["chosen"]
-        vals = dict(n=int(t["n_actions"]), out=int(t["phase_out"]), up=int(t["upgrade"]), cost=t["cost"],
-                    jobs=t["jobs"], tce=t["energy_freed_tce"], co2=t["co2_reduced_t"], gap=self.gap,
-                    obj=self.objective_value, g=self.greedy_objective, ratio=self.greedy_ratio)
-        if self.lang == "en":
-            lines = [f"What-if: {vals['n']} actions ({vals['out']} closures, {vals['up']} upgrades), cost "
-                     f"{vals['cost']:,.1f} (10k CNY), {vals['jobs']:,.0f} people affected, {vals['tce']:,.0f} tce freed, "
-                     f"{vals['co2']:,.0f} tCO2 cut.",
-                     f"  {self.status} (proven gap {vals['gap']:.1e}), objective {vals['obj']:,.2f}; greedy "
-                     f"{vals['g']:,.2f} (ratio {vals['ratio']:.4f})."]
-            if self.binding:
-                lines.append("  binding: " + ", ".join(self.binding))
-            return "\n".join(lines)
-        lines = [f"情景测算：选 {vals['n']} 项（淘汰 {vals['out']}、整治 {vals['up']}），费用 {vals['cost']:,.1f} 万元，"
-                 f"涉及 {vals['jobs']:,.0f} 人，腾出用能 {vals['tce']:,.0f} tce，减少碳排放 {vals['co2']:,.0f} tCO2。",
-                 f"  {_STATUS_ZH[self.status]}（已证明间隙 {vals['gap']:.1e}），目标值 {vals['obj']:,.2f}；"
-                 f"贪心方案 {vals['g']:,.2f}（比值 {vals['ratio']:.4f}）。"]
+        lines = [say("whatif_summary", self.lang, n=int(t["n_actions"]), out=int(t["phase_out"]),
+                     up=int(t["upgrade"]), cost=t["cost"], jobs=t["jobs"], tce=t["energy_freed_tce"],
+                     co2=t["co2_reduced_t"]),
+                 "  " + say("whatif_solution", self.lang, status=Text(_STATUS[self.status]), gap=self.gap,
+                            obj=self.objective_value, g=self.greedy_objective, ratio=self.greedy_ratio)]
         if self.binding:
-            lines.append("  起约束作用：" + "、".join(self.binding))
+            names = say("whatif_separator", self.lang).join(self.binding)
+            lines.append("  " + say("whatif_binding", self.lang, names=names))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -155,6 +147,6 @@ class WhatIf(BaseModel):
         sheets = self.tables(self.lang)
         order = (("汇总", "约束", "缺口", "选中行动") if self.lang == "zh"
                  else ("totals", "constraints", "shortfall", "chosen"))  # every candidate: in tables()
-        title = "情景测算" if self.lang == "zh" else "What-if"
+        title = say("whatif_title", self.lang)
         return (f"<div><p><b>{title}</b><br>{head}</p>"
                 + "".join(table(sheets[k], caption=k) for k in order if k in sheets) + "</div>")
