@@ -65,7 +65,7 @@ def recalc(path: Path) -> dict[tuple[str, str], object]:
     return out
 
 
-def total_cells(path: Path) -> dict[str, dict[str, str]]:
+def total_cells(path: Path, heading: str = "五、汇总") -> dict[str, dict[str, str]]:
     """Sheet -> {label of a 汇总 row -> its value cell}."""
     wb = load_workbook(path)
     out: dict[str, dict[str, str]] = {}
@@ -74,7 +74,7 @@ def total_cells(path: Path) -> dict[str, dict[str, str]]:
         in_totals = False
         for row in ws.iter_rows(min_col=1, max_col=2):
             label = row[0].value
-            if label == "五、汇总":
+            if label == heading:
                 in_totals = True
             elif in_totals and isinstance(label, str) and row[1].data_type == "f":
                 rows[label.strip()] = row[1].coordinate
@@ -267,3 +267,99 @@ def test_an_unknown_factor_kind_is_shown_as_the_number_applied() -> None:
     assert "steam-enthalpy-iapws" in term.label
     (term,) = co2_chain({}, "steam-enthalpy-iapws+heat-co2", "t", 0.2861)
     assert (term.kind, term.value) == ("applied", 0.2861)
+
+
+#: The English labels of the totals (``statement_total_*`` of factors/rules/texts/statement.csv).
+LABELS_EN = {
+    "tce_calorific": "Comprehensive energy consumption, calorific basis (当量值)",
+    "tce_substitution": "Comprehensive energy consumption, substitution basis (等价值)",
+    "tce_calorific_excl_feedstock": "Comprehensive energy consumption excluding feedstock, calorific basis (当量值)",
+    "tce_substitution_excl_feedstock": "Comprehensive energy consumption excluding feedstock, substitution basis (等价值)",
+    "co2_scope1": "CO2 emissions, scope 1 (direct combustion)",
+    "co2_scope2": "CO2 emissions, scope 2 (purchased electricity and heat)",
+    "co2_t": "CO2 emissions, total",
+}
+
+
+def _chinese(text: str) -> str:
+    """The Chinese characters of a text, less the cited terms the English statement keeps (当量值, 等价值)."""
+    import re
+
+    return "".join(re.findall(r"[\u3400-\u9fff]", text.replace("当量值", "").replace("等价值", "")))
+
+
+def test_english_statement(tmp_path: Path, records: pd.DataFrame, factors: FactorSet) -> None:
+    path = tmp_path / "statement.xlsx"
+    with tanfeng.cells.language("en"):  # the language the user chose, as --lang en sets it
+        st = tanfeng.write_statement(records, path, region=REGION, year=YEAR, factors=factors)
+    assert st.lang == "en" and tanfeng.cells.get_language() == "zh"
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["甲", "乙", "丙", "Basis"]  # entity names are the user's own
+    ws = wb["甲"]
+    assert ws["A1"].value == "Calculation statement of energy use and CO2 emissions: 甲"
+    headings = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value[:2] in ("1.", "2.", "3.", "4.", "5.")]
+    assert [h.split(":")[0] for h in headings] == [
+        "1. Energy use as recorded (raw data)", "2. Coal equivalent, calorific basis (当量值)",
+        "3. Coal equivalent, substitution basis (等价值)", "4. CO2 emissions", "5. Totals"]
+    heads = [c.value for c in ws[6] if c.value]  # the header of part 1: no Chinese left
+    assert heads == ["No.", "energy carrier (as written)", "energy carrier", "category", "direction", "quantity", "unit",
+                     "problem"]
+    for ws in wb.worksheets:  # every heading, header row and total label is English (row 1 names the entity)
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if isinstance(c.value, str) and c.font.bold:
+                    assert not _chinese(c.value), (ws.title, c.coordinate, c.value)
+    assert wb["Basis"]["A1"].value == "Basis of calculation"
+    # the numbers are the same as in Chinese, worked by hand (test_totals_worked_by_hand)
+    values = recalc(path)
+    cells = total_cells(path, "5. Totals")["甲"]
+    assert set(LABELS_EN.values()) <= set(cells) and len(cells) == 11  # 2 × (total, feedstock, output, excl.) + 3
+    for cell in cells.values():  # how each total is made, in words
+        how = wb["甲"][cell.replace("B", "D", 1)].value
+        assert how and not _chinese(how), how
+
+    def total(key: str) -> float:
+        return float(values[("甲", cells[LABELS_EN[key]])])  # type: ignore[arg-type]
+
+    # 当量值: 原煤 1000 t × 0.7143 + 原料 200 t × 0.7143 + 电力 100 万kWh × 1.229 − 外供 10 万kWh × 1.229 + 柴油 20 t × 1.4571
+    assert total("tce_calorific") == pytest.approx(714.3 + 142.86 + 122.9 - 12.29 + 29.142, rel=1e-12)
+    assert total("tce_calorific_excl_feedstock") == pytest.approx(714.3 + 122.9 - 12.29 + 29.142, rel=1e-12)
+    assert total("tce_substitution") == pytest.approx(714.3 + 142.86 + 300.0 - 30.0 + 29.142, rel=1e-12)
+    assert total("co2_scope2") == pytest.approx(900 * 0.5153, rel=1e-12)  # (100 − 10) 万kWh = 900 MWh × 0.5153
+    ws = wb["甲"]
+    total_cell = ws[cells[LABELS_EN["tce_calorific"]]]
+    assert total_cell.number_format == "#,##0.00" and total_cell.value.startswith("=SUM(")
+    # the category the SUMIF of 原料用能 looks for is the one the rows carry, in English
+    sumif = ws.cell(total_cell.row + 1, 2).value
+    assert '"feedstock"' in sumif and any(c.value == "feedstock" for c in ws["C"])
+
+
+def test_english_statement_in_words(tmp_path: Path, records: pd.DataFrame, factors: FactorSet) -> None:
+    md = tmp_path / "甲.md"
+    tanfeng.write_statement(records, md, only="甲", region=REGION, year=YEAR, factors=factors, lang="en")
+    text = md.read_text(encoding="utf-8")
+    assert text.startswith("# Calculation statement of energy use and CO2 emissions\n")
+    assert ("| 1 | raw coal | fuel and power | 1000 吨 × 1000 kg/吨 × 0.7143 kgce/kg × 0.001 tce/kgce = 714.3000 tce "
+            "| 714.3000 | tce coefficient, calorific basis (当量值): GB/T 2589-2008 表A.1 |") in text
+    assert "| 2 | raw coal | feedstock | feedstock: not burnt as fuel, no combustion emissions | 0.0000 |  |" in text
+    assert "## Basis" in text and "### Rules applied" in text and "grid region Zhejiang" in text
+    # 996.91 = 714.3 + 142.86 + 122.9 − 12.29 + 29.142 (当量值), written to 2 decimals
+    assert "| Comprehensive energy consumption, calorific basis (当量值) | sum of the 5 rows of table 2" in text
+    assert "| 996.91 | tce |" in text
+    page = tmp_path / "甲.html"
+    tanfeng.write_statement(records, page, only="甲", region=REGION, year=YEAR, factors=factors, lang="en")
+    assert "<html lang='en'>" in page.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="zh or en"):
+        tanfeng.write_statement(records, md, lang="fr")
+
+
+def test_cli_statement_in_english(tmp_path: Path, records: pd.DataFrame) -> None:
+    from tanfeng.cli import main
+
+    src = tmp_path / "ledger.csv"
+    records.to_csv(src, index=False)
+    out = tmp_path / "statement.xlsx"
+    assert main(["--lang", "en", "statement", str(src), "--only", "乙", "--year", "2022", "--out", str(out)]) == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["乙", "Basis"]
+    assert wb["乙"]["A5"].value == "1. Energy use as recorded (raw data)"

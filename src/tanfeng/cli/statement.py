@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         frames.append(read_records(path))
     records = pd.concat(frames, ignore_index=True)
     st = write_statement(records, args.out, by=args.by, only=args.only, region=args.region, year=args.year,
-                         errors=args.errors, substitution_factor=args.substitution_factor)
+                         errors=args.errors, substitution_factor=args.substitution_factor, lang=args.lang)
     for e in st.entities:
         t = e.totals
         print(f"{e.title}: {len(e.lines)} {msg['rows']}, {t['tce_calorific']:,.2f} tce (当量值), "

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-#: (rule, where it comes from) — each is applied by :func:`tanfeng.account`, not by the statement.
-RULES: tuple[tuple[str, str], ...] = (
-    ("综合能源消费量 = Σ 各能源实物量 × 折标准煤系数；输出（外供）的能源从中扣减",
-     "GB/T 2589-2020《综合能耗计算通则》（2021-04-01 实施）"),
-    ("1 kgce（千克标准煤）= 低位发热量 29 307.6 kJ（7 000 kcal）；无折标系数的燃料按 实物量 × 低位发热量 ÷ 29 307.6 kJ/kgce 折算",
-     "GB/T 2589-2020 / GB/T 2589-2008 §6.2"),
-    ("当量值：电力、热力按其本身热值折算；等价值：按生产该二次能源所消耗的一次能源折算（发电煤耗）",
-     "GB/T 2589-2020；节能审查按当量值（国家发展改革委令2023年第2号）"),
-    ("原料用能（用作原料、不作燃料的能源）计入综合能源消费量，在“扣除原料用能”口径中扣除，且不计燃烧排放",
-     "发改环资〔2022〕803号《关于进一步做好原料用能不纳入能源消费总量控制有关工作的通知》"),
-    ("化石燃料燃烧排放 = 活动数据 × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12",
-     "GB/T 32150-2025《工业企业温室气体排放核算和报告通则》；缺省值 GB/T 32151.22-2024 附录C 表C.1"),
-    ("外购电力排放 = 外购电量 × 电网排放因子（地区、数据年份）；外购热力排放 = 热量 × 热力排放因子",
-     "GB/T 32150-2025 §7.5.6–7.5.7；电网因子见生态环境部、国家统计局公告"),
-    ("范围一：直接燃烧排放；范围二：外购电力、热力的间接排放", "GB/T 32150-2025"),
-)
+from ..cells import say
+
+#: How many rules the 依据 sheet lists (``statement_rule_<n>`` and ``statement_rule_<n>_source``).
+N_RULES = 7
+
+
+def rules(lang: str) -> list[tuple[str, str]]:
+    """(rule, where it comes from) in ``lang`` — each is applied by :func:`tanfeng.account`, not by
+    the statement.
+
+    Examples
+    --------
+    >>> rules("en")[6]
+    ('scope 1: direct combustion emissions; scope 2: indirect emissions of purchased electricity and heat', 'GB/T 32150-2025')
+    """
+    return [(say(f"statement_rule_{k}", lang), say(f"statement_rule_{k}_source", lang)) for k in range(1, N_RULES + 1)]

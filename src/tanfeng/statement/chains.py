@@ -12,24 +12,24 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..accounting.stages import MEASURED_NCV
-from ..cells import REASONS
+from ..cells import say
 from ..factors import CO2_PER_CARBON, Factor, FactorSet
+from .labels import joined, paren
 
 #: Relative tolerance between a rebuilt chain and the per-unit value `account` applied.
 CHAIN_RTOL = 1e-9
 
-#: Chinese label of each factor quantity shown in the statement (``factor_kind_<quantity>`` of
-#: `tanfeng.cells.REASONS`, the names factor fallback warnings use too).
-QUANTITY_LABELS: dict[str, str] = {
-    q: REASONS[f"factor_kind_{q}"].zh
-    for q in ("tce_coefficient", "ncv", "carbon_content", "oxidation_rate", "grid_co2", "heat_co2", "emission_factor")
-}
+#: The factor quantities a statement names (``statement_quantity_<quantity>``).
+QUANTITIES = ("tce_coefficient", "ncv", "carbon_content", "oxidation_rate", "grid_co2", "heat_co2", "emission_factor")
 
 
+def quantity_label(quantity: str, lang: str) -> str:
+    """A factor quantity as the statement names it (折标准煤系数 / tce coefficient); others as given."""
+    return say(f"statement_quantity_{quantity}", lang) if quantity in QUANTITIES else quantity
 
 @dataclass(frozen=True)
 class Term:
@@ -49,6 +49,7 @@ class Term:
     factor_id: str = ""
     formula: str | None = None
     divide: bool = False  # a divisor (÷ 29 307.6 MJ/tce) rather than a small multiplier
+    quantity: str = ""  # the factor's quantity (``oxidation_rate`` …) for a cited factor
 
 
 def _reg() -> Any:
@@ -83,7 +84,7 @@ def _split_unit(unit: str) -> tuple[str, str | None]:
 DIVISOR_BELOW = 0.01
 
 
-def _conversion(from_unit: str, to_unit: str) -> Term | None:
+def _conversion(from_unit: str, to_unit: str, lang: str) -> Term | None:
     """The factor turning 1 ``from_unit`` into ``to_unit`` (None when it is exactly 1 of the same)."""
     from ..units import parse_unit
 
@@ -95,14 +96,15 @@ def _conversion(from_unit: str, to_unit: str) -> Term | None:
         return None
     if value < DIVISOR_BELOW and not math.log10(value).is_integer():
         inverse = float(reg.Quantity(1.0, dst).to(src).magnitude)
-        return Term("conversion", f"单位换算 {a}→{b}", inverse, f"{a}/{b}", "单位换算（物理量）", divide=True)
-    return Term("conversion", f"单位换算 {a}→{b}", value, f"{b}/{a}", "单位换算（物理量）")
+        return Term("conversion", say("statement_conversion", lang, src=a, dst=b), inverse, f"{a}/{b}",
+                    say("statement_conversion_source", lang), divide=True)
+    return Term("conversion", say("statement_conversion", lang, src=a, dst=b), value, f"{b}/{a}", say("statement_conversion_source", lang))
 
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)$")
 
 
-def _measured(ncv_text: str | None) -> Term:
+def _measured(ncv_text: str | None, lang: str) -> Term:
     """A measured 低位发热量 as written (``5000 kcal/kg``), its unit checked by pint."""
     from ..units import parse_unit
 
@@ -110,17 +112,20 @@ def _measured(ncv_text: str | None) -> Term:
     if m is None:
         raise ValueError(f"measured NCV {ncv_text!r} is not a number with a unit")
     parse_unit(m.group(2))
-    return Term("factor", "实测低位发热量", float(m.group(1)), m.group(2).strip(), "企业实测（记录中的低位发热量）")
+    return Term("factor", say("statement_measured_ncv", lang), float(m.group(1)), m.group(2).strip(), say("statement_measured_ncv_source", lang))
 
 
-def _factor_term(f: Factor, label: str | None = None) -> Term:
-    name = label or QUANTITY_LABELS.get(f.quantity, f.quantity)
-    year = f" {f.data_year}年" if f.data_year is not None else ""
-    region = f" {f.region}" if f.region and f.region != "national" else ""
+def _factor_term(f: Factor, lang: str, label: str | None = None) -> Term:
+    from ..regions import default_regions
+
+    name = label or quantity_label(f.quantity, lang)
+    year = f" {say('statement_year', lang, year=f.data_year)}" if f.data_year is not None else ""
+    place = f.region if lang == "zh" else default_regions().label(f.region, lang)  # zh: as the factor names it
+    region = f" {place}" if f.region and f.region != "national" else ""
     unit = "—" if f.unit == "dimensionless" else f.unit
     number = "" if f.source_number and f.table.startswith(f.source_number) else f.source_number
     short = " ".join(p for p in (number, f.table) if p) or f.citation  # the title is on 依据
-    return Term("factor", f"{name}{region}{year}", float(f.value), unit, short, f.id)
+    return Term("factor", f"{name}{region}{year}", float(f.value), unit, short, f.id, quantity=f.quantity)
 
 
 def factors_by_id(fs: FactorSet) -> dict[str, Factor]:
@@ -152,29 +157,30 @@ def product(terms: list[Term]) -> float:
     return out
 
 
-def applied(per_unit: float, factor_id: str, target: str, unit_label: str, why: str) -> list[Term]:
+def applied(per_unit: float, factor_id: str, target: str, unit_label: str, why: str, lang: str = "zh") -> list[Term]:
     """The fallback chain: the one number `account` applied per unit of the records."""
-    return [Term("applied", f"account() 所用系数（{factor_id or '—'}）", per_unit, f"{target}/{unit_label}",
+    return [Term("applied", say("statement_applied", lang, factor_id=factor_id or "—"), per_unit, f"{target}/{unit_label}",
                  why, factor_id)]
 
 
-#: Parts of a factor id that `account` computed itself (no factor row): prefix -> (label, source).
-COMPUTED_PARTS: dict[str, tuple[str, str]] = {
-    "enthalpy": ("蒸汽/热水供热量 h − 83.74 kJ/kg", "IAPWS-IF97 焓值（tanfeng.steam，account() 计算）"),
-    "volume": ("气体体积换算至 0 ℃", "理想气体 T₀/T（tanfeng.gas，account() 计算）"),
-}
+#: Parts of a factor id that `account` computed itself (no factor row), each with its texts
+#: ``statement_computed_<prefix>`` (label) and ``statement_computed_<prefix>_source``.
+COMPUTED_PARTS = ("enthalpy", "volume")
 
 
-def _computed(part: str) -> Term:
+def _computed(part: str, lang: str) -> Term:
     """A placeholder for a number `account` computed (its value is solved from the chain)."""
     prefix = part.split("[", 1)[0]
-    label, source = COMPUTED_PARTS.get(prefix, (f"account() 计算的换算 {part}", "account() 计算"))
+    if prefix in COMPUTED_PARTS:
+        label, source = say(f"statement_computed_{prefix}", lang), say(f"statement_computed_{prefix}_source", lang)
+    else:
+        label, source = say("statement_computed_other", lang, part=part), say("statement_computed_other_source", lang)
     detail = part[len(prefix):].strip("[]")
-    return Term("given", f"{label}（{detail}）" if detail else label, math.nan, "", source, part)
+    return Term("given", paren(label, detail, lang) if detail else label, math.nan, "", source, part)
 
 
 def _chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float, target: str,
-           basis_label: str | None, ncv_text: str | None) -> list[Term]:
+           basis_label: str | None, ncv_text: str | None, lang: str) -> list[Term]:
     """Walk the parts of an id (``a+b+c``) from the records' unit to ``target`` (tce or tCO2):
     a unit conversion before each factor that needs one, 44/12 after carbon, a last conversion.
 
@@ -188,29 +194,29 @@ def _chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: floa
     current = unit
     for k, part in enumerate(parts):
         if part == MEASURED_NCV:
-            term = _measured(ncv_text)
+            term = _measured(ncv_text, lang)
         elif part in factors:
             f = factors[part]
             label = None
             if target == "tce" and f.quantity == "tce_coefficient":
-                label = f"折标系数（{basis_label}）"
+                label = say("statement_tce_coefficient", lang, basis=basis_label)
             elif target == "tce" and f.quantity == "ncv":
-                label = f"低位发热量（按热值折标，{basis_label}）"
-            term = _factor_term(f, label)
+                label = say("statement_ncv_for_tce", lang, basis=basis_label)
+            term = _factor_term(f, lang, label)
         else:  # computed by account(): converts to what the next factor takes, or keeps the unit
-            term = _computed(part)
+            term = _computed(part, lang)
             nxt = next((factors[p] for p in parts[k + 1:] if p in factors), None)
             if nxt is None:
                 raise ValueError(f"{part}: no factor after it to take its unit from")
             takes = _split_unit(nxt.unit)[1] or current
             same = reg.Quantity(1.0, _parse(current)).dimensionality == reg.Quantity(1.0, _parse(takes)).dimensionality
-            term = Term(term.kind, term.label, term.value, "—" if same else f"{takes}/{current}", term.source, part)
+            term = replace(term, unit="—" if same else f"{takes}/{current}")
             current = current if same else takes
             terms.append(term)
             continue
         num, den = _split_unit(term.unit)
         if den is not None:
-            conv = _conversion(current, den)
+            conv = _conversion(current, den, lang)
             if conv:
                 terms.append(conv)
             current = num
@@ -218,13 +224,13 @@ def _chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: floa
             current = num
         terms.append(term)
     if target == "tCO2" and reg.Quantity(1.0, _parse(current)).check(reg.Quantity(1.0, "tC").dimensionality):
-        conv = _conversion(current, "tC")
+        conv = _conversion(current, "tC", lang)
         if conv:
             terms.append(conv)
-        terms.append(Term("constant", "二氧化碳与碳的分子量之比 44/12", CO2_PER_CARBON, "tCO2/tC",
-                          "CO2 分子量 44 ÷ C 原子量 12（GB/T 32150 排放量公式）", formula="=44/12"))
+        terms.append(Term("constant", say("statement_co2_per_carbon", lang), CO2_PER_CARBON, "tCO2/tC",
+                          say("statement_co2_per_carbon_source", lang), formula="=44/12"))
         current = "tCO2"
-    out = _conversion(current, target)
+    out = _conversion(current, target, lang)
     if out:
         terms.append(out)
     given = [i for i, t in enumerate(terms) if t.kind == "given"]
@@ -236,7 +242,7 @@ def _chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: floa
         if not (math.isfinite(value) and value > 0):
             raise ValueError(f"the computed part of {factor_id} cannot be solved from {per_unit}")
         t = terms[given[0]]
-        terms[given[0]] = Term(t.kind, t.label, value, t.unit, t.source, t.factor_id)
+        terms[given[0]] = replace(t, value=value)
     return terms
 
 
@@ -247,33 +253,35 @@ def _parse(unit: str) -> Any:
 
 
 def _checked(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float, target: str,
-             basis_label: str | None, ncv_text: str | None) -> list[Term]:
+             basis_label: str | None, ncv_text: str | None, lang: str) -> list[Term]:
     try:
-        terms = _chain(factors, factor_id, unit, per_unit, target, basis_label, ncv_text)
+        terms = _chain(factors, factor_id, unit, per_unit, target, basis_label, ncv_text, lang)
         if _close(product(terms), per_unit):
             return terms
-        why = f"由 id 重建的系数链（{product(terms):.10g}）与 account() 所用值不一致，按所用值列示"
+        why = say("statement_chain_differs", lang, value=f"{product(terms):.10g}")
     except Exception as exc:  # a factor kind this module does not know: show what was applied
-        why = f"系数链无法由 id 重建（{exc}），按 account() 所用值列示"
-    return applied(per_unit, factor_id, target, unit, why)
+        why = say("statement_chain_unknown", lang, error=exc)
+    return applied(per_unit, factor_id, target, unit, why, lang)
 
 
 def tce_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float, basis_label: str,
-              ncv_text: str | None = None) -> list[Term]:
-    """Terms of ``tce = quantity × …`` for one (factor id, unit), checked against ``per_unit``."""
-    return _checked(factors, factor_id, unit, per_unit, "tce", basis_label, ncv_text)
+              ncv_text: str | None = None, lang: str = "zh") -> list[Term]:
+    """Terms of ``tce = quantity × …`` for one (factor id, unit), checked against ``per_unit``;
+    labels and sources in ``lang``."""
+    return _checked(factors, factor_id, unit, per_unit, "tce", basis_label, ncv_text, lang)
 
 
 def co2_chain(factors: dict[str, Factor], factor_id: str, unit: str, per_unit: float,
-              ncv_text: str | None = None) -> list[Term]:
-    """Terms of ``tCO2 = quantity × …`` for one (factor id, unit), checked against ``per_unit``."""
-    return _checked(factors, factor_id, unit, per_unit, "tCO2", None, ncv_text)
+              ncv_text: str | None = None, lang: str = "zh") -> list[Term]:
+    """Terms of ``tCO2 = quantity × …`` for one (factor id, unit), checked against ``per_unit``;
+    labels and sources in ``lang``."""
+    return _checked(factors, factor_id, unit, per_unit, "tCO2", None, ncv_text, lang)
 
 
-#: Columns of the tce tables and of the CO2 table: role -> header.
-TCE_ROLES: dict[str, str] = {"pre": "单位换算", "coef": "折标系数", "post": "换算为标准煤"}
-CO2_ROLES: dict[str, str] = {"pre": "单位换算", "heat": "低位发热量（热值）", "mid": "热值单位换算",
-                             "ef": "含碳量 / 排放因子", "of": "碳氧化率", "c": "44/12", "post": "换算为 tCO2"}
+#: Columns of the tce tables and of the CO2 table: role -> its header's text (``statement_<code>``).
+TCE_ROLES: dict[str, str] = {"pre": "statement_role_pre", "coef": "statement_role_coef", "post": "statement_role_post"}
+CO2_ROLES: dict[str, str] = {"pre": "statement_role_pre", "heat": "statement_role_heat", "mid": "statement_role_mid", "ef": "statement_role_ef",
+                             "of": "statement_role_of", "c": "statement_role_c", "post": "statement_role_co2_post"}
 
 
 def by_role(chain: list[Term], co2: bool) -> tuple[dict[str, Term], list[Term]]:
@@ -287,9 +295,9 @@ def by_role(chain: list[Term], co2: bool) -> tuple[dict[str, Term], list[Term]]:
             seen += 1
             if not co2:
                 role = "pre" if t.kind == "given" and "pre" not in placed else "coef"
-            elif t.factor_id and t.label.startswith(QUANTITY_LABELS["oxidation_rate"]):
+            elif t.factor_id and t.quantity == "oxidation_rate":
                 role = "of"
-            elif seen == 1 and len([f for f in factors if not f.label.startswith(QUANTITY_LABELS["oxidation_rate"])]) > 1:
+            elif seen == 1 and len([f for f in factors if f.quantity != "oxidation_rate"]) > 1:
                 role = "heat"
             else:
                 role = "ef"
@@ -325,6 +333,7 @@ def words(quantity: float, unit: str, sign: int, terms: list[Term], result: str)
     return f"{'−' if sign < 0 else ''}{text} → {result}"
 
 
-def source_text(terms: list[Term]) -> str:
+def source_text(terms: list[Term], lang: str = "zh") -> str:
     """``折标系数（当量值）：GB/T 2589-2008 《综合能耗计算通则》 表A.1；…`` for a chain's cited terms."""
-    return "；".join(f"{t.label}：{t.source}" for t in terms if t.kind in ("factor", "applied", "given", "constant") and t.source)
+    return joined([say("statement_field", lang, label=t.label, value=t.source) for t in terms
+                   if t.kind in ("factor", "applied", "given", "constant") and t.source], lang)

@@ -19,22 +19,41 @@ import pandas as pd
 from typing_extensions import Unpack
 
 from ..accounting import AccountOptions
+from ..cells import say
 from ..factors import Factor, FactorSet, normalize_basis
 from .chains import MEASURED_NCV, Term, co2_chain, factors_by_id, product, tce_chain
+from .labels import LANGUAGES, joined
 
-#: Bases of the statement: key -> (account basis, Chinese label).
-BASES: dict[str, str] = {"calorific": "当量值", "substitution": "等价值"}
-#: Category labels of a line.
-CATEGORY = {"energy": "燃料动力", "feedstock": "原料用能", "output": "外供（扣减）"}
-#: The computed parts of a statement: key -> (number, title, the formula in words, result unit).
-PARTS: dict[str, tuple[str, str, str, str]] = {
-    "calorific": ("二", "折标准煤（当量值）", "标准煤 = 实物量 × 计入方向 × 单位换算 × 折标系数 × 换算为标准煤", "tce"),
-    "substitution": ("三", "折标准煤（等价值）", "标准煤 = 实物量 × 计入方向 × 单位换算 × 折标系数 × 换算为标准煤", "tce"),
-    "co2": ("四", "二氧化碳排放", "排放量 = 实物量 × 计入方向 × 单位换算 × 各项系数（化石燃料：低位发热量 × "
-            "单位热值含碳量 × 碳氧化率 × 44/12；外购电力、热力：排放因子）", "tCO2"),
+#: Bases of the statement (account's basis); each is named by ``statement_basis_<basis>``.
+BASES: tuple[str, ...] = ("calorific", "substitution")
+#: Scopes of CO2; each is named by ``statement_scope_<scope>``.
+SCOPES: tuple[int, ...] = (1, 2)
+#: The computed parts of a statement: key -> (number, formula text, result unit); the title is
+#: ``statement_part_<key>``.
+PARTS: dict[str, tuple[str, str, str]] = {
+    "calorific": ("2", "statement_formula_tce", "tce"), "substitution": ("3", "statement_formula_tce", "tce"), "co2": ("4", "statement_formula_co2", "tCO2"),
 }
-#: Scope labels of CO2.
-SCOPES = {1: "范围一（直接燃烧）", 2: "范围二（外购电力、热力）"}
+
+
+def basis_label(basis: str, lang: str) -> str:
+    """当量值 / ``calorific basis (当量值)`` (``basis`` as account names it, or ``"any"``)."""
+    return say(f"statement_basis_{basis}", lang)
+
+
+def category(cat: str, lang: str) -> str:
+    """The label of a line's category (``energy`` / ``feedstock`` / ``output``): 燃料动力 …"""
+    return say(f"statement_category_{cat}", lang)
+
+
+def scope_label(scope: int, lang: str) -> str:
+    """范围一（直接燃烧） / ``scope 1 (direct combustion)``."""
+    return say(f"statement_scope_{scope}", lang)
+
+
+def part(which: str, lang: str) -> tuple[str, str, str, str]:
+    """(number, title, the formula in words, result unit) of a computed part, in ``lang``."""
+    num, formula, unit = PARTS[which]
+    return say(f"statement_num_{num}", lang), say(f"statement_part_{which}", lang), say(formula, lang), unit
 
 
 @dataclass
@@ -44,7 +63,7 @@ class StatementLine:
     position: int                      # row position in the records
     label: Any                         # the records' index label
     carrier: str                       # as given
-    carrier_name: str                  # canonical Chinese name
+    carrier_name: str                  # canonical name, in the statement's language
     quantity: float                    # as given (parsed), positive
     unit: str                          # as given
     category: str                      # energy | feedstock | output
@@ -91,13 +110,14 @@ class Statement:
     substitution: list[dict[str, Any]] = field(default_factory=list)  # 等价值 of electricity per data year
     carrier_names: dict[str, str] = field(default_factory=dict)  # carrier id -> 中文名
     keys: pd.DataFrame | None = None  # tanfeng.explain of the entities written: 计算依据 per key
+    lang: str = "zh"  # the language of every text of the statement
 
     @property
     def region_label(self) -> str:
-        """The statement's grid region as a reader names it (national: 全国)."""
+        """The statement's grid region as a reader names it (national: 全国 / China (national))."""
         from ..regions import default_regions
 
-        return default_regions().label(self.arguments.get("region"), "zh")
+        return default_regions().label(self.arguments.get("region"), self.lang)
 
 
 def _parse_quantities(col: pd.Series) -> np.ndarray:
@@ -122,6 +142,7 @@ def build_statement(
     *,
     by: str | Sequence[str] = "企业",
     only: Any = None,
+    lang: str | None = None,
     **options: Unpack[AccountOptions],
 ) -> Statement:
     """The statement's model: lines per entity with their factor chains and account()'s totals.
@@ -131,10 +152,15 @@ def build_statement(
     applies it, `tanfeng.accounting.with_substitution_factor`) plus ``by`` (the entity column or
     columns; ``"企业"`` also finds ``enterprise``) and ``only`` (one entity's value, or a list of
     values). When an entity's records span several years (a ``year`` column not in ``by``), each
-    year is its own statement.
+    year is its own statement. ``lang`` (``"zh"`` or ``"en"``; default `tanfeng.cells.get_language`)
+    is the language of its texts, and of account()'s problems and notes shown in it.
     """
     from ..accounting import account, with_substitution_factor
+    from ..cells import get_language, language
 
+    lang = lang or get_language()
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang={lang!r}: a statement is written in {' or '.join(LANGUAGES)}")
     if "basis" in options:
         normalize_basis(options.pop("basis"))  # a wrong basis is still an error
     fs = with_substitution_factor(options.pop("factors", None), options.pop("substitution_factor", None))
@@ -142,27 +168,28 @@ def build_statement(
     if only is not None:
         _check_only(records, by_cols, only)
     kw: dict[str, Any] = {**options, "factors": fs}
-    with warnings.catch_warnings(record=True) as caught:
+    with language(lang), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cal = account(records, basis="当量值", **kw)
         sub = account(records, basis="等价值", **{**kw, "co2": False})
+        fallbacks = list(dict.fromkeys(str(w.message) for w in caught))
     run = cal.attrs["tanfeng"]  # the options as account() took them, its defaults filled in
     co2, year, errors = bool(run["co2"]), run["year"], run["errors"]
-    fallbacks = list(dict.fromkeys(str(w.message) for w in caught))
     for w in {str(w.message): w for w in caught}.values():
         warnings.warn(w.message, stacklevel=2)  # the warning itself: its code and fields, said in the reader's language
     cols = cal.attrs["tanfeng"]["columns"]
-    lines = _lines(records, cal, sub, cols, fs, co2, by_cols)
+    lines = _lines(records, cal, sub, cols, fs, co2, lang)
     groups = _groups(records, by_cols, cols, only)
-    entities = [_entity(key, pos, lines, records, by_cols, cols, cal, sub, co2) for key, pos in groups]
+    entities = [_entity(key, pos, lines, records, by_cols, cols, cal, sub, co2, lang) for key, pos in groups]
     used = sorted({t.factor_id for e in entities for ln in e.lines
                    for chain in [*ln.tce.values(), ln.co2] if chain for t in chain if t.kind == "factor" and t.factor_id})
     by_id = factors_by_id(fs)
     factor_rows = [by_id[i] for i in used if i in by_id]
-    keys = _explain(records, entities, {k: v for k, v in kw.items() if k != "co2"}, co2)
-    names = {c.id: c.name_zh for c in fs.carriers}
+    with language(lang):  # its notes (回退) in the statement's language
+        keys = _explain(records, entities, {k: v for k, v in kw.items() if k != "co2"}, co2, lang)
+    names = carrier_names(fs, lang)
     if keys is not None:
-        keys[KEY_HEADS["carrier"]] = [names.get(str(c), str(c)) for c in keys[KEY_HEADS["carrier"]]]
+        keys[key_head("carrier", lang)] = [names.get(str(c), str(c)) for c in keys[key_head("carrier", lang)]]
     sources = []
     for sid in dict.fromkeys(f.source for f in factor_rows if f.source):
         try:
@@ -172,14 +199,23 @@ def build_statement(
     return Statement(entities, factor_rows, fs.version,
                      {"by": by_cols, "region": run["region"], "year": year, "errors": errors,
                       "co2": co2, "columns": dict(cols)}, fallbacks, co2, sources,
-                     list(sub.attrs["tanfeng"].get("substitution", [])), names, keys)
+                     list(sub.attrs["tanfeng"].get("substitution", [])), names, keys, lang)
 
 
-#: Chinese headers of the key table (`tanfeng.explain`) on 依据; other columns keep their names.
-KEY_HEADS = {"carrier": "能源品种", "unit": "计量单位", "year": "数据年份", "region": "地区", "rows": "行数",
-             "scope": "范围", "tce_per_unit_calorific": "每单位标准煤（当量值）", "tce_factor_calorific": "折标系数（当量值）",
-             "tce_per_unit_substitution": "每单位标准煤（等价值）", "tce_factor_substitution": "折标系数（等价值）",
-             "co2_per_unit": "每单位 CO2", "co2_factor": "CO2 系数", "confidence": "可信度", "fallback": "回退"}
+def carrier_names(fs: FactorSet, lang: str) -> dict[str, str]:
+    """Carrier id -> its name in ``lang`` (原煤 / raw coal; an English name missing: the id)."""
+    return {c.id: (c.name_en or c.id) if lang == "en" else c.name_zh for c in fs.carriers}
+
+
+#: Columns of the key table (`tanfeng.explain`) shown on 依据, each headed ``statement_key_<column>``.
+KEY_COLUMNS = ("carrier", "unit", "year", "region", "rows", "scope", "tce_per_unit_calorific", "tce_factor_calorific",
+               "tce_per_unit_substitution", "tce_factor_substitution", "co2_per_unit", "co2_factor", "confidence",
+               "fallback")
+
+
+def key_head(column: str, lang: str) -> str:
+    """The header of a key-table column on 依据: 能源品种 / energy carrier."""
+    return say(f"statement_key_{column}", lang)
 
 
 def is_blank(v: Any) -> bool:
@@ -188,7 +224,7 @@ def is_blank(v: Any) -> bool:
 
 
 def _explain(records: pd.DataFrame, entities: list[EntityStatement], kw: Mapping[str, Any],
-             co2: bool) -> pd.DataFrame | None:
+             co2: bool, lang: str) -> pd.DataFrame | None:
     """`tanfeng.explain` of the records written (both bases): which factor for which key, on how many rows."""
     from ..accounting import explain
 
@@ -198,7 +234,8 @@ def _explain(records: pd.DataFrame, entities: list[EntityStatement], kw: Mapping
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # already said once by account()
         table = explain(records.iloc[pos], basis="both", co2=co2, **{k: v for k, v in kw.items() if k != "errors"})
-    return table[[c for c in KEY_HEADS if c in table.columns]].rename(columns=KEY_HEADS)
+    shown = [c for c in KEY_COLUMNS if c in table.columns]
+    return table[shown].rename(columns={c: key_head(c, lang) for c in shown})
 
 
 def _by_columns(records: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
@@ -255,7 +292,7 @@ def _groups(records: pd.DataFrame, by_cols: list[str], cols: Mapping[str, str], 
 
 
 def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Mapping[str, str],
-           fs: FactorSet, co2: bool, by_cols: list[str]) -> list[StatementLine]:
+           fs: FactorSet, co2: bool, lang: str) -> list[StatementLine]:
     """One `StatementLine` per record, chains built once per distinct key."""
     n = len(records)
     q = _parse_quantities(records[cols["quantity"]])
@@ -266,7 +303,7 @@ def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Ma
     units = records[cols["unit"]].astype(str).str.strip().tolist()
     ncv = records[cols["ncv"]].astype(str).str.strip().tolist() if "ncv" in cols else [None] * n
     by_id = factors_by_id(fs)
-    names = {c.id: c.name_zh for c in fs.carriers}
+    names = carrier_names(fs, lang)
     cid = cal["carrier_id"].astype(object).tolist()
     problem = cal["problem"].tolist() if "problem" in cal else [""] * n
     results = {"calorific": (cal, tce), "substitution": (sub, sub["tce"].to_numpy(dtype=float, na_value=np.nan))}
@@ -278,7 +315,7 @@ def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Ma
         per = _per_unit(vals, sign * q, keys)
 
         def make(k: tuple[Any, ...], b: str = b, per: dict[tuple[Any, ...], float] = per) -> list[Term]:
-            return tce_chain(by_id, k[0], k[1], per[k], BASES[b], k[2])
+            return tce_chain(by_id, k[0], k[1], per[k], basis_label(b, lang), k[2], lang)
 
         chains[b] = _chains(keys, [not isinstance(k[0], str) or bool(problem[j]) for j, k in enumerate(keys)], make)
     co2_chains: list[list[Term] | None] = [None] * n
@@ -291,7 +328,7 @@ def _lines(records: pd.DataFrame, cal: pd.DataFrame, sub: pd.DataFrame, cols: Ma
         burnt = category != "feedstock"
         per = _per_unit(np.where(burnt, co2_vals, np.nan), sign * q, keys)
         skip = [not isinstance(k[0], str) or not k[0] or bool(problem[j]) or not burnt[j] for j, k in enumerate(keys)]
-        co2_chains = _chains(keys, skip, lambda k: co2_chain(by_id, k[0], k[1], per.get(k, math.nan), k[2]))
+        co2_chains = _chains(keys, skip, lambda k: co2_chain(by_id, k[0], k[1], per.get(k, math.nan), k[2], lang))
     scope = cal["scope"].astype("Int64").tolist()
     carriers = records[cols["carrier"]].astype(str).tolist()
     out = []
@@ -327,7 +364,7 @@ def _with_measured_ncv(co2_id: str, by_id: Mapping[str, Factor]) -> str:
 
 
 def _entity(key: tuple[Any, ...], pos: np.ndarray, lines: list[StatementLine], records: pd.DataFrame, by_cols: list[str],
-            cols: Mapping[str, str], cal: pd.DataFrame, sub: pd.DataFrame, co2: bool) -> EntityStatement:
+            cols: Mapping[str, str], cal: pd.DataFrame, sub: pd.DataFrame, co2: bool, lang: str) -> EntityStatement:
     """The lines of one entity, the id columns that vary among them, and account()'s totals."""
     part = records.iloc[pos]
     std = set(cols.values()) | set(by_cols)
@@ -356,31 +393,46 @@ def _entity(key: tuple[Any, ...], pos: np.ndarray, lines: list[StatementLine], r
                    "co2_scope2": np.nansum(np.where(sc == 2, co2v, 0.0)), "co2_t": np.nansum(co2v)}
     title = " ".join(str(k) for k in key[: len(by_cols)])
     if len(key) > len(by_cols):
-        title += f" {key[-1]}年"
+        title = say("statement_entity_year", lang, entity=title, year=key[-1])
     return EntityStatement(key, title, constants, own, {k: float(v) for k, v in totals.items()})
 
 
-def label(column: str) -> str:
-    """The Chinese label of a column (``year`` -> 年份; the user's own headers as they are)."""
+def label(column: str, lang: str = "zh") -> str:
+    """The label of a column in ``lang`` (``year`` -> 年份; the user's own headers as they are)."""
     from ..io import header_label
 
-    return header_label(str(column), None, lang="zh")
+    return header_label(str(column), None, lang=lang)
 
 
 def subject(e: EntityStatement, st: Statement) -> str:
-    """``核算对象：企业名称 = 甲；统一社会信用代码：…；所属乡镇：…``."""
-    info = "；".join(f"{label(k)}：{v}" for k, v in e.constants.items())
-    return f"核算对象：{' / '.join(label(b) for b in st.arguments['by'])} = {e.title}" + (f"；{info}" if info else "")
+    """``核算对象：企业名称 = 甲；统一社会信用代码：…；所属乡镇：…`` in the statement's language."""
+    lang = st.lang
+    parts = [say("statement_subject", lang, by=" / ".join(label(b, lang) for b in st.arguments["by"]), entity=e.title)]
+    parts += [say("statement_field", lang, label=label(k, lang), value=v) for k, v in e.constants.items()]
+    return joined(parts, lang)
 
 
-#: Columns of the 等价值 table on 依据 (one row per data year of electricity).
-SUBSTITUTION_HEADS = ["数据年份", "规则要求的煤耗年份", "所用年份", "数值", "单位", "系数编号", "口径", "是否替代", "规则"]
+#: Columns of the 等价值 table on 依据 (one row per data year of electricity), each a text code.
+SUBSTITUTION_COLUMNS = ("statement_col_data_year", "statement_col_coal_rate_year", "statement_col_used_year", "statement_col_value", "statement_col_short_unit",
+                        "statement_col_factor_id", "statement_col_basis", "statement_col_substituted", "statement_col_rule")
 
 
-def substitution_row(rec: Mapping[str, Any]) -> list[Any]:
+def substitution_heads(lang: str) -> list[str]:
+    """The headers of the 等价值 table on 依据."""
+    return [say(c, lang) for c in SUBSTITUTION_COLUMNS]
+
+
+def substitution_row(rec: Mapping[str, Any], lang: str = "zh") -> list[Any]:
     """One record of ``attrs["tanfeng"]["substitution"]`` as the 依据 table's row."""
     return [rec.get("data_year"), rec.get("coal_rate_year"), rec.get("used_year"), rec.get("value"), rec.get("unit"),
-            rec.get("factor_id"), rec.get("basis"), "是" if rec.get("substituted") else "否", rec.get("rule")]
+            rec.get("factor_id"), rec.get("basis"), say("statement_yes" if rec.get("substituted") else "statement_no", lang), rec.get("rule")]
+
+
+def not_shown(ln: StatementLine, which: str, lang: str) -> str:
+    """Why a line has no chain for ``which``: its problem, 原料用能 (no combustion CO2), or not computed."""
+    if ln.problem:
+        return ln.problem
+    return say("statement_feedstock_not_burnt" if which == "co2" and ln.category == "feedstock" else "statement_not_computed", lang)
 
 
 def check_lines(statement: Statement) -> None:

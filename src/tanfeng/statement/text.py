@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ..cells import say
 from ..regions import default_regions
 from . import model
-from .basis import RULES
-from .chains import QUANTITY_LABELS, number_text, source_text, words
+from .basis import rules
+from .chains import number_text, quantity_label, source_text, words
+from .labels import numbered
 from .model import EntityStatement, Statement
 
 Block = tuple[str, Any]  # ("h1" | "h2" | "h3" | "p", text) or ("table", (headers, rows))
@@ -23,78 +25,93 @@ def _fmt(x: float, digits: int = 4) -> str:
     return "" if x != x else f"{x:,.{digits}f}"
 
 
+def _heads(codes: tuple[str, ...], lang: str) -> list[str]:
+    return [say(c, lang) for c in codes]
+
+
 def _entity_blocks(e: EntityStatement, st: Statement) -> list[Block]:
+    lang = st.lang
     out: list[Block] = [("h2", f"{e.title}"),
-                        ("p", model.subject(e, st) + f"。电网区域：{st.region_label}；系数库版本：{st.factor_set}。")]
+                        ("p", model.subject(e, st) + say("statement_text_note", lang, region=st.region_label, version=st.factor_set))]
     ids = list(dict.fromkeys(k for ln in e.lines for k in ln.ids))
-    rows = [[str(i), ln.carrier, ln.carrier_name, *[str(ln.ids.get(k, "")) for k in ids], model.CATEGORY[ln.category],
+    rows = [[str(i), ln.carrier, ln.carrier_name, *[str(ln.ids.get(k, "")) for k in ids], model.category(ln.category, lang),
              number_text(ln.quantity), ln.unit, ln.problem] for i, ln in enumerate(e.lines, 1)]
-    out += [("h3", "一、能源消费实物量（原始数据）"),
-            ("table", (["序号", "能源品种（原文）", "能源品种", *[model.label(k) for k in ids], "类别", "实物量", "计量单位", "问题"], rows))]
+    heads = [*_heads(("statement_col_no", "statement_col_carrier_given", "statement_col_carrier"), lang), *[model.label(k, lang) for k in ids],
+             *_heads(("statement_col_category", "statement_col_quantity", "statement_col_unit", "statement_col_problem"), lang)]
+    out += [("h3", numbered("1", "statement_inputs", lang)), ("table", (heads, rows))]
     for which in [*model.BASES, *(["co2"] if st.co2 else [])]:
-        num, name, formula_words, unit = model.PARTS[which]
+        num, name, formula_words, unit = model.part(which, lang)
         rows = []
         for i, ln in enumerate(e.lines, 1):
             chain = ln.chain(which)
             value = ln.co2_value if which == "co2" else ln.tce_value[which]
+            category = model.category(ln.category, lang)
             if chain is None:
-                why = ln.problem or ("原料用能：不作燃料燃烧，不计燃烧排放" if which == "co2" and ln.category == "feedstock" else "未计算")
-                rows.append([str(i), ln.carrier_name, model.CATEGORY[ln.category], why, _fmt(value), ""])
+                rows.append([str(i), ln.carrier_name, category, model.not_shown(ln, which, lang), _fmt(value), ""])
                 continue
             text = words(ln.quantity, ln.unit, ln.sign, chain, unit).replace(f" → {unit}", f" = {_fmt(value)} {unit}")
-            rows.append([str(i), ln.carrier_name, model.CATEGORY[ln.category], text, _fmt(value), source_text(chain)])
-        out += [("h3", f"{num}、{name}"), ("p", formula_words),
-                ("table", (["序号", "能源品种", "类别", "计算式", unit, "系数出处"], rows))]
-    out += [("h3", "五、汇总"), ("table", (["项目", "计算", "数值", "单位"], _total_rows(e, st)))]
+            rows.append([str(i), ln.carrier_name, category, text, _fmt(value), source_text(chain, lang)])
+        heads = [*_heads(("statement_col_no", "statement_col_carrier", "statement_col_category", "statement_col_formula"), lang), unit, say("statement_col_sources", lang)]
+        out += [("h3", say("statement_numbered", lang, num=num, text=name)), ("p", formula_words), ("table", (heads, rows))]
+    heads = _heads(("statement_col_item", "statement_col_how", "statement_col_value", "statement_col_short_unit"), lang)
+    out += [("h3", numbered("5", "statement_totals", lang)), ("table", (heads, _total_rows(e, st)))]
     return out
 
 
 def _total_rows(e: EntityStatement, st: Statement) -> list[list[str]]:
-    t, n = e.totals, len(e.lines)
+    t, n, lang = e.totals, len(e.lines), st.lang
     rows = []
-    for b, zh in model.BASES.items():
-        num = model.PARTS[b][0]
+    for b in model.BASES:
+        num, name = model.part(b, lang)[0], model.basis_label(b, lang)
         feed = sum(ln.tce_value[b] for ln in e.lines if ln.category == "feedstock")
-        rows += [[f"综合能源消费量（{zh}）", f"表{num} {n} 行标准煤之和（外供为负，已扣减）", _fmt(t[f"tce_{b}"], 2), "tce"],
-                 [f"其中：原料用能（{zh}）", "类别为原料用能的行之和", _fmt(feed, 2), "tce"],
-                 [f"扣除原料用能后的综合能源消费量（{zh}）", f"{_fmt(t[f'tce_{b}'], 2)} − {_fmt(feed, 2)}",
+        rows += [[say("statement_total_tce", lang, basis=name), say("statement_total_tce_rows", lang, num=num, n=n), _fmt(t[f"tce_{b}"], 2), "tce"],
+                 [say("statement_total_feedstock", lang, basis=name), say("statement_total_feedstock_how", lang), _fmt(feed, 2), "tce"],
+                 [say("statement_total_excl", lang, basis=name), f"{_fmt(t[f'tce_{b}'], 2)} − {_fmt(feed, 2)}",
                   _fmt(t[f"tce_{b}_excl_feedstock"], 2), "tce"]]
     if st.co2:
-        for s, label in model.SCOPES.items():
-            rows.append([f"二氧化碳排放 {label}", f"表四范围为 {s} 的行之和", _fmt(t[f"co2_scope{s}"], 2), "tCO2"])
-        rows.append(["二氧化碳排放合计", f"{_fmt(t['co2_scope1'], 2)} + {_fmt(t['co2_scope2'], 2)}", _fmt(t["co2_t"], 2), "tCO2"])
+        for s in model.SCOPES:
+            rows.append([say("statement_total_co2_scope", lang, scope=model.scope_label(s, lang)), say("statement_total_co2_scope_how", lang, scope=s),
+                         _fmt(t[f"co2_scope{s}"], 2), "tCO2"])
+        rows.append([say("statement_total_co2", lang), f"{_fmt(t['co2_scope1'], 2)} + {_fmt(t['co2_scope2'], 2)}", _fmt(t["co2_t"], 2), "tCO2"])
     return rows
+
+
+#: The columns of the 所用系数 table (their texts).
+FACTOR_COLUMNS = ("statement_col_factor_id", "statement_col_carrier", "statement_col_factor_kind", "statement_col_value", "statement_col_short_unit", "statement_col_region",
+                  "statement_col_data_year", "statement_col_source", "statement_col_confidence")
 
 
 def _basis_blocks(st: Statement) -> list[Block]:
     from .. import __version__
 
-    factors = [[f.id, st.carrier_names.get(f.carrier, f.carrier), QUANTITY_LABELS.get(f.quantity, f.quantity), number_text(f.value), f.unit, default_regions().label(f.region, "zh"),
-                "" if f.data_year is None else str(f.data_year), f.citation, f.confidence] for f in st.factors]
+    lang = st.lang
+    factors = [[f.id, st.carrier_names.get(f.carrier, f.carrier), quantity_label(f.quantity, lang), number_text(f.value), f.unit,
+                default_regions().label(f.region, lang), "" if f.data_year is None else str(f.data_year), f.citation,
+                f.confidence] for f in st.factors]
     docs = [[s.get("number", ""), s.get("title", ""), s.get("issuer", ""), s.get("date", "")] for s in st.sources]
+    run = say("statement_basis_run", lang, tanfeng=__version__, version=st.factor_set, region=st.region_label,
+             year=st.arguments["year"] or say("statement_as_recorded", lang))
     out: list[Block] = [
-        ("h2", "依据"),
-        ("p", f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {st.region_label}；"
-              f"数据年份 {st.arguments['year'] or '按记录'}。"),
-        ("h3", "所用系数"), ("table", (["系数编号", "能源品种", "量", "数值", "单位", "地区", "数据年份", "出处", "可信度"], factors)),
-        ("h3", "所引文件"), ("table", (["文件编号", "文件名称", "发布机关", "发布日期"], docs)),
-        *([("h3", "电力等价值的选用（按数据年份）"),
-           ("table", (model.SUBSTITUTION_HEADS, [["" if v is None else str(v) for v in model.substitution_row(r)]
-                                           for r in st.substitution]))] if st.substitution else []),
-        *([("h3", "计算依据：每个（能源品种、单位、年份、地区）所用系数"),
+        ("h2", say("statement_basis_sheet", lang)), ("p", run + say("statement_full_stop", lang)),
+        ("h3", say("statement_factors_used", lang)), ("table", (_heads(FACTOR_COLUMNS, lang), factors)),
+        ("h3", say("statement_documents", lang)), ("table", (_heads(("statement_col_doc_number", "statement_col_doc_title", "statement_col_issuer", "statement_col_date"), lang), docs)),
+        *([("h3", say("statement_substitution_choice", lang)),
+           ("table", (model.substitution_heads(lang), [["" if v is None else str(v) for v in model.substitution_row(r, lang)]
+                                                 for r in st.substitution]))] if st.substitution else []),
+        *([("h3", say("statement_keys", lang)),
            ("table", ([str(c) for c in st.keys.columns],
                       [["" if model.is_blank(v) else (number_text(v) if isinstance(v, float) else str(v)) for v in r]
                        for r in st.keys.itertuples(index=False)]))] if st.keys is not None and len(st.keys) else []),
-        ("h3", "计算规则"), ("table", (["规则", "出处"], [list(r) for r in RULES])),
+        ("h3", say("statement_rules", lang)), ("table", (_heads(("statement_col_rule", "statement_col_source"), lang), [list(r) for r in rules(lang)])),
     ]
     if st.fallbacks:
-        out += [("h3", "系数选用说明（回退）"), ("table", (["说明"], [[m] for m in st.fallbacks]))]
+        out += [("h3", say("statement_fallbacks", lang)), ("table", ([say("statement_col_note", lang)], [[m] for m in st.fallbacks]))]
     return out
 
 
 def blocks(st: Statement) -> list[Block]:
     """The statement as a list of blocks."""
-    out: list[Block] = [("h1", "能源消费与二氧化碳排放计算书")]
+    out: list[Block] = [("h1", say("statement_title", st.lang))]
     for e in st.entities:
         out += _entity_blocks(e, st)
     return out + _basis_blocks(st)
@@ -129,8 +146,9 @@ td.f{min-width:26em}h2{border-bottom:2px solid #4472c4;margin-top:2em}"""
 def to_html(st: Statement) -> str:
     """The statement as a standalone HTML page (all text escaped)."""
     e = html.escape
-    parts = ["<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
-             f"<title>{e('能源消费与二氧化碳排放计算书')}</title><style>{_CSS}</style></head><body>"]
+    lang = "zh-CN" if st.lang == "zh" else st.lang
+    parts = [f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
+             f"<title>{e(say('statement_title', st.lang))}</title><style>{_CSS}</style></head><body>"]
     for kind, body in blocks(st):
         if kind in ("h1", "h2", "h3", "p"):
             parts.append(f"<{kind}>{e(str(body))}</{kind}>")

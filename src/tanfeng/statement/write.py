@@ -22,6 +22,7 @@ def write_statement(
     by: str | Sequence[str] = "企业",
     *,
     only: Any = None,
+    lang: str | None = None,
     **options: Unpack[AccountOptions],
 ) -> Statement:
     """Write a 计算书 (calculation statement) of energy use and CO2, one part per entity.
@@ -39,6 +40,10 @@ def write_statement(
         entity whose records span several years gets one sheet per year.
     only : optional
         One entity (or a list) to write, e.g. ``only="甲"``.
+    lang : {"zh", "en"}, optional
+        The language of the statement's sheet names, headings, labels, steps and notes (and of
+        account()'s problems and notes in it); default: `tanfeng.cells.get_language` (Chinese
+        unless set, e.g. by ``with tanfeng.cells.language("en"):`` or ``--lang en``).
     **options
         The options of :func:`tanfeng.account` (`tanfeng.accounting.AccountOptions`): ``region``,
         ``year``, ``factors``, ``errors``, ``co2``, ``columns``, ``substitution_factor``, with its
@@ -63,12 +68,15 @@ def write_statement(
     >>> from openpyxl import load_workbook
     >>> load_workbook(p).sheetnames
     ['甲', '依据']
+    >>> _ = tanfeng.write_statement(df, p, region="浙江", year=2022, lang="en")
+    >>> load_workbook(p).sheetnames
+    ['甲', 'Basis']
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"{path.name}: write a statement as {', '.join(FORMATS)} ({'; '.join(FORMATS.values())})")
-    st = build_statement(records, by=by, only=only, **options)
+    st = build_statement(records, by=by, only=only, lang=lang, **options)
     check_lines(st)
     if suffix == ".xlsx":
         from .xlsx import write_xlsx

@@ -12,10 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..cells import say
 from ..regions import default_regions
 from . import model
-from .basis import RULES
-from .chains import CO2_ROLES, QUANTITY_LABELS, TCE_ROLES, Term, by_role, source_text, words
+from .basis import rules
+from .chains import CO2_ROLES, TCE_ROLES, Term, by_role, quantity_label, source_text, words
+from .labels import numbered, paren
 from .model import EntityStatement, Statement
 
 #: Number formats: quantities and coefficients as typed; results to 4 decimals, totals to 2.
@@ -34,9 +36,10 @@ def col(i: int) -> str:
 class _Sheet:
     """A write-only sheet written row by row, tracking the row number."""
 
-    def __init__(self, wb: Any, title: str, widths: list[float]) -> None:
+    def __init__(self, wb: Any, title: str, widths: list[float], lang: str) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
 
+        self.lang = lang  # the language of the sheet's texts
         self.ws = wb.create_sheet(title)
         for i, w in enumerate(widths):  # a write-only sheet takes its widths before the first row
             self.ws.column_dimensions[col(i)].width = w
@@ -86,11 +89,12 @@ def _num(x: float) -> float | None:
     return None if x != x else float(x)  # NaN -> empty
 
 
-def _inputs(sh: _Sheet, e: EntityStatement) -> dict[int, tuple[str, str]]:
+def _inputs(sh: _Sheet, e: EntityStatement, lang: str) -> dict[int, tuple[str, str]]:
     """Part 一: the quantities as given. Returns line position -> (quantity cell, direction cell)."""
     ids = list(dict.fromkeys(k for ln in e.lines for k in ln.ids))
-    heads = ["序号", "能源品种（原文）", "能源品种", *[model.label(k) for k in ids], "类别", "计入方向", "实物量", "计量单位", "问题"]
-    sh.heading("一、能源消费实物量（原始数据）")
+    heads = [say(c, lang) for c in ("statement_col_no", "statement_col_carrier_given", "statement_col_carrier")] + [model.label(k, lang) for k in ids]
+    heads += [say(c, lang) for c in ("statement_col_category", "statement_col_direction", "statement_col_quantity", "statement_col_unit", "statement_col_problem")]
+    sh.heading(numbered("1", "statement_inputs", lang))
     sh.header(heads)
     qcol, dcol = col(3 + len(ids) + 2), col(3 + len(ids) + 1)
     cells: dict[int, tuple[str, str]] = {}
@@ -98,7 +102,7 @@ def _inputs(sh: _Sheet, e: EntityStatement) -> dict[int, tuple[str, str]]:
         r = sh.row + 1
         row = [sh.cell(i), sh.cell(ln.carrier, text=True), sh.cell(ln.carrier_name, text=True)]
         row += [sh.cell(_plain(ln.ids.get(k)), text=isinstance(ln.ids.get(k), str)) for k in ids]
-        row += [sh.cell(model.CATEGORY[ln.category], text=True), sh.cell(ln.sign, "0"), sh.cell(_num(ln.quantity), FMT_INPUT),
+        row += [sh.cell(model.category(ln.category, lang), text=True), sh.cell(ln.sign, "0"), sh.cell(_num(ln.quantity), FMT_INPUT),
                 sh.cell(ln.unit, text=True), sh.cell(ln.problem, text=True)]
         sh.append(row)
         cells[ln.position] = (f"{qcol}{r}", f"{dcol}{r}")
@@ -117,8 +121,8 @@ def _plain(v: Any) -> Any:
 
 
 Placed = list[tuple[dict[str, Term], list[Term]]]
-#: Columns before the coefficients in parts 二–四; 实物量 is column 4, 计入方向 column 6 (0-based).
-FIXED = ["序号", "能源品种", "类别", "范围", "实物量", "计量单位", "计入方向"]
+#: Columns before the coefficients in parts 二–四 (their texts); 实物量 is column 4, 计入方向 column 6 (0-based).
+FIXED = ["statement_col_no", "statement_col_carrier", "statement_col_category", "statement_col_scope", "statement_col_quantity", "statement_col_unit", "statement_col_direction"]
 
 
 def _placed(e: EntityStatement, which: str) -> Placed:
@@ -137,17 +141,17 @@ def _chain_table(sh: _Sheet, e: EntityStatement, inputs: dict[int, tuple[str, st
     """Parts 二–四: one row per line, a formula per result; every part has ``n_slots`` coefficient
     columns so the results of all parts stand in one column. Returns (result column, first row,
     last row, category column, scope column)."""
-    co2 = which == "co2"
+    co2, lang = which == "co2", sh.lang
     roles = CO2_ROLES if co2 else TCE_ROLES
-    num, name, formula_words, unit = model.PARTS[which]
-    title = f"{num}、{name}：{formula_words}"
-    result_unit = f"{'排放量' if co2 else '标准煤'}（{unit}）"
+    num, name, formula_words, unit = model.part(which, lang)
+    title = say("statement_numbered", lang, num=num, text=say("statement_field", lang, label=name, value=formula_words))
+    result_unit = say("statement_result_co2" if co2 else "statement_result_tce", lang, unit=unit)
     n_extra = max((len(x) for _, x in placed), default=0)
-    heads = list(FIXED)
-    names = [*roles.values(), *[f"其他项{k + 1}" for k in range(n_extra)]]
+    heads = [say(c, lang) for c in FIXED]
+    names = [*[say(c, lang) for c in roles.values()], *[say("statement_col_other", lang, n=k + 1) for k in range(n_extra)]]
     for k in range(n_slots):
-        heads += [names[k], f"{names[k]} 单位"] if k < len(names) else ["", ""]
-    heads += [result_unit, "计算式", "系数出处"]
+        heads += [names[k], say("statement_col_term_unit", lang, name=names[k])] if k < len(names) else ["", ""]
+    heads += [result_unit, say("statement_col_formula", lang), say("statement_col_sources", lang)]
     sh.heading(title)
     sh.header(heads)
     first = sh.row + 1
@@ -156,7 +160,7 @@ def _chain_table(sh: _Sheet, e: EntityStatement, inputs: dict[int, tuple[str, st
     for i, (ln, (slots, extra)) in enumerate(zip(e.lines, placed), 1):
         r = sh.row + 1
         q, d = inputs[ln.position]
-        row = [sh.cell(i), sh.cell(ln.carrier_name, text=True), sh.cell(model.CATEGORY[ln.category], text=True),
+        row = [sh.cell(i), sh.cell(ln.carrier_name, text=True), sh.cell(model.category(ln.category, lang), text=True),
                sh.cell(ln.scope, "0") if ln.scope else None]
         row += [sh.cell(f"={q}", FMT_INPUT), sh.cell(ln.unit, text=True), sh.cell(f"={d}", "0")]
         refs = []
@@ -171,21 +175,22 @@ def _chain_table(sh: _Sheet, e: EntityStatement, inputs: dict[int, tuple[str, st
             refs.append(("/" if t.divide else "*") + f"{vcol}{r}")
         chain = ln.chain(which)
         if chain is None:
-            why = ln.problem or ("原料用能：不作燃料燃烧，不计燃烧排放" if co2 and ln.category == "feedstock" else "未计算")
+            why = model.not_shown(ln, which, lang)
             value = "=0" if co2 and ln.category == "feedstock" else None
             row += [sh.cell(value, FMT_RESULT), sh.cell(why, text=True), None]
         else:
             formula = f"={col(base - 1)}{r}*{col(base - 3)}{r}" + "".join(refs)
             row += [sh.cell(formula, FMT_RESULT), sh.cell(words(ln.quantity, ln.unit, ln.sign, chain, result_unit), text=True),
-                    sh.cell(source_text(chain), text=True)]
+                    sh.cell(source_text(chain, lang), text=True)]
         sh.append(row)
     return rcol, first, sh.row, ccol, scol
 
 
 def _totals(sh: _Sheet, refs: dict[str, tuple[str, int, int, str, str]], co2: bool) -> dict[str, str]:
     """Part 五: totals as formulas over the tables. Returns total name -> cell."""
-    sh.heading("五、汇总")
-    sh.header(["项目", "数值", "单位", "计算"])
+    lang = sh.lang
+    sh.heading(numbered("5", "statement_totals", lang))
+    sh.header([say(c, lang) for c in ("statement_col_item", "statement_col_value", "statement_col_short_unit", "statement_col_how")])
     out: dict[str, str] = {}
 
     def put(key: str, label: str, formula: str, unit: str, how: str) -> None:
@@ -193,20 +198,24 @@ def _totals(sh: _Sheet, refs: dict[str, tuple[str, int, int, str, str]], co2: bo
                        sh.cell(unit, text=True), sh.cell(how, text=True)])
         out[key] = f"B{r}"
 
-    for b, zh in model.BASES.items():
+    for b in model.BASES:
+        name, num = model.basis_label(b, lang), model.part(b, lang)[0]
         rc, r0, r1, cc, _ = refs[b]
         rng, crng = f"{rc}{r0}:{rc}{r1}", f"{cc}{r0}:{cc}{r1}"
-        put(f"tce_{b}", f"综合能源消费量（{zh}）", f"=SUM({rng})", "tce", f"表{'二' if b == 'calorific' else '三'}标准煤之和（外供为负，已扣减）")
-        put(f"feedstock_{b}", f"  其中：原料用能（{zh}）", f'=SUMIF({crng},"{model.CATEGORY["feedstock"]}",{rng})', "tce", "类别为原料用能的行之和")
-        put(f"output_{b}", f"  其中：外供扣减（{zh}）", f'=SUMIF({crng},"{model.CATEGORY["output"]}",{rng})', "tce", "类别为外供的行之和（负数）")
-        put(f"tce_{b}_excl_feedstock", f"扣除原料用能后的综合能源消费量（{zh}）",
-            f"={out[f'tce_{b}']}-{out[f'feedstock_{b}']}", "tce", "综合能源消费量 − 原料用能")
+        put(f"tce_{b}", say("statement_total_tce", lang, basis=name), f"=SUM({rng})", "tce", say("statement_total_tce_how", lang, num=num))
+        put(f"feedstock_{b}", "  " + say("statement_total_feedstock", lang, basis=name),
+            f'=SUMIF({crng},"{model.category("feedstock", lang)}",{rng})', "tce", say("statement_total_feedstock_how", lang))
+        put(f"output_{b}", "  " + say("statement_total_output", lang, basis=name),
+            f'=SUMIF({crng},"{model.category("output", lang)}",{rng})', "tce", say("statement_total_output_how", lang))
+        put(f"tce_{b}_excl_feedstock", say("statement_total_excl", lang, basis=name),
+            f"={out[f'tce_{b}']}-{out[f'feedstock_{b}']}", "tce", say("statement_total_excl_how", lang))
     if co2:
         rc, r0, r1, _, sc = refs["co2"]
         rng, srng = f"{rc}{r0}:{rc}{r1}", f"{sc}{r0}:{sc}{r1}"
-        for s, label in model.SCOPES.items():
-            put(f"co2_scope{s}", f"二氧化碳排放 {label}", f"=SUMIF({srng},{s},{rng})", "tCO2", f"表四范围为 {s} 的行之和")
-        put("co2_t", "二氧化碳排放合计", f"={out['co2_scope1']}+{out['co2_scope2']}", "tCO2", "范围一 + 范围二")
+        for s in model.SCOPES:
+            put(f"co2_scope{s}", say("statement_total_co2_scope", lang, scope=model.scope_label(s, lang)), f"=SUMIF({srng},{s},{rng})",
+                "tCO2", say("statement_total_co2_scope_how", lang, scope=s))
+        put("co2_t", say("statement_total_co2", lang), f"={out['co2_scope1']}+{out['co2_scope2']}", "tCO2", say("statement_total_co2_how", lang))
     return out
 
 
@@ -221,12 +230,11 @@ def _entity_sheet(wb: Any, e: EntityStatement, st: Statement, title: str) -> dic
     parts = [*model.BASES, *(["co2"] if st.co2 else [])]
     placed = {w: _placed(e, w) for w in parts}
     n_slots = max(_slots(w, placed[w]) for w in parts)
-    sh = _Sheet(wb, title, [6.0, 14, 12, 6, 12, 10, 8] + [11, 10] * n_slots + [14, 60, 60])
-    sh.append([sh.cell(f"能源消费与二氧化碳排放计算书：{e.title}", text=True, font=sh.title_font)])
+    sh = _Sheet(wb, title, [6.0, 14, 12, 6, 12, 10, 8] + [11, 10] * n_slots + [14, 60, 60], st.lang)
+    sh.append([sh.cell(say("statement_title_of", st.lang, entity=e.title), text=True, font=sh.title_font)])
     sh.append([sh.cell(model.subject(e, st), text=True)])
-    sh.append([sh.cell(f"电网区域：{st.region_label}；系数库版本：{st.factor_set}；系数出处见“依据”表。"
-                       "除实物量与系数外，数值均为公式：修改实物量或系数后自动重算。", text=True)])
-    inputs = _inputs(sh, e)
+    sh.append([sh.cell(say("statement_sheet_note", st.lang, region=st.region_label, version=st.factor_set), text=True)])
+    inputs = _inputs(sh, e, st.lang)
     refs = {}
     for which in parts:
         refs[which] = _chain_table(sh, e, inputs, which, placed[which], n_slots)
@@ -234,39 +242,50 @@ def _entity_sheet(wb: Any, e: EntityStatement, st: Statement, title: str) -> dic
     return {k: f"'{title}'!{v}" for k, v in cells.items()}
 
 
-def _basis_sheet(wb: Any, st: Statement) -> None:
+#: The columns of the 所用系数 table on 依据 (their texts).
+FACTOR_COLUMNS = ("statement_col_factor_id", "statement_col_carrier", "statement_col_factor_kind", "statement_col_value", "statement_col_short_unit", "statement_col_basis",
+                  "statement_col_region", "statement_col_data_year", "statement_col_doc_number", "statement_col_doc_title", "statement_col_table", "statement_col_confidence",
+                  "statement_col_note")
+#: The columns of the 所引文件 table on 依据 (their texts) and the source fields they show.
+DOCUMENT_COLUMNS = {"statement_col_doc_number": "number", "statement_col_doc_title": "title", "statement_col_issuer": "issuer", "statement_col_date": "date",
+                    "statement_col_url": "url"}
+
+
+def _basis_sheet(wb: Any, st: Statement, title: str) -> None:
     from .. import __version__
 
-    sh = _Sheet(wb, "依据", [36.0, 14, 16, 10, 12, 8, 8, 8, 22, 40, 20, 10, 60])
-    sh.append([sh.cell("计算依据", text=True, font=sh.title_font)])
-    sh.append([sh.cell(f"tanfeng {__version__}；系数库版本 {st.factor_set}；电网区域 {st.region_label}；"
-                       f"数据年份 {st.arguments['year'] or '按记录'}", text=True)])
-    sh.heading("一、所用系数")
-    sh.header(["系数编号", "能源品种", "量", "数值", "单位", "口径", "地区", "数据年份", "文件编号", "文件名称", "表", "可信度", "说明"])
+    lang = st.lang
+    sh = _Sheet(wb, title, [36.0, 14, 16, 10, 12, 8, 8, 8, 22, 40, 20, 10, 60], lang)
+    sh.append([sh.cell(say("statement_basis_title", lang), text=True, font=sh.title_font)])
+    sh.append([sh.cell(say("statement_basis_run", lang, tanfeng=__version__, version=st.factor_set, region=st.region_label,
+                          year=st.arguments["year"] or say("statement_as_recorded", lang)), text=True)])
+    sh.heading(numbered("1", "statement_factors_used", lang))
+    sh.header([say(c, lang) for c in FACTOR_COLUMNS])
     for f in st.factors:
+        basis = model.basis_label(f.basis if f.basis in model.BASES else "any", lang)
         sh.append([sh.cell(x, text=isinstance(x, str)) for x in (
-            f.id, st.carrier_names.get(f.carrier, f.carrier), QUANTITY_LABELS.get(f.quantity, f.quantity), f.value, f.unit, {"calorific": "当量值", "substitution": "等价值"}.get(f.basis, "通用"),
-            default_regions().label(f.region, "zh"), f.data_year, f.source_number, f.source_title, f.table, f.confidence, f.note)])
-    sh.heading("二、所引文件")
-    sh.header(["文件编号", "文件名称", "发布机关", "发布日期", "网址"])
+            f.id, st.carrier_names.get(f.carrier, f.carrier), quantity_label(f.quantity, lang), f.value, f.unit, basis,
+            default_regions().label(f.region, lang), f.data_year, f.source_number, f.source_title, f.table, f.confidence, f.note)])
+    sh.heading(numbered("2", "statement_documents", lang))
+    sh.header([say(c, lang) for c in DOCUMENT_COLUMNS])
     for s in st.sources:
-        sh.append([sh.cell(s.get(k, ""), text=True) for k in ("number", "title", "issuer", "date", "url")])
+        sh.append([sh.cell(s.get(k, ""), text=True) for k in DOCUMENT_COLUMNS.values()])
     if st.substitution:
-        sh.heading("二之一、电力等价值的选用（按数据年份）")
-        sh.header(model.SUBSTITUTION_HEADS)
+        sh.heading(numbered("2a", "statement_substitution_choice", lang))
+        sh.header(model.substitution_heads(lang))
         for rec in st.substitution:
-            sh.append([sh.cell(_plain(v), text=isinstance(v, str)) for v in model.substitution_row(rec)])
+            sh.append([sh.cell(_plain(v), text=isinstance(v, str)) for v in model.substitution_row(rec, lang)])
     if st.keys is not None and len(st.keys):
-        sh.heading("二之二、计算依据：每个（能源品种、单位、年份、地区）所用系数（tanfeng.explain）")
+        sh.heading(say("statement_numbered", lang, num=say("statement_num_2b", lang), text=paren(say("statement_keys", lang), "tanfeng.explain", lang)))
         sh.header([str(c) for c in st.keys.columns])
         for rec in st.keys.itertuples(index=False):
             sh.append([None if model.is_blank(v) else sh.cell(_plain(v), text=isinstance(v, str)) for v in rec])
-    sh.heading("三、计算规则")
-    sh.header(["规则", "出处"])
-    for rule, where in RULES:
+    sh.heading(numbered("3", "statement_rules", lang))
+    sh.header([say("statement_col_rule", lang), say("statement_col_source", lang)])
+    for rule, where in rules(lang):
         sh.append([sh.cell(rule, text=True), sh.cell(where, text=True)])
     if st.fallbacks:
-        sh.heading("四、系数选用说明（回退）")
+        sh.heading(numbered("4", "statement_fallbacks", lang))
         for m in st.fallbacks:
             sh.append([sh.cell(m, text=True)])
 
@@ -283,7 +302,7 @@ def write_xlsx(st: Statement, path: str | Path) -> tuple[Path, dict[str, dict[st
     for e in st.entities:
         title = sheet_title(e.title, used)
         where[e.title] = _entity_sheet(wb, e, st, title)
-    used.add("依据")
-    _basis_sheet(wb, st)
+    basis = sheet_title(say("statement_basis_sheet", st.lang), used)
+    _basis_sheet(wb, st, basis)
     return save_workbook(wb, path), where
 
