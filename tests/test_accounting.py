@@ -422,3 +422,27 @@ def test_report_never_raises_never_drops(values: list[object]) -> None:
     bad = r["problem"] != ""
     assert r.loc[bad, "tce"].isna().all()
     assert (r.loc[~bad, "tce"] >= 0).all()
+
+
+def test_wan_written_twice_is_reported_not_multiplied() -> None:
+    """``12万`` in a 万m³ column reads literally as 12亿 m³ — 10⁴ times what the analyst meant.
+    tanfeng reports such rows (``quantity_scale_twice``) and keeps them; 万 written once, in
+    either place, is read as usual. Natural gas, GB/T 2589-2008 表A.1: 1.2143 kgce/m³, so
+    12 万m³ = 120000 m³ × 1.2143 ÷ 1000 = 145.716 tce."""
+    df = pd.DataFrame({"carrier": ["天然气", "天然气", "天然气", "天然气"],
+                       "unit": ["万m³", "m³", "万m³", "万立方米"],
+                       "quantity": ["12万", "12万", "12", "(3万)"]})
+    r = account(df, year=2023, errors="report")
+    assert list(r.index) == list(df.index)
+    assert r["tce"].tolist()[1:3] == [pytest.approx(145.716), pytest.approx(145.716)]
+    assert np.isnan(r["tce"].iloc[0]) and np.isnan(r["tce"].iloc[3])
+    assert r["problem"].iloc[0].startswith("quantity_scale_twice")
+    assert r["problem"].iloc[3].startswith("quantity_scale_twice")
+    with pytest.raises(InputError) as info:
+        account(df.iloc[:1], year=2023)
+    assert info.value.failures["reason"].tolist() == ["quantity_scale_twice"]
+    assert "12亿 m³" in info.value.failures["message"].iloc[0]
+    with pytest.raises(InputError) as info:
+        to_tce("12万", "万m3", "天然气")
+    assert info.value.failures["reason"].tolist() == ["quantity_scale_twice"]
+    assert to_tce("12万", "m3", "天然气").m == pytest.approx(145.716)

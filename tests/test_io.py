@@ -31,7 +31,7 @@ WIDE_HEADERS = ["企业名称", "统一社会信用代码", "所属乡镇", "年
 # (enterprise, credit code, town, year, month, 电 万kWh, 气 万m3, 原煤 t, 柴油 t); None = not used
 WIDE_ROWS = [
     ("诸暨市甲袜业有限公司", "91330100799655058B", "大唐街道", 2022, 3, "1,234.5", "12", None, "１２"),
-    ("诸暨市乙铜业有限公司", "9144030071526726XG", "店口镇", 2022, 3, "56.78", "0.5万", "300", None),
+    ("诸暨市乙铜业有限公司", "9144030071526726XG", "店口镇", 2022, 3, "56.78", "5,000", "0.03万", None),
     ("诸暨市丙印染有限公司", "91330100799655058B", "陶朱街道", 2022, 3, "8", None, None, None),
 ]
 # what those rows must become: (enterprise, carrier, quantity, unit)
@@ -40,8 +40,8 @@ EXPECTED = [
     ("诸暨市甲袜业有限公司", "天然气", 12.0, "万立方米"),
     ("诸暨市甲袜业有限公司", "柴油", 12.0, "t"),          # full-width １２
     ("诸暨市乙铜业有限公司", "电力", 56.78, "万千瓦时"),
-    ("诸暨市乙铜业有限公司", "天然气", 5000.0, "万立方米"),  # 0.5万 = 5 000
-    ("诸暨市乙铜业有限公司", "原煤", 300.0, "吨"),
+    ("诸暨市乙铜业有限公司", "天然气", 5000.0, "万立方米"),  # "5,000": 万 is in the header already
+    ("诸暨市乙铜业有限公司", "原煤", 300.0, "吨"),         # 0.03万 = 300
     ("诸暨市丙印染有限公司", "电力", 8.0, "万千瓦时"),
 ]
 
@@ -446,3 +446,22 @@ def test_too_many_rows_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with pytest.raises(FileFormatError, match="rows"):
         write_report_xlsx(tmp_path / "big.xlsx", {"x": pd.DataFrame({"a": range(5)})})
     assert not (tmp_path / "big.xlsx").exists()
+
+
+def test_wan_in_the_cell_and_in_the_unit_is_reported_by_cell(tmp_path: Path) -> None:
+    """``12万`` under a 万m³ unit (long table) or a 万千瓦时 header (wide table) would be read as
+    10⁴ times what was meant: each is ``quantity_scale_twice`` at its cell; 万 in one place only
+    reads as usual (12万 under 立方米 = 120000)."""
+    long_rows = [["企业名称", "能源品种", "计量单位", "消费量"],
+                 ["甲", "天然气", "万m³", "12万"], ["乙", "天然气", "立方米", "12万"], ["丙", "天然气", "万m³", "12"]]
+    with pytest.raises(InputError) as info:
+        read_records(write_xlsx(tmp_path / "long.xlsx", long_rows))
+    assert info.value.failures[["cell", "reason"]].values.tolist() == [["D2", "quantity_scale_twice"]]
+    r = read_records(tmp_path / "long.xlsx", errors="report")
+    assert np.isnan(r["quantity"].iloc[0]) and r["quantity"].tolist()[1:] == [120000.0, 12.0]
+    wide_rows = [["企业名称", "用电量(万千瓦时)", "原煤/吨"], ["甲", "1.5万", "3万"]]
+    with pytest.raises(InputError) as info:
+        read_records(write_xlsx(tmp_path / "wide.xlsx", wide_rows))
+    assert info.value.failures[["cell", "reason"]].values.tolist() == [["B2", "quantity_scale_twice"]]
+    v, r2 = parse_numbers(["12万", "12万"], scaled_unit=np.array([True, False]))
+    assert r2.tolist() == ["quantity_scale_twice", ""] and v[1] == 120000.0

@@ -58,6 +58,7 @@ __all__ = [
     "find_columns",
     "get_language",
     "header_scopes",
+    "is_scaled_unit",
     "language",
     "read_quantities",
     "read_quantity",
@@ -170,7 +171,7 @@ BLANK_TOKENS = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "�
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Reason codes `read_quantities` gives ('' = read fine), in the order of their integer codes.
 QUANTITY_REASONS = ("", "quantity_missing", "quantity_not_numeric", "quantity_with_unit", "quantity_is_date",
-                    "quantity_negative", "quantity_infinite", "quantity_overflow")
+                    "quantity_negative", "quantity_infinite", "quantity_overflow", "quantity_scale_twice")
 _QCODE = {r: i for i, r in enumerate(QUANTITY_REASONS)}
 #: Longest text read as a number (longer texts are ``quantity_not_numeric`` without parsing).
 MAX_CELL_CHARS = 64
@@ -233,8 +234,9 @@ def _parse_cell(value: Any) -> tuple[float, int]:
     return math.nan, _QCODE["quantity_not_numeric"]
 
 
-def _distinct_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Values and int8 codes of a non-numeric column, each distinct cell parsed once."""
+def _distinct_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Values and int8 codes of a non-numeric column, each distinct cell parsed once, and the rows
+    whose text carries 万 or 亿 (None when no cell does)."""
     n = len(col)
     if pd.api.types.infer_dtype(col, skipna=True) in ("boolean", "mixed", "mixed-integer"):
         # True hashes equal to 1: mark booleans so they are never read as numbers
@@ -246,15 +248,34 @@ def _distinct_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     uvals = np.full(len(uniques) + 1, np.nan)
     ureason = np.zeros(len(uniques) + 1, dtype=np.int8)
     ureason[-1] = _QCODE["quantity_missing"]
+    uworded = np.zeros(len(uniques) + 1, dtype=bool)
     for i, u in enumerate(uniques):
         uvals[i], ureason[i] = (math.nan, _QCODE["quantity_not_numeric"]) if u == _BOOL_MARK else _parse_cell(u)
+        uworded[i] = ureason[i] == 0 and isinstance(u, str) and _has_scale_word(u)
     if (codes < 0).any():
         codes = np.where(codes < 0, len(uniques), codes)
-    return uvals[codes], ureason[codes]
+    return uvals[codes], ureason[codes], (uworded[codes] if uworded.any() else None)
 
 
-def read_quantities(values: pd.Series | Sequence[Any] | np.ndarray, *,
-                    negative_ok: bool = False) -> tuple[np.ndarray, pd.Categorical]:
+def is_scaled_unit(unit: str) -> bool:
+    """Whether a unit already carries 万 or 亿 (``万m³``, ``万千瓦时``, ``亿kWh``).
+
+    Examples
+    --------
+    >>> is_scaled_unit("万m³"), is_scaled_unit(" 亿kWh"), is_scaled_unit("m³")
+    (True, True, False)
+    """
+    return unicodedata.normalize("NFKC", unit).strip()[:1] in _MULT
+
+
+def _has_scale_word(text: str) -> bool:
+    """Whether a number cell's text ends in 万 or 亿 (``12万``, ``(3万)``)."""
+    t = unicodedata.normalize("NFKC", text).strip().rstrip(")").rstrip()
+    return bool(t) and t[-1] in _MULT
+
+
+def read_quantities(values: pd.Series | Sequence[Any] | np.ndarray, *, negative_ok: bool = False,
+                    scaled_unit: np.ndarray | None = None) -> tuple[np.ndarray, pd.Categorical]:
     """Read a column of number cells: float values and a reason code per row.
 
     Numeric columns take a fast path; text columns parse each distinct cell once.
@@ -265,6 +286,10 @@ def read_quantities(values: pd.Series | Sequence[Any] | np.ndarray, *,
         The cells, as read from a table.
     negative_ok : bool
         Keep negative numbers (tax refunds); by default they are ``quantity_negative``.
+    scaled_unit : ndarray of bool, optional
+        The rows whose unit already carries 万 or 亿 (``万m³``, ``万千瓦时``). A cell there that
+        also ends in 万/亿 (``12万``) is ``quantity_scale_twice``: read literally it is 10⁴ times
+        what was almost surely meant (12万 万m³ = 12亿 m³), so it is reported, not guessed.
 
     Returns
     -------
@@ -281,6 +306,8 @@ def read_quantities(values: pd.Series | Sequence[Any] | np.ndarray, *,
     [1200.0, 1200.0, 120000.0]
     >>> list(r)
     ['', '', '', 'quantity_not_numeric', 'quantity_negative', 'quantity_missing', 'quantity_with_unit']
+    >>> list(read_quantities(["12万", "12"], scaled_unit=np.array([True, True]))[1])
+    ['quantity_scale_twice', '']
     """
     col = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     n = len(col)
@@ -292,7 +319,10 @@ def read_quantities(values: pd.Series | Sequence[Any] | np.ndarray, *,
     elif pd.api.types.is_numeric_dtype(dtype):
         vals, reasons = col.to_numpy(dtype=float, na_value=np.nan), np.zeros(n, dtype=np.int8)
     else:
-        vals, reasons = _distinct_codes(col)
+        vals, reasons, worded = _distinct_codes(col)
+        if worded is not None and scaled_unit is not None and (twice := worded & scaled_unit).any():
+            reasons[twice] = _QCODE["quantity_scale_twice"]
+            vals = np.where(twice, np.nan, vals)
     with np.errstate(invalid="ignore"):
         # two reductions decide whether anything is wrong: NaN carries through min and max, and
         # NaN, inf and negatives all fail min >= 0 (> -inf when negatives are kept), max < inf
@@ -307,8 +337,10 @@ def read_quantities(values: pd.Series | Sequence[Any] | np.ndarray, *,
     return vals, pd.Categorical.from_codes(reasons, categories=list(QUANTITY_REASONS), validate=False)
 
 
-def read_quantity(value: Any, *, negative_ok: bool = False, column: str = "quantity") -> float:
-    """Read one number cell, or raise `InputError` with its reason code.
+def read_quantity(value: Any, *, negative_ok: bool = False, column: str = "quantity",
+                  scaled_unit: bool = False) -> float:
+    """Read one number cell, or raise `InputError` with its reason code (``scaled_unit``: the
+    unit already carries 万 or 亿, as in `read_quantities`).
 
     Examples
     --------
@@ -321,6 +353,8 @@ def read_quantity(value: Any, *, negative_ok: bool = False, column: str = "quant
     ['quantity_not_numeric']
     """
     v, code = _parse_cell(value)
+    if code == 0 and scaled_unit and isinstance(value, str) and _has_scale_word(value):
+        code = _QCODE["quantity_scale_twice"]
     if code == 0 and v < 0 and not negative_ok:
         code = _QCODE["quantity_negative"]
     if code:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .cells import is_scaled_unit
+
 __all__ = ["INDUSTRIES", "SYNTHETIC_NOTE", "TOWNS", "ZhujiSample", "whatif_candidates", "zhuji_sample"]
 
 #: Label carried by every table of the sample (attrs["note"], and the 说明 sheet of a report).
@@ -493,7 +495,8 @@ def _energy(rng: np.random.Generator, n: int, ind: np.ndarray, energy_plan: np.n
     # a few numbers written as text, as exported sheets have them: 1,234.56 / 全角 / 12.5万
     quantity = qty.astype(object)
     n_text = max(1, len(qty) // 12000)
-    forms = (("grouped", qty >= 1000), ("fullwidth", qty > 0), ("wan", (qty >= 10_000) & (dec == 0)))
+    plain_unit = ~np.array([is_scaled_unit(str(x[2])) for x in opts])[o]  # 12万 never under 万m³
+    forms = (("grouped", qty >= 1000), ("fullwidth", qty > 0), ("wan", (qty >= 10_000) & (dec == 0) & plain_unit))
     for form, eligible in forms:
         pool = np.flatnonzero(eligible)
         for r in rng.choice(pool, size=min(n_text, len(pool)), replace=False):

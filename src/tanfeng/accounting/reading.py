@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import QUANTITY_REASONS, Failures, read_quantities
+from ..cells import QUANTITY_REASONS, Failures, is_scaled_unit, read_quantities
 from ..defaults import DEFAULT_REGION
 from ..errors import UnknownCarrierError
 from ..factors import FactorSet
@@ -69,16 +69,15 @@ def read_cells(records: pd.DataFrame, cols: Mapping[str, str], fs: FactorSet, fa
     """Read quantity, carrier, unit, year, region, use and flow of every row (see `RecordCells`)."""
     n = len(records)
     qcol = records[cols["quantity"]]
-    qty, qreasons = read_quantities(qcol)
+    ucodes, utexts, ublank = _units(records[cols["unit"]], fails, cols["unit"])
+    qty, qreasons = read_quantities(qcol, scaled_unit=_scaled_rows(ucodes, utexts))
     qcode = qreasons.codes
-    bad_row = qcode != 0
+    bad_row = (qcode != 0) | ublank
     if bad_row.any():
         for i, r in enumerate(QUANTITY_REASONS[1:], 1):
             fails.add(qcode == i, cols["quantity"], qcol, r)
     ccodes, cids, carrier_ok = _carriers(records[cols["carrier"]], fs, fails, cols["carrier"])
     bad_row |= ~carrier_ok
-    ucodes, utexts, ublank = _units(records[cols["unit"]], fails, cols["unit"])
-    bad_row |= ublank
     ycodes, yuniq, ybad = _year_codes(records, cols, year, n, fails)
     bad_row |= ybad
     default_region = fs.regions.resolve(region or DEFAULT_REGION)
@@ -132,6 +131,12 @@ def _units(raw: pd.Series, fails: Failures, column: str) -> tuple[np.ndarray, li
             ublank |= ucodes == i
     fails.add(ublank, column, raw, "unit_missing")
     return ucodes, utexts, ublank
+
+
+def _scaled_rows(ucodes: np.ndarray, utexts: list[str]) -> np.ndarray | None:
+    """The rows whose unit starts with 万 or 亿 (万m³, 万千瓦时, 亿kWh); None when no unit does."""
+    scaled = np.array([is_scaled_unit(t) for t in utexts] + [False], dtype=bool)  # last: blank (-1)
+    return scaled[ucodes] if scaled.any() else None
 
 
 def _year_codes(records: pd.DataFrame, cols: Mapping[str, str], year: int | None, n: int,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..cells import MAX_CELL_CHARS, Failures, read_quantity
+from ..cells import MAX_CELL_CHARS, Failures, is_scaled_unit, read_quantity
 from ..defaults import DEFAULT_REGION
 from ..errors import (
     FactorFallbackWarning,
@@ -41,7 +41,7 @@ def _split_args(quantity: Any, unit: Any, carrier: Any) -> tuple[float, str, str
         raise TypeError("to_tce/to_co2 need (quantity, unit, carrier) or (Quantity, carrier)")
     if not isinstance(unit, str) or not unit.strip():
         _fail("unit", unit, "unit_missing" if unit is None or not str(unit).strip() else "unit_unknown")
-    return read_quantity(quantity), unit, carrier
+    return read_quantity(quantity, scaled_unit=is_scaled_unit(unit)), unit, carrier
 
 
 def _fail(column: str, value: Any, reason: str, message: str | None = None) -> None:

@@ -40,9 +40,10 @@ def parse_number(value: Any) -> float:
     return v
 
 
-def parse_numbers(values: Iterable[Any]) -> tuple[np.ndarray, np.ndarray]:
+def parse_numbers(values: Iterable[Any], *, scaled_unit: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Numbers and reason codes ('' where fine, blanks included) for a column; each distinct
-    value parsed once by `tanfeng.cells.read_quantities`.
+    value parsed once by `tanfeng.cells.read_quantities` (``scaled_unit``: the rows whose unit
+    already carries 万 or 亿, where ``12万`` is ``quantity_scale_twice``).
 
     Examples
     --------
@@ -51,7 +52,7 @@ def parse_numbers(values: Iterable[Any]) -> tuple[np.ndarray, np.ndarray]:
     ([1234.5, 120000.0], ['', '', 'quantity_not_numeric', ''])
     """
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    vals, reasons = read_quantities(s, negative_ok=True)
+    vals, reasons = read_quantities(s, negative_ok=True, scaled_unit=scaled_unit)
     codes = np.asarray(reasons.codes)
     table = np.array(["" if r == "quantity_missing" else r for r in QUANTITY_REASONS], dtype=object)
     return vals, table[codes]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import Failures, Text
+from ..cells import Failures, Text, is_scaled_unit
 from ..errors import InputError, UnknownCarrierError
 from .base import (
     IOWarning,
@@ -195,11 +195,14 @@ def read_records(
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "energy.csv"
-    >>> text = "企业名称,用电量(万千瓦时),天然气（万立方米）\\n甲,\\"1,234.5\\",12万\\n"
+    >>> text = "企业名称,用电量(万千瓦时),天然气（立方米）\\n甲,\\"1,234.5\\",12万\\n"
     >>> _ = p.write_bytes(text.encode("gbk"))
     >>> r = read_records(p)
     >>> r[["enterprise", "carrier", "quantity", "unit"]].values.tolist()
-    [['甲', '电力', 1234.5, '万千瓦时'], ['甲', '天然气', 120000.0, '万立方米']]
+    [['甲', '电力', 1234.5, '万千瓦时'], ['甲', '天然气', 120000.0, '立方米']]
+
+    ``12万`` under a unit that already carries 万 (``天然气（万立方米）``) would be 12亿 m³: that cell
+    is reported as ``quantity_scale_twice``, not multiplied.
     """
     specs = _default_headers()
     index = _default_alias_index()
@@ -257,13 +260,6 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
     n = len(body.frame)
     if long:
         qcol = by_std["quantity"]
-        raw = body.frame[qcol.index]
-        qty, reasons = parse_numbers(raw)
-        reasons = np.where((reasons == "") & np.isnan(qty), "quantity_missing", reasons)
-        for reason in np.unique(reasons[reasons != ""]):
-            m = reasons == reason
-            _fail(fails, body.rows[m], qcol.original, qcol.index, raw[m].tolist(), str(reason))
-        carrier = _text_values(body.frame[by_std["carrier"].index], code=False)
         if "unit" in by_std:
             unit = _text_values(body.frame[by_std["unit"].index], code=False)
         elif qcol.unit:
@@ -272,6 +268,13 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
             _fail(fails, [header_row], "计量单位", -1, [None], "column_missing", "长表缺少 计量单位 列",
                       "加一列 计量单位，或在 消费量 表头写单位，如 消费量(吨)")
             unit = pd.Series([None] * n, dtype=object)
+        raw = body.frame[qcol.index]
+        qty, reasons = parse_numbers(raw, scaled_unit=_scaled_units(unit))
+        reasons = np.where((reasons == "") & np.isnan(qty), "quantity_missing", reasons)
+        for reason in np.unique(reasons[reasons != ""]):
+            m = reasons == reason
+            _fail(fails, body.rows[m], qcol.original, qcol.index, raw[m].tolist(), str(reason))
+        carrier = _text_values(body.frame[by_std["carrier"].index], code=False)
         _check_long(carrier, unit, body.rows, by_std, fails)
         out = pd.DataFrame(ids, index=body.frame.index)
         out["carrier"], out["quantity"], out["unit"] = carrier.to_numpy(), qty, unit.to_numpy()
@@ -287,7 +290,7 @@ def _records_of(grid: _Grid, specs: Mapping[str, HeaderSpec], index: Mapping[str
         bad = np.zeros((n, k), dtype=bool)
         for j, c in enumerate(energy):
             raw = body.frame[c.index]
-            v, r = parse_numbers(raw)
+            v, r = parse_numbers(raw, scaled_unit=np.full(n, is_scaled_unit(c.unit or "")))
             vals[:, j] = v
             bad[:, j] = r != ""
             for reason in np.unique(r[r != ""]):
@@ -435,6 +438,11 @@ def _int_one(v: Any, kind: str) -> tuple[Any, str]:
         return pd.NA, bad
     lo, hi = {"month": (1, 12), "year": (1900, 2100)}.get(kind, (-math.inf, math.inf))
     return (int(x), "") if lo <= x <= hi else (pd.NA, bad)
+
+
+def _scaled_units(unit: pd.Series) -> np.ndarray:
+    """The rows whose unit already carries 万 or 亿 (a ``12万`` there is 万 written twice)."""
+    return np.fromiter((isinstance(u, str) and is_scaled_unit(u) for u in unit), dtype=bool, count=len(unit))
 
 
 def _int_values(col: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
