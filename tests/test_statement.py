@@ -363,3 +363,23 @@ def test_cli_statement_in_english(tmp_path: Path, records: pd.DataFrame) -> None
     wb = load_workbook(out)
     assert wb.sheetnames == ["乙", "Basis"]
     assert wb["乙"]["A5"].value == "1. Energy use as recorded (raw data)"
+
+
+def test_english_sheet_per_entity_and_year(tmp_path: Path) -> None:
+    df = pd.DataFrame({"enterprise": ["甲", "甲"], "year": [2021, 2022], "carrier": ["电力", "电力"],
+                       "quantity": [1, 2], "unit": ["万kWh", "万kWh"]})
+    st = tanfeng.write_statement(df, tmp_path / "y.xlsx", region=REGION, lang="en")
+    assert [e.title for e in st.entities] == ["甲 2021", "甲 2022"]  # no 年 in English
+    assert load_workbook(tmp_path / "y.xlsx").sheetnames == ["甲 2021", "甲 2022", "Basis"]
+    assert [round(e.totals["tce_calorific"], 6) for e in st.entities] == [1.229, 2.458]  # 万kWh × 1.229
+
+
+def test_every_statement_text_is_written_in_both_languages() -> None:
+    from tanfeng.cells import MESSAGES
+
+    texts = {c: m for c, m in MESSAGES.items() if c.startswith("statement_")}
+    assert len(texts) > 100
+    assert [c for c, m in texts.items() if not m.zh.strip() or not m.en.strip()] == []
+    # English is English: the same as the Chinese only where both are a cited document or a ratio
+    same = {c for c, m in texts.items() if m.zh == m.en}
+    assert same == {"statement_rule_2_source", "statement_rule_4_source", "statement_rule_7_source", "statement_role_c"}
