@@ -247,13 +247,14 @@ def test_report_sentences_exist_in_english() -> None:
     """Every sentence, progress step and sheet name of the demo report has an English twin."""
     import re
 
-    from tanfeng.report import _TEXT
+    from tanfeng.cells import MESSAGES
 
-    assert set(_TEXT["zh"]) == set(_TEXT["en"])
+    report = {k[len("report_"):]: m for k, m in MESSAGES.items() if k.startswith("report_")}
+    assert len(report) >= 50 and all(m.zh and m.en for m in report.values())
     han = re.compile(r"[\u4e00-\u9fff]")
-    steps = [k for k in _TEXT["en"] if k.startswith("step_")] + ["sheets", "by_carrier", "as_of", "firms"]
-    assert not [k for k in steps if han.search(_TEXT["en"][k].replace("两高", ""))]  # the term stays
-    assert len(_TEXT["en"]["sheets"].split("|")) == len(_TEXT["zh"]["sheets"].split("|"))
+    steps = [k for k in report if k.startswith("step_")] + ["sheets", "by_carrier", "as_of", "firms"]
+    assert not [k for k in steps if han.search(report[k].en.replace("两高", ""))]  # the term stays
+    assert len(report["sheets"].en.split("|")) == len(report["sheets"].zh.split("|"))
 
 
 def test_every_command_gives_cli_advice_for_bad_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -328,7 +329,7 @@ def test_every_character_of_the_report_and_charts_is_in_the_cjk_font(demo_dir: P
     import importlib
     from html.parser import HTMLParser
 
-    import tanfeng.report as report
+    from tanfeng.cells import MESSAGES
     from tanfeng.plotting import cjk_font
 
     family = cjk_font()
@@ -356,7 +357,7 @@ def test_every_character_of_the_report_and_charts_is_in_the_cjk_font(demo_dir: P
 
     for name in ("per_mu", "screening", "swap", "targets", "whatif"):
         strings(importlib.import_module(f"tanfeng.plotting.{name}")._LABELS)  # type: ignore[attr-defined]
-    strings(report._TEXT)
+    texts += [t for k, m in MESSAGES.items() if k.startswith("report_") for t in (m.zh, m.en)]
     texts.append("−0123456789.,%")  # tick labels: matplotlib writes minus as U+2212
     used = {c for t in texts for c in t if c.isprintable() and not c.isspace()}
     missing = sorted(c for c in used if ord(c) not in _font_cmap(family))
