@@ -52,7 +52,7 @@ def test_account_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     pd.DataFrame({"企业名称": ["甲", "乙"], "能源品种": ["原煤", "电力"], "消费量": [1000, 100],
                   "计量单位": ["吨", "万千瓦时"], "年份": [2022, 2022]}).to_csv(src, index=False, encoding="gbk")
     out = tmp_path / "out.xlsx"
-    assert main(["account", str(src), "--out", str(out)]) == 0
+    assert main(["account", str(src), "-o", str(out)]) == 0  # -o: the short form of --out
     # 1 000 t × 0.7143 + 100 万kWh × 0.1229 × 10 = 714.3 + 122.9 = 837.2 tce
     assert "837.20 tce" in capsys.readouterr().out
     assert out.exists()

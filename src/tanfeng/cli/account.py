@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                          help="energy records (xlsx/xls/csv, any layout, form 205-1; parquet) to tce and CO2"))
     a.add_argument("files", nargs="+", help="one or more .xlsx / .xls / .csv files (form 205-1 is recognised), "
                                             "or .parquet files (quoted globs: 'data/*.parquet')")
-    a.add_argument("--out", required=True, help="result file: .xlsx (workbook), .csv or .parquet (the records)")
+    a.add_argument("-o", "--out", required=True, help="result file: .xlsx (workbook), .csv or .parquet (the records)")
     a.add_argument("--basis", default="当量值", help="当量值, 等价值 or both")
     a.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2 (浙江, 华东, national …); the library's default, "
                                                         "tanfeng.defaults.DEFAULT_REGION")

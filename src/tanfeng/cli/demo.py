@@ -11,7 +11,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     """Add the ``demo`` command."""
     d = add_help_defaults(sub.add_parser("demo", parents=[common],
                                          help="the main job: every analysis on the synthetic 诸暨 sample, one report"))
-    d.add_argument("--out", default="report", help="output folder")
+    d.add_argument("-o", "--out", default="report", help="output folder")
     d.add_argument("--seed", type=int, default=0, help="seed of the synthetic sample")
     d.add_argument("--as-of", default="2022-12-31", help="date of the progress figures")
     d.set_defaults(func=run)

@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     sc = add_help_defaults(sub.add_parser("screen", parents=[common], help="两高 screening of a project table"))
     sc.add_argument("file", help=".xlsx / .csv with industry code, build year and annual energy")
     sc.add_argument("--rules", default="zhuji-2021", help="rule set")
-    sc.add_argument("--out", default=None, help="write the result to this file (.xlsx, .csv or .parquet)")
+    sc.add_argument("-o", "--out", default=None, help="write the result to this file (.xlsx, .csv or .parquet)")
     add_errors_option(sc)
     sc.set_defaults(func=run)
 

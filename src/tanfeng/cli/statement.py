@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "statement", parents=[common],
         help="计算书: every record's conversion and coefficient, live Excel formulas (or .html / .md)"))
     s.add_argument("files", nargs="+", help="one or more .xlsx / .csv files of energy records")
-    s.add_argument("--out", required=True, help="statement file: .xlsx (live formulas), .html or .md")
+    s.add_argument("-o", "--out", required=True, help="statement file: .xlsx (live formulas), .html or .md")
     s.add_argument("--by", default="企业", help="entity column, one sheet per value (default: 企业)")
     s.add_argument("--only", action="append", default=None, help="write only this entity (repeatable)")
     s.add_argument("--region", default=DEFAULT_REGION, help="grid region for electricity CO2 (浙江, 华东, national …); "

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     w.add_argument("--town-min", default=None, help=".xlsx / .csv: each town's minimum (镇乡（街道）, 腾出用能 …)")
     w.add_argument("--town-max", default=None, help=".xlsx / .csv: each town's caps (腾出用能, 费用, 涉及人数, 行动数)")
     w.add_argument("--time-limit", type=float, default=None, help="seconds for the optimisation (default 1.5)")
-    w.add_argument("--out", default=None, help="write the plan to this file (.xlsx: every sheet; .csv / .parquet: the chosen)")
+    w.add_argument("-o", "--out", default=None, help="write the plan to this file (.xlsx: every sheet; .csv / .parquet: the chosen)")
     add_errors_option(w)
     w.set_defaults(func=run)
 
