@@ -383,3 +383,24 @@ def test_every_statement_text_is_written_in_both_languages() -> None:
     # English is English: the same as the Chinese only where both are a cited document or a ratio
     same = {c for c, m in texts.items() if m.zh == m.en}
     assert same == {"statement_rule_2_source", "statement_rule_4_source", "statement_rule_7_source", "statement_role_c"}
+
+
+def test_cli_statement_keeps_a_bad_row_with_errors_report(tmp_path: Path, records: pd.DataFrame,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from tanfeng.cli import main
+
+    src = tmp_path / "ledger.csv"
+    records.assign(消费量=["1000", "200", "100", "10", "abc", "1,000", "500", "100", "10"]).to_csv(src, index=False)
+    out = tmp_path / "statement.xlsx"
+    args = ["--lang", "en", "statement", str(src), "--only", "甲", "--year", "2022", "--out", str(out)]
+    assert main(args) == 1 and "--errors report" in capsys.readouterr().err  # reading stops at 'abc'
+    assert main([*args, "--errors", "report"]) == 0
+    ws = load_workbook(out)["甲"]
+    problems = [c.value for c in ws["I"] if isinstance(c.value, str) and "abc" in c.value]
+    assert problems and problems[0].startswith("quantity_not_numeric: 消费量 = 'abc'")  # the diesel row, as read
+    values = recalc(out)
+    cells = total_cells(out, "5. Totals")["甲"]
+    # the diesel row is shown and left out: 1000 t × 0.7143 + 200 t × 0.7143 + 100 万kWh × 1.229 − 10 万kWh × 1.229
+    got = float(values[("甲", cells[LABELS_EN["tce_calorific"]])])  # type: ignore[arg-type]
+    assert got == pytest.approx(714.3 + 142.86 + 122.9 - 12.29, rel=1e-12)
+    assert "甲: 5 rows, 967.77 tce" in capsys.readouterr().out

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     frames = []
     for i, path in enumerate(args.files, 1):
         progress(i, len(args.files), f"{msg['reading']} {path}")
-        frames.append(read_records(path))
+        frames.append(read_records(path, errors=args.errors))  # report: a bad cell's row kept, with its problem
     records = pd.concat(frames, ignore_index=True)
     st = write_statement(records, args.out, by=args.by, only=args.only, region=args.region, year=args.year,
                          errors=args.errors, substitution_factor=args.substitution_factor, lang=args.lang)

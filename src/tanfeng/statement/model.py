@@ -153,7 +153,9 @@ def build_statement(
     columns; ``"企业"`` also finds ``enterprise``) and ``only`` (one entity's value, or a list of
     values). When an entity's records span several years (a ``year`` column not in ``by``), each
     year is its own statement. ``lang`` (``"zh"`` or ``"en"``; default `tanfeng.cells.get_language`)
-    is the language of its texts, and of account()'s problems and notes shown in it.
+    is the language of its texts, and of account()'s problems and notes shown in it. Records read
+    with ``read_records(..., errors="report")`` keep their reading problems (``problem``) on their
+    lines, left out of the totals.
     """
     from ..accounting import account, with_substitution_factor
     from ..cells import get_language, language
@@ -168,6 +170,7 @@ def build_statement(
     if only is not None:
         _check_only(records, by_cols, only)
     kw: dict[str, Any] = {**options, "factors": fs}
+    records, read_problems = _reading_problems(records)
     with language(lang), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cal = account(records, basis="当量值", **kw)
@@ -175,6 +178,7 @@ def build_statement(
         fallbacks = list(dict.fromkeys(str(w.message) for w in caught))
     run = cal.attrs["tanfeng"]  # the options as account() took them, its defaults filled in
     co2, year, errors = bool(run["co2"]), run["year"], run["errors"]
+    cal, sub = _with_problems(cal, read_problems), _with_problems(sub, read_problems)
     for w in {str(w.message): w for w in caught}.values():
         warnings.warn(w.message, stacklevel=2)  # the warning itself: its code and fields, said in the reader's language
     cols = cal.attrs["tanfeng"]["columns"]
@@ -236,6 +240,29 @@ def _explain(records: pd.DataFrame, entities: list[EntityStatement], kw: Mapping
         table = explain(records.iloc[pos], basis="both", co2=co2, **{k: v for k, v in kw.items() if k != "errors"})
     shown = [c for c in KEY_COLUMNS if c in table.columns]
     return table[shown].rename(columns={c: key_head(c, lang) for c in shown})
+
+
+def _reading_problems(records: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Records read with ``errors="report"`` carry a ``problem`` column (the bad cell left empty):
+    the records without it, for account(), and each row's reading problem ("" for none)."""
+    if "problem" not in records.columns:
+        return records, []
+    return records.drop(columns="problem"), ["" if is_blank(p) else str(p) for p in records["problem"]]
+
+
+def _with_problems(result: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    """account()'s result with each row of a reading problem showing it, left out of the totals
+    (as ``errors="report"`` leaves out a row account() itself finds bad)."""
+    bad = np.array([bool(p) for p in problems], dtype=bool)
+    if not bad.any():
+        return result
+    out = result.copy()
+    for c in ("tce", "tce_excl_feedstock", "co2_t"):
+        if c in out.columns:
+            out.loc[out.index[bad], c] = np.nan
+    own = out["problem"].tolist() if "problem" in out.columns else [""] * len(out)
+    out["problem"] = ["; ".join(x for x in (p, "" if is_blank(o) else str(o)) if x) for p, o in zip(problems, own)]
+    return out
 
 
 def _by_columns(records: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
