@@ -15,3 +15,13 @@ def test_counts_are_thousands_separated_but_years_and_codes_are_not() -> None:
     last = table.splitlines()[-1]
     # 29436 records → "29,436"; the year 2020 and industry code 2822 as written; tce to 1 decimal
     assert last == "| 2020 | 2822 | 2,351,631.4 | 29,436 |"
+
+
+def test_co2_per_tce_keeps_two_decimals_where_the_rest_keep_one() -> None:
+    # 8,666,146.5 tCO2 over 2,351,631.4 tce = 3.68517… tCO2/tce: 3.69, where one decimal (3.7)
+    # would hide a change of a few hundredths from year to year
+    df = pd.DataFrame({"tce": [2351631.4], "co2_t": [8666146.5], "co2_per_tce": [8666146.5 / 2351631.4]})
+    assert report._md_table(df).splitlines()[-1] == "| 2,351,631.4 | 8,666,146.5 | 3.69 |"
+    assert report.COLUMN_DIGITS == {"co2_per_tce": 2}
+    assert report._md_table(df, column_digits={}).splitlines()[-1] == "| 2,351,631.4 | 8,666,146.5 | 3.7 |"
+    assert report._md_table(df, digits=3).splitlines()[-1] == "| 2,351,631.400 | 8,666,146.500 | 3.69 |"

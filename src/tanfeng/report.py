@@ -19,9 +19,10 @@ import html
 import re
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -53,10 +54,17 @@ class DemoReport:
 #: Columns of counts, thousands separated like the other numbers (years and industry codes are not).
 COUNT_COLUMNS = frozenset({"rows", "rows_with_problems", "firms", "n"})
 
+#: Decimals of the columns whose numbers need more than their table's ``digits``: CO2 per tce
+#: lies between about 2 and 4 (2.6 coal, 3.7 this sample's mix of 当量值 electricity), so one
+#: decimal would hide the year-on-year change the column is there to show.
+COLUMN_DIGITS: Mapping[str, int] = MappingProxyType({"co2_per_tce": 2})
 
-def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20) -> str:
+
+def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20,
+              column_digits: Mapping[str, int] = COLUMN_DIGITS) -> str:
     """A Markdown table (no extra dependency): headers in the report's language
-    (``tce_calorific`` → 综合能耗（当量值，吨标准煤）), booleans 是/否, numbers thousands separated.
+    (``tce_calorific`` → 综合能耗（当量值，吨标准煤）), booleans 是/否, numbers thousands separated
+    with ``digits`` decimals (``column_digits[column]`` for a column named there).
     The language is `tanfeng.cells.get_language` (`run_demo` sets the report's)."""
     from .io import header_label
 
@@ -64,11 +72,11 @@ def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20) -> str:
     d = df.head(max_rows)
     yes, no = say("report_yes"), say("report_no")
 
-    def cell(v: Any, count: bool) -> str:
+    def cell(v: Any, count: bool, places: int) -> str:
         if isinstance(v, bool | np.bool_):
             return yes if v else no
         if isinstance(v, float | np.floating):
-            return "" if np.isnan(v) else f"{v:,.{digits}f}"
+            return "" if np.isnan(v) else f"{v:,.{places}f}"
         if count and isinstance(v, int | np.integer):
             return f"{v:,}"
         if v is None or v is pd.NA:
@@ -77,8 +85,10 @@ def _md_table(df: pd.DataFrame, digits: int = 1, max_rows: int = 20) -> str:
 
     cols = [header_label(str(c), lang=lang) for c in d.columns]
     counts = [str(c) in COUNT_COLUMNS for c in d.columns]
+    places = [column_digits.get(str(c), digits) for c in d.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(cell(v, n) for v, n in zip(row, counts)) + " |" for row in d.itertuples(index=False)]
+    lines += ["| " + " | ".join(cell(v, n, p) for v, n, p in zip(row, counts, places)) + " |"
+              for row in d.itertuples(index=False)]
     if len(df) > max_rows:
         lines.append("\n" + say("report_more_rows", n=len(df), shown=max_rows))
     return "\n".join(lines)
