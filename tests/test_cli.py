@@ -425,3 +425,14 @@ def test_help_says_no_none_default() -> None:
     for name, p in sub.choices.items():
         assert "(default: None)" not in p.format_help() and "(default: [])" not in p.format_help(), name
     assert "(default: zhuji-2021)" in sub.choices["screen"].format_help()
+
+
+def test_screen_problems_name_the_files_own_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad cell found by screening (after reading) is named as the analyst sees it in the sheet:
+    the file, the Excel row and the header 行业代码 — not the internal name industry_code."""
+    src = tmp_path / "项目.xlsx"
+    pd.DataFrame({"项目名称": ["甲", "乙"], "行业代码": ["1713", "99"], "建成年份": [2019, 2020],
+                  "年综合能耗（吨标准煤）": [1200, 800]}).to_excel(src, index=False)
+    assert main(["screen", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "项目.xlsx" in err and "第 3 行" in err and "'行业代码'" in err and "industry_code'" not in err

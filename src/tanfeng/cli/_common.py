@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 MSG: dict[str, dict[str, str]] = {
@@ -178,3 +181,24 @@ def say_problems(where: str, failures: Any, lang: str) -> None:
         print(line + (f" — {r.suggestion}" if r.suggestion else ""), file=sys.stderr)
     if len(f) > MAX_PROBLEM_LINES:
         print(t["more"].format(n=len(f) - MAX_PROBLEM_LINES), file=sys.stderr)
+
+
+def user_headers(failures: Any, table: Any) -> Any:
+    """The failure table with the file's own headers where a later stage named the standard
+    column (``industry_code`` → 行业代码), from the mapping `read_table`/`read_records` recorded."""
+    headers = {v: k for k, v in (table.attrs.get("tanfeng_io", {}).get("columns") or {}).items()}
+    f = failures.copy()
+    f["column"] = [headers.get(c, c) for c in f["column"]]
+    return f
+
+
+@contextlib.contextmanager
+def in_file_terms(table: Any, file: str | Path) -> Iterator[None]:
+    """Inside the block, an `InputError` about ``table`` (read from ``file``) is re-raised in the
+    file's terms: its headers and its name, as the analyst sees them in the sheet."""
+    from ..errors import InputError
+
+    try:
+        yield
+    except InputError as exc:
+        raise InputError(user_headers(exc.failures, table), what=Path(file).name) from exc

@@ -20,6 +20,7 @@ from ._common import (
     progress,
     say_note,
     say_problems,
+    user_headers,
     write_out,
 )
 
@@ -105,9 +106,7 @@ def _account_failures(records: Any, args: argparse.Namespace) -> Any:
         sheet = f["sheet_row"] if "sheet_row" in f else pd.Series(pd.NA, index=f.index)
         # the failure table's sheet row where it has one, else the reader's source_row
         f["row"] = [int(s) if pd.notna(s) else rows.get(r, r) for r, s in zip(f["row"], sheet)]
-        headers = {v: k for k, v in (records.attrs.get("tanfeng_io", {}).get("columns") or {}).items()}
-        f["column"] = [headers.get(c, c) for c in f["column"]]
-        return f
+        return user_headers(f, records)
 
 
 def _grid_years(result: Any) -> str:

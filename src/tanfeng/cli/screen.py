@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import MSG, add_errors_option, add_help_defaults, check_out, pandas_wide, write_out
+from ._common import (
+    MSG,
+    add_errors_option,
+    add_help_defaults,
+    check_out,
+    in_file_terms,
+    pandas_wide,
+    write_out,
+)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -26,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         check_out(args.out, args.lang)
     projects = read_table(args.file, errors=args.errors)
-    result = screen_two_high(projects, rules=args.rules, errors=args.errors)
+    with in_file_terms(projects, args.file):
+        result = screen_two_high(projects, rules=args.rules, errors=args.errors)
     flagged = int(result["two_high"].fillna(False).astype(bool).sum())
     print(f"{len(result)} {msg['rows']}: {msg['flagged']} {flagged}, {msg['undecided']} {int(result['two_high'].isna().sum())}")
     if args.out:

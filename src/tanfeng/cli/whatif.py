@@ -13,6 +13,7 @@ from ._common import (
     add_errors_option,
     add_help_defaults,
     check_out,
+    in_file_terms,
     pandas_wide,
     write_out,
 )
@@ -69,7 +70,9 @@ def _arguments(args: argparse.Namespace) -> dict[str, Any]:
         from ..plans import load_plan
         from ..targets import Tracker
 
-        kw["tracker"] = Tracker(load_plan(args.plan), read_table(args.actions), errors=args.errors)
+        actions = read_table(args.actions)
+        with in_file_terms(actions, args.actions):
+            kw["tracker"] = Tracker(load_plan(args.plan), actions, errors=args.errors)
         kw["as_of"] = args.as_of
     elif args.need_tce is None and args.need_co2 is None:
         raise UsageError(_TEXT[args.lang]["need"])
