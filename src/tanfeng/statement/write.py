@@ -33,7 +33,7 @@ def write_statement(
         Energy records as :func:`tanfeng.account` takes them (能源品种 / 消费量 / 计量单位 …).
     path : str or Path
         ``.xlsx`` (one sheet per entity, every result a live Excel formula over the quantity and
-        coefficient cells, and a 依据 sheet), ``.html`` or ``.md`` (the same lines with the
+        coefficient cells, and a 依据 sheet, "Basis" in English), ``.html`` or ``.md`` (the same lines with the
         formulas written out: 数量 × 单位换算 × 折标系数 = 标准煤).
     by : str or list of str
         The entity column(s): one sheet per value (``"企业"`` also finds ``enterprise``). An
