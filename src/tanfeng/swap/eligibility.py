@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._resources import normalize_name
-from ..cells import Failures
+from ..cells import Failures, say
 from ..errors import RuleError
 from .models import Finding, Line, Project, Severity
 from .rules import RatioDecision, SwapRules
@@ -202,12 +202,12 @@ def evaluate(project: Project, table: pd.DataFrame, *, rules: SwapRules, on: dt.
 
 def _check_product_and_sector(p: _Pairs, rules: SwapRules, sector: str) -> None:
     t, sid, li = p.t, p.sid, p.li
-    products = "、".join(dict.fromkeys(x.line.product for x in p.lines))
+    products = say("cells_list_separator").join(dict.fromkeys(x.line.product for x in p.lines))
     p.add(li == -1, "wrong_product", p.sev,
-          lambda j: f"来源 {sid.iloc[j]} 的产品为「{t['product'].iloc[j]}」，不是本项目产线的产品（{products}），不能用于置换。")
+          lambda j: say("swap_wrong_product", source=sid.iloc[j], product=t["product"].iloc[j], products=products))
     sectors = t["sector"].map(lambda v: _sector_or_none(rules, v))
     p.add(np.asarray(t["sector"].notna() & (sectors != sector)) & (li != ENERGY_LINE), "wrong_sector", p.sev,
-          lambda j: f"来源 {sid.iloc[j]} 属于「{t['sector'].iloc[j]}」行业，本项目为{sector}行业。")
+          lambda j: say("swap_wrong_sector", source=sid.iloc[j], sector=t["sector"].iloc[j], project_sector=sector))
 
 
 def _unit_factors(p: _Pairs, days_per_year: float | None) -> np.ndarray:
@@ -220,9 +220,8 @@ def _unit_factors(p: _Pairs, days_per_year: float | None) -> np.ndarray:
             factor[np.asarray(idx)] = np.nan if f is None else f
     mismatch = (li >= 0) & np.isnan(factor)
     p.add(mismatch, "unit_mismatch", p.sev,
-          lambda j: f"来源 {sid.iloc[j]} 的产能单位「{t['capacity_unit'].iloc[j]}」与产线单位"
-                    f"「{lines[li[j]].line.capacity_unit}」的计量期间不同（年/日），未给出换算依据"
-                    "（days_per_year），不予换算。")
+          lambda j: say("swap_unit_mismatch", source=sid.iloc[j], unit=t["capacity_unit"].iloc[j],
+                        line_unit=lines[li[j]].line.capacity_unit))
     return factor
 
 
@@ -230,9 +229,9 @@ def _check_closed(p: _Pairs, on: dt.date) -> None:
     sid = p.sid
     closed = pd.to_datetime(p.t["closed_on"])
     p.add(closed.isna().to_numpy(), "closed_date_missing", p.sev,
-          lambda j: f"来源 {sid.iloc[j]} 未填拆除到位时间，无法确认已于 {on} 前退出。")
+          lambda j: say("swap_closed_date_missing", source=sid.iloc[j], on=on))
     p.add((closed > pd.Timestamp(on)).to_numpy(), "not_closed", p.sev,
-          lambda j: f"来源 {sid.iloc[j]} 的拆除到位时间 {closed.iloc[j].date()} 晚于核查日期 {on}，尚未退出。")
+          lambda j: say("swap_not_closed", source=sid.iloc[j], closed=closed.iloc[j].date(), on=on))
 
 
 def _claims(p: _Pairs, ledger: Any, project_id: str) -> tuple[np.ndarray, np.ndarray]:
@@ -253,15 +252,15 @@ def _claims(p: _Pairs, ledger: Any, project_id: str) -> tuple[np.ndarray, np.nda
     nothing_left = held & (avail_cap <= tol_cap) & ~(np.nan_to_num(avail_en) > tol_en)
     over = ~np.isnan(share) & ((claim_cap > avail_cap + tol_cap) | (np.nan_to_num(claim_en) > np.nan_to_num(avail_en) + tol_en))
     p.add(nothing_left | over, "already_allocated", p.sev,
-          lambda j: f"来源 {sid.iloc[j]} 已被项目 {used_by[j]} 使用（台账），剩余产能 {_fmt(float(avail_cap[j]))} "
-                    f"{t['capacity_unit'].iloc[j]}、能耗 {_fmt(float(np.nan_to_num(avail_en[j])))} tce，不能重复计算。")
+          lambda j: say("swap_already_allocated", source=sid.iloc[j], by=used_by[j], capacity=_fmt(float(avail_cap[j])),
+                        unit=t["capacity_unit"].iloc[j], energy=_fmt(float(np.nan_to_num(avail_en[j])))))
     partly = held & ~(nothing_left | over)
     p.add(partly, "partly_allocated", "info",
-          lambda j: f"来源 {sid.iloc[j]} 部分已被项目 {used_by[j]} 使用，本项目按剩余产能 {_fmt(float(claim_cap[j]))}、"
-                    f"能耗 {_fmt(float(np.nan_to_num(claim_en[j])))} tce 计。")
+          lambda j: say("swap_partly_allocated", source=sid.iloc[j], by=used_by[j], capacity=_fmt(float(claim_cap[j])),
+                        energy=_fmt(float(np.nan_to_num(claim_en[j])))))
     if p.check:
         dup = pd.Series(sid).duplicated(keep="first").to_numpy() & (p.li != -1)
-        p.add(dup, "duplicate_source", "error", lambda j: f"来源 {sid.iloc[j]} 在方案中重复列出，只计一次。")
+        p.add(dup, "duplicate_source", "error", lambda j: say("swap_duplicate_source", source=sid.iloc[j]))
     return claim_cap, claim_en
 
 
@@ -274,8 +273,8 @@ def _check_kinds(p: _Pairs) -> None:
 
     def kind_msg(j: int) -> str:
         ex = [lines[li[j]].excluded[k] for k in kinds[j] if k in lines[li[j]].excluded]
-        return (f"来源 {p.sid.iloc[j]} 属于「{'、'.join(e.name_zh for e in ex)}」，依据{ex[0].source}"
-                "不得用于置换。")
+        return say("swap_ineligible_kind", source=p.sid.iloc[j],
+                   kinds=say("cells_list_separator").join(e.name_zh for e in ex), document=ex[0].source)
     p.add(bad_kind, "ineligible_kind", p.sev, kind_msg)
 
 
@@ -304,7 +303,7 @@ def _ratios(p: _Pairs, rules: SwapRules, sector: str, province: str, on: dt.date
                 if w not in {f.message for f in p.findings}:
                     p.findings.append(Finding(code="rule_warning", severity="warning", message=w, line=base.line.id))
     p.add(cross & (li >= 0), "cross_province", "info",
-          lambda j: f"来源 {sid.iloc[j]} 位于{t['province'].iloc[j]}，属跨省置换，按 {ratio[j]:g}:1 计。")
+          lambda j: say("swap_cross_province", source=sid.iloc[j], province=t["province"].iloc[j], ratio=ratio[j]))
     return ratio, rule_ids
 
 
@@ -312,10 +311,10 @@ def _check_energy(p: _Pairs, project: Project) -> None:
     """Energy not given by a source, or given when the project has no new energy to cover."""
     sid, li = p.sid, p.li
     no_energy = np.isnan(p.t["energy_tce"].to_numpy(dtype=float)) & (li >= 0) & (project.new_tce is not None)
-    p.add(no_energy, "energy_missing", "warning", lambda j: f"来源 {sid.iloc[j]} 未填腾出能耗，能耗按 0 计。")
+    p.add(no_energy, "energy_missing", "warning", lambda j: say("swap_energy_missing", source=sid.iloc[j]))
     if project.new_tce is None:
         p.add(li == ENERGY_LINE, "energy_source_unused", "warning",
-              lambda j: f"来源 {sid.iloc[j]} 只提供腾出能耗，但项目未给出新增能耗（new_tce），未计入。")
+              lambda j: say("swap_energy_source_unused", source=sid.iloc[j]))
 
 
 def _pair_table(p: _Pairs, table: pd.DataFrame, pairs: pd.DataFrame, factor: np.ndarray, claim_cap: np.ndarray,
@@ -341,13 +340,14 @@ def _pair_table(p: _Pairs, table: pd.DataFrame, pairs: pd.DataFrame, factor: np.
     })
 
 
-#: Short Chinese descriptions used when many candidates share a finding.
-REASON_ZH = {
-    "wrong_product": "产品与产线不符", "wrong_sector": "行业不符", "unit_mismatch": "产能单位的计量期间不同",
-    "closed_date_missing": "未填拆除到位时间", "not_closed": "尚未拆除到位", "already_allocated": "已被其他项目使用",
-    "partly_allocated": "部分已被其他项目使用", "ineligible_kind": "属于不得置换的情形",
-    "cross_province": "属跨省置换", "energy_missing": "未填腾出能耗（按 0 计）",
-    "energy_source_unused": "只提供能耗但项目未给出新增能耗",
+#: The text (``factors/rules/texts/swap.csv``) that says what many candidates sharing a finding have.
+_MANY = {
+    "wrong_product": "swap_many_wrong_product", "wrong_sector": "swap_many_wrong_sector",
+    "unit_mismatch": "swap_many_unit_mismatch", "closed_date_missing": "swap_many_closed_date_missing",
+    "not_closed": "swap_many_not_closed", "already_allocated": "swap_many_already_allocated",
+    "partly_allocated": "swap_many_partly_allocated", "ineligible_kind": "swap_many_ineligible_kind",
+    "cross_province": "swap_many_cross_province", "energy_missing": "swap_many_energy_missing",
+    "energy_source_unused": "swap_many_energy_source_unused",
 }
 #: In ``plan`` mode, more findings than this with one code become a single finding.
 AGGREGATE_OVER = 10
@@ -362,10 +362,10 @@ def _aggregate(findings: list[Finding]) -> list[Finding]:
     out = [f for f in findings if f.source_id is None or len(by[f.code]) <= AGGREGATE_OVER]
     for code, fs in by.items():
         if len(fs) > AGGREGATE_OVER:
-            ids = "、".join(str(f.source_id) for f in fs[:5])
-            tail = "，未参与优化；各来源的原因见 sources 表的 reasons 列" if code in _PLAN_EXCLUDES else ""
-            out.append(Finding(code=code, severity=fs[0].severity, message=(
-                f"{len(fs)} 个候选来源{REASON_ZH.get(code, code)}（如 {ids}）{tail}。")))
+            ids = say("cells_list_separator").join(str(f.source_id) for f in fs[:5])
+            out.append(Finding(code=code, severity=fs[0].severity, message=say(
+                "swap_many", n=len(fs), what=say(_MANY[code]) if code in _MANY else code, ids=ids,
+                tail=say("swap_many_excluded") if code in _PLAN_EXCLUDES else "")))
     return out
 
 

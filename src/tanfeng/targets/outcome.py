@@ -133,7 +133,7 @@ class WhatIf(BaseModel):
                  "  " + say("whatif_solution", self.lang, status=Text(_STATUS[self.status]), gap=self.gap,
                             obj=self.objective_value, g=self.greedy_objective, ratio=self.greedy_ratio)]
         if self.binding:
-            names = say("whatif_separator", self.lang).join(self.binding)
+            names = say("cells_list_separator", self.lang).join(self.binding)
             lines.append("  " + say("whatif_binding", self.lang, names=names))
         return "\n".join(lines)
 
