@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from typing_extensions import Unpack
 
-from ..cells import REASONS, Failures, Text
+from ..cells import REASONS, Failures, Text, say
 from ..errors import RuleError
 from .eligibility import TOL, Evaluation, LineInfo, evaluate
 from .models import Finding, LineResult, Project, SwapCheck
@@ -269,7 +269,7 @@ def check(project: Project | Mapping[str, Any], sources: pd.DataFrame, **options
     findings = list(ev.findings)
     if p.new_tce is None:
         findings.append(Finding(code="energy_not_checked", severity="warning",
-                                message="项目未给出新增能耗（new_tce），未核对能耗等量减量替代。"))
+                                message=say("swap_energy_not_checked")))
     findings += shortfall_findings(lines, p.new_tce, req_tce, prov_tce, short_tce, energy_ratio)
     ok = all(ln.ok for ln in lines) and not short_tce and not any(f.severity == "error" for f in findings)
 

@@ -10,6 +10,7 @@ import pandas as pd
 from typing_extensions import Unpack
 
 from .._milp import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT
+from ..cells import say
 from .checking import (
     SwapOptions,
     allocations,
@@ -147,8 +148,8 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
     if x is None and status == "time_limit":  # no plan found in time, infeasibility not proven
         lines = line_results(ev, pairs.iloc[0:0])
         req_tce, provided_tce, short_tce = energy_summary(p_.new_tce, energy_ratio, 0.0)
-        findings.append(Finding(code="plan_no_solution", severity="error", message=(
-            f"在 {time_limit:g} 秒内未找到满足全部要求的方案（也未证明不可行）；请放宽 time_limit 再试。")))
+        findings.append(Finding(code="plan_no_solution", severity="error",
+                                message=say("swap_plan_no_solution", seconds=time_limit)))
         alloc = allocations(ev, pairs.iloc[0:0])
         share = np.zeros(len(pairs))
     elif x is None:  # infeasible: what is missing even with every eligible source
@@ -168,11 +169,12 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
         req_tce = energy_need if p_.new_tce is not None else None
         short_tce = miss_energy if p_.new_tce is not None else None
         n_src = pairs["source_id"].nunique()
-        parts = [f"{ln.line} 仍缺 {ln.capacity_shortfall:g} {ln.capacity_unit}" for ln in lines if ln.capacity_shortfall > 0]
+        parts = [say("swap_plan_line_short", line=ln.line, short=ln.capacity_shortfall, unit=ln.capacity_unit)
+                 for ln in lines if ln.capacity_shortfall > 0]
         if short_tce:
-            parts.append(f"能耗仍缺 {short_tce:g} tce")
-        findings.append(Finding(code="plan_infeasible", severity="error", message=(
-            f"即使使用全部 {n_src} 个合格来源（允许按比例拆分），{'；'.join(parts) or '要求仍无法同时满足'}。")))
+            parts.append(say("swap_plan_energy_short", short=short_tce))
+        findings.append(Finding(code="plan_infeasible", severity="error", message=say(
+            "swap_plan_infeasible", n=n_src, missing=say("cells_clause_separator").join(parts) or say("swap_plan_unmet"))))
         alloc = allocations(ev, pairs.iloc[0:0])
         share = np.zeros(len(pairs))
     else:
@@ -183,8 +185,8 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
         req_tce, provided_tce, short_tce = energy_summary(p_.new_tce, energy_ratio, float(used["energy_tce"].to_numpy() @ x[chosen]))
         findings += shortfall_findings(lines, p_.new_tce, req_tce, provided_tce, short_tce, energy_ratio)
         if status == "time_limit":
-            findings.append(Finding(code="plan_not_proven", severity="warning", message=(
-                f"在 {time_limit:g} 秒内未证明最优：当前方案与下界的相对间隙为 {gap:.2e}（目标 {mip_rel_gap:g}）。")))
+            findings.append(Finding(code="plan_not_proven", severity="warning", message=say(
+                "swap_plan_not_proven", seconds=time_limit, gap=gap, target=mip_rel_gap)))
         alloc = allocations(ev, used, x[chosen])
     ok = x is not None and status != "infeasible" and not any(f.severity == "error" for f in findings)
 
