@@ -13,7 +13,7 @@ import pandas as pd
 
 from .._milp import DEFAULT_MIP_REL_GAP, DEFAULT_TIME_LIMIT, group_rows, shortfall, solve
 from .._resources import normalize_name
-from ..cells import get_language
+from ..cells import get_language, say
 from ._common import _to_date
 from .candidates import read_candidates, read_limits
 from .outcome import WhatIf
@@ -24,29 +24,16 @@ __all__ = ["OBJECTIVES", "whatif"]
 
 #: Objectives by name; a mapping ``{"cost": w1, "jobs": w2}`` gives a weighted sum.
 OBJECTIVES: dict[str, dict[str, float]] = {"cost": {"cost": 1.0}, "jobs": {"jobs": 1.0}}
-_LABEL = {"energy_freed_tce": ("腾出用能", "tce"), "co2_reduced_t": ("减少碳排放", "tCO2"),
-          "cost": ("费用", "万元"), "jobs": ("涉及人数", "人"), "actions": ("行动数", "项")}
-_LABEL_EN = {"energy_freed_tce": "energy freed", "co2_reduced_t": "CO2 cut", "cost": "cost", "jobs": "people affected",
-             "actions": "actions"}
-#: Texts of constraint names and messages, by language (`tanfeng.cells.get_language`).
-_TEXT: dict[str, dict[str, str]] = {
-    "zh": {"budget": "预算", "budget_within": "预算 {v:,.0f} 万元", "caps_within": "各镇街上限", "within": "（在{w}之内）",
-           "and": "及", "part": "{name}：需 {limit:,.0f} {unit}，合格候选最多 {best:,.0f}，至少缺 {missing:,.0f}",
-           "alone": "无法满足{caps}：{parts}。", "together": "各项目标单独可达，但无法同时满足{caps}：{parts}。",
-           "whole": "各项目标（允许按比例）可同时满足，但整项行动无法同时满足全部约束{caps}。", "sep": "；",
-           "time": "在 {t:g} 秒内未找到满足全部约束的方案（也未证明不可行）；请放宽 time_limit 再试。"},
-    "en": {"budget": "budget", "budget_within": "a budget of {v:,.0f} (10k CNY)", "caps_within": "the town caps",
-           "within": " (within {w})", "and": " and ",
-           "part": "{name}: {limit:,.0f} {unit} needed, the eligible candidates reach at most {best:,.0f}, "
-                   "short by at least {missing:,.0f}",
-           "alone": "cannot be met{caps}: {parts}.", "together": "each target can be met alone, not all together{caps}: {parts}.",
-           "whole": "the targets can be met with fractions of actions, not with whole actions{caps}.", "sep": "; ",
-           "time": "no plan meeting every constraint found in {t:g} s (nor proof that none exists); allow a longer time_limit."},
-}
+#: Each measure's name (a text of ``factors/rules/texts/whatif.csv``) and unit.
+_NAME = {"energy_freed_tce": "whatif_energy_freed_tce", "co2_reduced_t": "whatif_co2_reduced_t",
+         "cost": "whatif_cost", "jobs": "whatif_jobs", "actions": "whatif_actions"}
+_UNIT = {"energy_freed_tce": "tce", "co2_reduced_t": "tCO2", "cost": "万元", "jobs": "人", "actions": "项"}
 
 
 def _name(measure: str, lang: str) -> str:
-    return _LABEL[measure][0] if lang == "zh" else _LABEL_EN[measure]
+    return say(_NAME[measure], lang)
+
+
 _MIN_MEASURES = ("energy_freed_tce", "co2_reduced_t")
 _MAX_MEASURES = ("energy_freed_tce", "co2_reduced_t", "cost", "jobs", "actions")
 #: Variables of the LP's neighbourhood searched with ``milp`` for a better incumbent before the
@@ -131,7 +118,7 @@ def _rows(cand: pd.DataFrame, elig: np.ndarray, need_tce: float, need_co2: float
             if not math.isnan(v) and v > 0:
                 add(f"{t} {_name(str(m), lang)} ≥", ">=", str(m), v, np.where(town == t, vals[str(m)], 0.0), t)
     if budget is not None:
-        add(_TEXT[lang]["budget"], "<=", "cost", budget, vals["cost"])
+        add(say("whatif_budget", lang), "<=", "cost", budget, vals["cost"])
     for t, row in town_max.iterrows():
         for m, v in row.items():
             if not math.isnan(v):
@@ -175,14 +162,15 @@ def _shortfall_table(p: ActionProblem, meta: list[dict[str, Any]], lang: str = "
         miss = shortfall(p)
         rows = [{**cov[r], "best_possible": cov[r]["limit"] - miss[r], "missing": miss[r], "alone": False}
                 for r in np.flatnonzero(miss > 0)]
-    tx = _TEXT[lang]
-    parts = tx["sep"].join(tx["part"].format(name=r["constraint"], limit=r["limit"], unit=_LABEL[r["measure"]][1],
-                                             best=r["best_possible"], missing=r["missing"]) for r in rows)
-    within = [tx["budget_within"].format(v=m["limit"]) if m["town"] is None else tx["caps_within"]
-              for m in meta if m["kind"] == "<="]
-    caps = tx["within"].format(w=tx["and"].join(dict.fromkeys(within))) if within else ""
-    key = "whole" if not rows else ("alone" if rows[0]["alone"] else "together")
-    msg = tx[key].format(caps=caps, parts=parts)
+    parts = say("cells_clause_separator", lang).join(
+        say("whatif_part", lang, name=r["constraint"], limit=r["limit"], unit=_UNIT[r["measure"]],
+            best=r["best_possible"], missing=r["missing"]) for r in rows)
+    within = list(dict.fromkeys(say("whatif_budget_within", lang, v=m["limit"]) if m["town"] is None
+                                else say("whatif_caps_within", lang) for m in meta if m["kind"] == "<="))
+    caps = ("" if not within else say("whatif_within", lang, w=within[0]) if len(within) == 1
+            else say("whatif_within_both", lang, a=within[0], b=within[1]))
+    key = "whatif_whole" if not rows else ("whatif_alone" if rows[0]["alone"] else "whatif_together")
+    msg = say(key, lang, caps=caps, parts=parts)
     cols = ["constraint", "measure", "town", "limit", "best_possible", "missing", "alone"]
     return pd.DataFrame(rows, columns=cols + ["kind"])[cols], msg
 
@@ -193,7 +181,7 @@ def _constraints(meta: list[dict[str, Any]], A: np.ndarray, P: np.ndarray, x: np
     M = np.vstack([A, P]) if len(meta) else np.zeros((0, 0))
     got = M @ x if x is not None and len(meta) else np.full(len(meta), np.nan)
     out = pd.DataFrame(meta, columns=["constraint", "kind", "measure", "town", "limit"])
-    out["unit"] = [_LABEL[m][1] for m in out["measure"]]
+    out["unit"] = [_UNIT[m] for m in out["measure"]]
     out["achieved"] = got
     out["slack"] = np.where(out["kind"] == ">=", got - out["limit"], out["limit"] - got)
     price = np.full(len(meta), np.nan) if duals is None else np.maximum(np.asarray(duals, dtype=float), 0.0)
@@ -342,7 +330,7 @@ def _solve(cand: pd.DataFrame, reason: np.ndarray, p: ActionProblem, meta: list[
     if x is None and status == "infeasible":
         short, message = _shortfall_table(p, meta, lang)
     elif x is None:
-        message = _TEXT[lang]["time"].format(t=opts["time_limit"])
+        message = say("whatif_time", lang, t=opts["time_limit"])
     else:
         message = ""
     cons = _constraints(meta, p.A, p.P, x, duals, float(np.abs(p.cost).max()) if p.m else 1.0)
