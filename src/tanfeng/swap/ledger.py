@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cells import FORMULA_PREFIXES, Failures, read_quantities
+from ..cells import FORMULA_PREFIXES, Failures, Text, read_quantities, say
 from ..errors import RuleError
 from .sources import capacity_factor, parse_capacity_unit
 
@@ -144,12 +144,12 @@ class Ledger:
                 if len(vals) > 1 and np.ptp(vals) > _TOL * max(abs(vals).max(), 1.0):
                     problems.append(f"source {sid}: {col} recorded as {sorted(vals)} — a source has one total")
             act = rows[rows["released_on"].isna()]
-            for col, total in (("capacity", "source_capacity"), ("energy_tce", "source_energy_tce")):
+            for col, total, what in (("capacity", "source_capacity", "swap_ledger_capacity"),
+                                     ("energy_tce", "source_energy_tce", "swap_ledger_energy")):
                 used, have = float(act[col].sum()), float(rows[total].iloc[0])
                 if used > have + _TOL * max(have, 1.0):
-                    problems.append(
-                        f"来源 {sid} 的{'产能' if col == 'capacity' else '能耗'}超额分配：已分配 {used:g}，"
-                        f"总量 {have:g}（项目 {'、'.join(map(str, act['project_id'].unique()))}）")
+                    problems.append(say("swap_ledger_over", source=sid, what=Text(what), used=used, have=have,
+                                        projects=say("cells_list_separator").join(map(str, act["project_id"].unique()))))
         if problems:
             raise LedgerError("the ledger refuses this allocation:\n  " + "\n  ".join(problems))
 
