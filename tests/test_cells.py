@@ -251,3 +251,32 @@ def test_every_text_code_the_source_names_is_in_the_registry() -> None:
                     given[c.value] = f"{path.relative_to(src)}:{c.lineno}"
     assert len(given) >= 60
     assert {c: w for c, w in given.items() if c not in MESSAGES} == {}
+
+
+def test_every_text_file_names_its_codes_after_its_module_and_says_both_languages() -> None:
+    """Each ``factors/rules/texts/<module>.csv`` holds codes ``<module>_…``, each with a Chinese and
+    an English text that `str.format` can fill (a stray brace fails here, not when first said)."""
+    import csv
+    import string
+
+    from tanfeng.cells import MESSAGES, _Messages
+
+    class Filler:
+        def __format__(self, spec: str) -> str:
+            return "x"
+
+        def __repr__(self) -> str:
+            return "x"
+
+    files = _Messages("texts/*.csv", name="test").files()
+    assert {"report.csv", "whatif.csv", "swap.csv"} <= {f.name for f in files}
+    for path in files:
+        with open(path, encoding="utf-8", newline="") as fh:
+            codes = [row["code"] for row in csv.DictReader(fh)]
+        assert [c for c in codes if not c.startswith(path.stem + "_")] == [], path.name
+        for code in codes:
+            m = MESSAGES[code]
+            assert m.zh and m.en, code
+            names = {n for t in (m.zh, m.en) for _, n, _, _ in string.Formatter().parse(t) if n}
+            for lang in ("zh", "en"):
+                m.message(lang).format(**dict.fromkeys(names, Filler()))
