@@ -12,10 +12,10 @@ from typing import Any
 MSG: dict[str, dict[str, str]] = {
     "zh": {"done": "完成，用时 {secs:.1f} 秒。输出：", "report": "报告", "workbook": "工作簿", "charts": "图表",
            "reading": "读取", "wrote": "已写出", "rows": "行", "flagged": "列入两高", "undecided": "无法判定",
-           "factor_set": "系数库版本"},
+           "factor_set": "系数库版本", "statement": "计算书"},
     "en": {"done": "Done in {secs:.1f} s. Outputs:", "report": "report", "workbook": "workbook", "charts": "charts",
            "reading": "reading", "wrote": "wrote", "rows": "rows", "flagged": "flagged 两高", "undecided": "undecided",
-           "factor_set": "factor set"},
+           "factor_set": "factor set", "statement": "calculation statement (计算书)"},
 }
 
 

@@ -32,5 +32,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"  {msg['report']}: {rep.markdown}\n  {msg['report']} (HTML): {rep.html}")
     print(f"  {msg['workbook']}: {rep.workbook}\n  {msg['charts']}: {rep.out_dir / 'charts'} ({len(rep.charts)} PNG)")
     if rep.statement is not None:
-        print(f"  计算书 / statement: {rep.statement}")
+        print(f"  {msg['statement']}: {rep.statement}")
     return 0
