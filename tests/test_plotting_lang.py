@@ -30,6 +30,7 @@ def inputs() -> SimpleNamespace:
     from tanfeng.datasets import zhuji_sample
     from tanfeng.per_mu import evaluate
     from tanfeng.plans import ZHUJI_2023
+    from tanfeng.report import _demo_swap_project
     from tanfeng.screening import screen_two_high
     from tanfeng.swap import plan as plan_swap
     from tanfeng.targets import Tracker
@@ -41,10 +42,7 @@ def inputs() -> SimpleNamespace:
         tracker = Tracker(ZHUJI_2023, s.actions, energy=s.energy[s.energy["enterprise"].isin(s.actions["enterprise"])])
         pm = evaluate(s.enterprises, "huangyan-2022", classes="tiantai-2022-classes", errors="report")
         cands = s.swap_candidates[s.swap_candidates["sector"] == "铸造"]
-        project = {"id": "新建铸件项目", "sector": "铸造", "product": str(cands["product"].iloc[0]),
-                   "new_capacity": round(float(cands["capacity"].sum()) * 0.5, 3),
-                   "capacity_unit": str(cands["capacity_unit"].iloc[0]), "province": "浙江", "city": "绍兴",
-                   "county": "诸暨", "new_tce": round(float(cands["energy_tce"].sum()) * 0.4, 1)}
+        project = _demo_swap_project(cands, "新建铸件项目")
         swap_plan = plan_swap(project, cands, on="2023-06-30")
         prog = tracker.progress(as_of=AS_OF)
         towns = tracker.by_town(as_of=AS_OF)

@@ -304,6 +304,20 @@ def _per_mu_section(s: Any, page: _Page) -> None:
     page.frames["pm"] = pm
 
 
+#: The demo's new 铸造 project asks for this share of the sample's 铸造 candidates' capacity, and
+#: for this share of their energy: enough that the swap must choose, not so much that it fails.
+DEMO_SWAP_SHARES = {"capacity": 0.5, "energy_tce": 0.4}
+
+
+def _demo_swap_project(candidates: pd.DataFrame, project_id: str = "新建高端铸件项目（示例）") -> dict[str, Any]:
+    """The demo's new project in 诸暨 (浙江 绍兴), sized by `DEMO_SWAP_SHARES` against ``candidates``
+    (the sample's 铸造 sources, whose first product and unit it takes)."""
+    return {"id": project_id, "sector": "铸造", "product": str(candidates["product"].iloc[0]),
+            "new_capacity": round(float(candidates["capacity"].sum()) * DEMO_SWAP_SHARES["capacity"], 3),
+            "capacity_unit": str(candidates["capacity_unit"].iloc[0]), "province": "浙江", "city": "绍兴",
+            "county": "诸暨", "new_tce": round(float(candidates["energy_tce"].sum()) * DEMO_SWAP_SHARES["energy_tce"], 1)}
+
+
 def _swap_section(s: Any, page: _Page) -> None:
     """五、产能置换与能耗替代: a new 铸造 project offset by the sample's 铸造 sources."""
     from .plotting import swap as swap_plot
@@ -311,11 +325,7 @@ def _swap_section(s: Any, page: _Page) -> None:
 
     page.progress(say("report_step_swap"))
     cands = s.swap_candidates[s.swap_candidates["sector"] == "铸造"]
-    project = {"id": "新建高端铸件项目（示例）", "sector": "铸造", "product": str(cands["product"].iloc[0]),
-               "new_capacity": round(float(cands["capacity"].sum()) * 0.5, 3),
-               "capacity_unit": str(cands["capacity_unit"].iloc[0]), "province": "浙江", "city": "绍兴",
-               "county": "诸暨", "new_tce": round(float(cands["energy_tce"].sum()) * 0.4, 1)}
-    swap_plan = plan_swap(project, cands, on="2023-06-30")
+    swap_plan = plan_swap(_demo_swap_project(cands), cands, on="2023-06-30")
     page.chart("swap.png", lambda p: swap_plot.swap_bars(swap_plan, path=p, lang=page.lang,
                                                          names=cands.set_index("source_id")["enterprise"]))
     page.md += [f"## {say('report_swap')}", "", "```", str(swap_plan), "```", "", "![置换](charts/swap.png)", ""]
