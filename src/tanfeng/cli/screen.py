@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import (
-    MSG,
-    add_errors_option,
-    add_help_defaults,
-    check_out,
-    in_file_terms,
-    pandas_wide,
-    write_out,
-)
+from ._common import MSG, add_errors_option, add_help_defaults, check_out, pandas_wide, write_out
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -29,6 +21,7 @@ def run(args: argparse.Namespace) -> int:
     """Screen the projects; print the verdicts or write them to ``--out``."""
     from ..io import read_table
     from ..screening import screen_two_high
+    from ._common import in_file_terms
 
     msg = MSG[args.lang]
     if args.out:
