@@ -77,6 +77,73 @@ def _score(sch: Scheme, vals: dict[str, np.ndarray], df: pd.DataFrame, cols: dic
     return value, points, benchmarks, means
 
 
+def _field_values(df: pd.DataFrame, cols: dict[str, tuple[str, str | None]], sch: Scheme, energy_basis: str | None,
+                  energy_records: pd.DataFrame | None, on: str | None, year: int | None, factors: Any,
+                  units: Mapping[str, str] | None, errors: str, fails: Failures, notes: _Notes
+                  ) -> tuple[dict[str, np.ndarray], str | None]:
+    """The firms' numeric fields, 综合能耗 from a column or from energy records; the energy column used.
+
+    Bad cells (and bad 统一社会信用代码, which do not stop a row being scored) go into ``fails``.
+    """
+    needed = {f for g in sch.groups for i in g.indicators for f in (i.numerator, i.denominator)}
+    if energy_records is not None and any(f.startswith("energy_tce") for f in cols):
+        raise ValueError("give 综合能耗 either as a column or as energy_records=, not both")
+    energy_col = _energy(df, cols, sch, energy_basis) if "energy_tce" in needed and energy_records is None else None
+    vals = _read_fields(df, cols, energy_col, units, fails, notes)
+    if energy_records is not None:
+        vals["energy_tce"] = _energy_from_records(energy_records, df, cols, on, sch.basis,
+                                                  year or sch.data_year, factors, errors, fails)
+        cols["energy_tce"] = ("energy_records", None)
+    if "credit_code" in cols:
+        from ..credit_code import add_failures as code_failures
+
+        code_failures(fails, df[cols["credit_code"][0]], cols["credit_code"][0], fatal=False)  # the row can be scored
+    return vals, energy_col
+
+
+def _scored_frame(df: pd.DataFrame, sch: Scheme, rule: ClassRule | None, cols: dict[str, tuple[str, str | None]],
+                  group: np.ndarray, evaluated: np.ndarray, scored: np.ndarray, ex_class: np.ndarray,
+                  value: dict[str, np.ndarray], points: dict[str, np.ndarray], adjustments: Any,
+                  notes: _Notes) -> pd.DataFrame:
+    """A copy of ``df`` with group, indicator values and scores, total, rank, classes and reasons."""
+    n = len(df)
+    total = np.full(n, np.nan)
+    for g in sch.groups:
+        m = scored & (group == g.id)
+        total[m] = np.sum([points[i.id][m] for i in g.indicators], axis=0)
+    rank = pd.Series(total).groupby(group).rank(ascending=False, method="min").to_numpy()
+    labels = rule.labels if rule is not None else {}
+    initial = np.full(n, "", dtype=object)
+    if rule is not None:
+        scope = group if rule.within == "group" else np.zeros(n, dtype=object)
+        initial = _classify(total, scope, scored, rule)
+    initial = np.where(ex_class != "", ex_class, initial)
+    final = initial.copy()
+    if adjustments is not None:
+        pos, new, why = _adjust(adjustments, df, cols, set(labels) | set(ex_class[ex_class != ""]))
+        adj, text = np.zeros(n, dtype=bool), np.full(n, "", dtype=object)
+        adj[pos] = True
+        text[pos] = [f"[adjusted] 调档 {initial[p] or '—'}→{c}：{w}" for p, c, w in zip(pos, new, why)]
+        final[pos] = new
+        notes.add(adj, text)
+
+    out = df.copy()
+    out["group"] = pd.Categorical(group, categories=["above_scale", "below_scale"])
+    out["evaluated"] = evaluated
+    for i in value:
+        out[i] = value[i]
+        out[f"{i}_score"] = np.where(scored, points[i], np.nan)
+    out["score"] = total
+    out["rank"] = rank
+    order = pd.Index(list(dict.fromkeys([*labels, *ex_class[ex_class != ""]])), dtype=object)
+    out["class_initial"] = pd.Categorical.from_codes(order.get_indexer(initial), categories=order, ordered=True)
+    out["class"] = pd.Categorical.from_codes(order.get_indexer(final), categories=order, ordered=True)
+    out["class_name"] = pd.Categorical.from_codes(
+        order.get_indexer(final), categories=pd.Index([labels.get(c) or c for c in order], dtype=object))
+    out["reason"] = notes.text()
+    return out
+
+
 def evaluate(
     enterprises: pd.DataFrame,
     scheme: str | Path | Scheme | Mapping[str, Any] = "huangyan-2022",
@@ -156,19 +223,8 @@ def evaluate(
     fails, notes = Failures(df.index, what="亩均评价企业表"), _Notes(n)
     cols = _map_columns(df, columns)
 
-    needed = {f for g in sch.groups for i in g.indicators for f in (i.numerator, i.denominator)}
-    if energy_records is not None and any(f.startswith("energy_tce") for f in cols):
-        raise ValueError("give 综合能耗 either as a column or as energy_records=, not both")
-    energy_col = _energy(df, cols, sch, energy_basis) if "energy_tce" in needed and energy_records is None else None
-    vals = _read_fields(df, cols, energy_col, units, fails, notes)
-    if energy_records is not None:
-        vals["energy_tce"] = _energy_from_records(energy_records, df, cols, on, sch.basis,
-                                                  year or sch.data_year, factors, errors, fails)
-        cols["energy_tce"] = ("energy_records", None)
-    if "credit_code" in cols:
-        from ..credit_code import add_failures as code_failures
-
-        code_failures(fails, df[cols["credit_code"][0]], cols["credit_code"][0], fatal=False)  # the row can be scored
+    vals, energy_col = _field_values(df, cols, sch, energy_basis, energy_records, on, year, factors, units,
+                                     errors, fails, notes)
 
     group = _groups(vals, df, cols, sch.assignment, fails, notes)
     excluded, ex_class = _excluded(df, cols, sch, notes)
@@ -179,40 +235,7 @@ def evaluate(
 
     fails.raise_if_any(errors)
     scored = evaluated & in_scheme & ~fails.bad
-    total = np.full(n, np.nan)
-    for g in sch.groups:
-        m = scored & (group == g.id)
-        total[m] = np.sum([points[i.id][m] for i in g.indicators], axis=0)
-    rank = pd.Series(total).groupby(group).rank(ascending=False, method="min").to_numpy()
-    labels = rule.labels if rule is not None else {}
-    initial = np.full(n, "", dtype=object)
-    if rule is not None:
-        scope = group if rule.within == "group" else np.zeros(n, dtype=object)
-        initial = _classify(total, scope, scored, rule)
-    initial = np.where(ex_class != "", ex_class, initial)
-    final = initial.copy()
-    if adjustments is not None:
-        pos, new, why = _adjust(adjustments, df, cols, set(labels) | set(ex_class[ex_class != ""]))
-        adj, text = np.zeros(n, dtype=bool), np.full(n, "", dtype=object)
-        adj[pos] = True
-        text[pos] = [f"[adjusted] 调档 {initial[p] or '—'}→{c}：{w}" for p, c, w in zip(pos, new, why)]
-        final[pos] = new
-        notes.add(adj, text)
-
-    out = df.copy()
-    out["group"] = pd.Categorical(group, categories=["above_scale", "below_scale"])
-    out["evaluated"] = evaluated
-    for i in value:
-        out[i] = value[i]
-        out[f"{i}_score"] = np.where(scored, points[i], np.nan)
-    out["score"] = total
-    out["rank"] = rank
-    order = pd.Index(list(dict.fromkeys([*labels, *ex_class[ex_class != ""]])), dtype=object)
-    out["class_initial"] = pd.Categorical.from_codes(order.get_indexer(initial), categories=order, ordered=True)
-    out["class"] = pd.Categorical.from_codes(order.get_indexer(final), categories=order, ordered=True)
-    out["class_name"] = pd.Categorical.from_codes(
-        order.get_indexer(final), categories=pd.Index([labels.get(c) or c for c in order], dtype=object))
-    out["reason"] = notes.text()
+    out = _scored_frame(df, sch, rule, cols, group, evaluated, scored, ex_class, value, points, adjustments, notes)
     if errors == "report":
         out["problem"] = fails.problem_text().to_numpy()
     out.attrs = dict(df.attrs)

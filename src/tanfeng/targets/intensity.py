@@ -25,6 +25,55 @@ def _by_year(x: Any, name: str) -> pd.Series:
     return s.sort_index()
 
 
+def _numeric(s: pd.Series, name: str, positive: bool, fails: Failures) -> pd.Series:
+    """The series as numbers; unreadable cells and values of the wrong sign go into ``fails``."""
+    vals, why = read_quantities(s, negative_ok=True)  # the kernel's cell reader
+    v = pd.Series(vals, index=s.index)
+    for y, w in zip(s.index, why):
+        if w:
+            fails.add_at([y], name, [s[y]], w)
+    bad = (v <= 0) if positive else (v < 0)
+    for y in s.index[bad.fillna(False)]:
+        fails.add_at([y], name, [s[y]], "value_not_positive" if positive else "quantity_negative")
+    return v
+
+
+def _comparable_value_added(vv: pd.Series, years: list[Any], base_year: int,
+                            deflator: Mapping[int, float] | pd.Series | None,
+                            growth: Mapping[int, float] | pd.Series | None, fails: Failures) -> pd.Series:
+    """Value added per year at ``base_year`` prices (deflated, chained by growth, or as given).
+
+    Missing years and bad deflator or growth values go into ``fails``; while there are any, the
+    result stays NaN.
+    """
+    comp = pd.Series(np.nan, index=pd.Index(years, name="year"))
+    if deflator is not None:
+        p = _numeric(_by_year(deflator, "deflator"), "deflator", True, fails)
+        for y in years:
+            if y not in p.index:
+                fails.add_at([y], "deflator", None, "year_missing")
+        if not len(fails):
+            comp = vv.reindex(years) * p[base_year] / p.reindex(years)
+    elif growth is not None:
+        graw = _by_year(growth, "growth")
+        g = pd.Series(read_quantities(graw, negative_ok=True)[0], index=graw.index)
+        for y in g.index[(g.abs() >= 1).fillna(False)]:
+            fails.add_at([y], "growth", [graw[y]], "growth_percent", suggestion=f"{g[y]:g} → {g[y] / 100:g}")
+        for y in g.index[g.isna()]:
+            fails.add_at([y], "growth", [graw[y]], "quantity_not_numeric")
+        lo, hi = min(years), max(years)
+        for y in range(min(lo, base_year) + 1, max(hi, base_year) + 1):
+            if y not in g.index:
+                fails.add_at([y], "growth", None, "year_missing")
+        if not len(fails):
+            idx = np.cumprod(1 + g.reindex(range(min(lo, base_year) + 1, max(hi, base_year) + 1)))
+            level = pd.concat([pd.Series([1.0], index=[min(lo, base_year)]), idx])
+            comp = vv[base_year] * level.reindex(years) / level[base_year]
+    elif not len(fails):
+        comp = vv.reindex(years)
+    return comp
+
+
 def intensity_decline(
     energy_tce: Mapping[int, float] | pd.Series,
     value_added: Mapping[int, float] | pd.Series,
@@ -78,47 +127,12 @@ def intensity_decline(
     if base_year not in years:
         fails.add_at([base_year], "energy_tce", None, "year_missing")
 
-    def numeric(s: pd.Series, name: str, positive: bool) -> pd.Series:
-        vals, why = read_quantities(s, negative_ok=True)  # the kernel's cell reader
-        v = pd.Series(vals, index=s.index)
-        for y, w in zip(s.index, why):
-            if w:
-                fails.add_at([y], name, [s[y]], w)
-        bad = (v <= 0) if positive else (v < 0)
-        for y in s.index[bad.fillna(False)]:
-            fails.add_at([y], name, [s[y]], "value_not_positive" if positive else "quantity_negative")
-        return v
-
-    ev, vv = numeric(e, "energy_tce", False), numeric(va, "value_added", True)
+    ev, vv = _numeric(e, "energy_tce", False, fails), _numeric(va, "value_added", True, fails)
     need_va = [base_year] if growth is not None else years
     for y in need_va:
         if y not in vv.index:
             fails.add_at([y], "value_added", None, "year_missing")
-    comp = pd.Series(np.nan, index=pd.Index(years, name="year"))
-    if deflator is not None:
-        p = numeric(_by_year(deflator, "deflator"), "deflator", True)
-        for y in years:
-            if y not in p.index:
-                fails.add_at([y], "deflator", None, "year_missing")
-        if not len(fails):
-            comp = vv.reindex(years) * p[base_year] / p.reindex(years)
-    elif growth is not None:
-        graw = _by_year(growth, "growth")
-        g = pd.Series(read_quantities(graw, negative_ok=True)[0], index=graw.index)
-        for y in g.index[(g.abs() >= 1).fillna(False)]:
-            fails.add_at([y], "growth", [graw[y]], "growth_percent", suggestion=f"{g[y]:g} → {g[y] / 100:g}")
-        for y in g.index[g.isna()]:
-            fails.add_at([y], "growth", [graw[y]], "quantity_not_numeric")
-        lo, hi = min(years), max(years)
-        for y in range(min(lo, base_year) + 1, max(hi, base_year) + 1):
-            if y not in g.index:
-                fails.add_at([y], "growth", None, "year_missing")
-        if not len(fails):
-            idx = np.cumprod(1 + g.reindex(range(min(lo, base_year) + 1, max(hi, base_year) + 1)))
-            level = pd.concat([pd.Series([1.0], index=[min(lo, base_year)]), idx])
-            comp = vv[base_year] * level.reindex(years) / level[base_year]
-    elif not len(fails):
-        comp = vv.reindex(years)
+    comp = _comparable_value_added(vv, years, base_year, deflator, growth, fails)
     fails.raise_if_any()
     out = pd.DataFrame({"energy_tce": ev.reindex(years).to_numpy(), "value_added_comparable": comp.to_numpy()},
                        index=pd.Index(years, name="year"))
