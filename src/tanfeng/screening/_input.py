@@ -136,7 +136,7 @@ def _energy_from_records(records: pd.DataFrame, on: str | Sequence[str] | None, 
     unmatched = ~tot.index.isin(key_index)
     if unmatched.any():
         warnings.warn(TanfengWarning(Text("records_key_unmatched", n=int(unmatched.sum()), first=list(tot.index[unmatched][:5]))),
-                      stacklevel=3)
+                      stacklevel=4)
     out = tot.reindex(key_index)
     out.index = keys.index
     out.attrs = acc.attrs

@@ -93,41 +93,9 @@ def screen_low_efficiency(
     except ValidationError as exc:
         raise RuleError(f"low-efficiency thresholds: {exc}") from exc
     region = region or lr.region or DEFAULT_REGION
-    cols = _find_columns(enterprises, columns, ["energy_tce", "co2_t", "tax", "land_area", "tax_per_mu"])
-    need = []
-    if records is None:
-        need += [f for f in ("energy_tce", "co2_t") if f not in cols]
-    if "tax_per_mu" not in cols:
-        need += [f for f in ("tax", "land_area") if f not in cols]
-    if need:
-        raise _missing_column(need, "enterprise table")
     index = enterprises.index
-    fails = Failures(index, what="input table")
-    energy = _read_numeric(enterprises, cols.get("energy_tce"), fails)
-    co2 = _read_numeric(enterprises, cols.get("co2_t"), fails)
-    if "tax_per_mu" in cols:
-        tpm = _read_numeric(enterprises, cols["tax_per_mu"], fails, negative_ok=True)
-    else:
-        tax = _read_numeric(enterprises, cols["tax"], fails, negative_ok=True)
-        land = _read_numeric(enterprises, cols["land_area"], fails)
-        zero = land == 0
-        fails.add(zero, cols["land_area"], enterprises[cols["land_area"]].to_numpy(dtype=object),
-                  "land_area_not_positive", "用地面积为0，无法计算亩均税收", "核对用地面积")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            tpm = np.where(zero, np.nan, tax / land)
-    added: dict[str, np.ndarray] = {}
-    acc_attrs: dict[str, Any] = {}
-    if records is not None:
-        tot = _energy_from_records(records, on, enterprises, year=year, region=region, co2=True, errors=errors)
-        acc_attrs = dict(tot.attrs.get("tanfeng", {}))
-        if "energy_tce" not in cols:
-            energy = added["energy_tce"] = tot["tce_calorific"].to_numpy(dtype=float)
-        if "co2_t" not in cols:
-            co2 = added["co2_t"] = tot["co2_t"].to_numpy(dtype=float)
-    failures = fails.frame()
-    if len(failures) and errors == "raise":
-        raise InputError(failures, "enterprise table")
-
+    fails, energy, co2, tpm, added, acc_attrs = _read_enterprises(enterprises, columns=columns, records=records, on=on,
+                                                                  year=year, region=region, errors=errors)
     e = _half_up(energy, lr.precision)
     c = _half_up(co2, lr.precision)
     tp = _half_up(tpm, lr.tax_per_mu_precision)
@@ -163,6 +131,49 @@ def screen_low_efficiency(
                             "rows_with_problems": int(fails.bad.sum()),
                             **({"factor_set": acc_attrs.get("factor_set"), "account": acc_attrs} if acc_attrs else {})}
     return out
+
+
+def _read_enterprises(enterprises: pd.DataFrame, *, columns: Mapping[str, str] | None, records: pd.DataFrame | None,
+                      on: str | Sequence[str] | None, year: int | None, region: str | None,
+                      errors: Literal["raise", "report"],
+                      ) -> tuple[Failures, np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray], dict[str, Any]]:
+    """Energy, CO2 and 亩均税收 of every enterprise (from the table, or ``records`` where a column
+    is absent); every bad cell goes to the failures, raised at once as `InputError` when
+    ``errors="raise"``. Also returns the columns computed from records and the account's attrs."""
+    cols = _find_columns(enterprises, columns, ["energy_tce", "co2_t", "tax", "land_area", "tax_per_mu"])
+    need = []
+    if records is None:
+        need += [f for f in ("energy_tce", "co2_t") if f not in cols]
+    if "tax_per_mu" not in cols:
+        need += [f for f in ("tax", "land_area") if f not in cols]
+    if need:
+        raise _missing_column(need, "enterprise table")
+    fails = Failures(enterprises.index, what="input table")
+    energy = _read_numeric(enterprises, cols.get("energy_tce"), fails)
+    co2 = _read_numeric(enterprises, cols.get("co2_t"), fails)
+    if "tax_per_mu" in cols:
+        tpm = _read_numeric(enterprises, cols["tax_per_mu"], fails, negative_ok=True)
+    else:
+        tax = _read_numeric(enterprises, cols["tax"], fails, negative_ok=True)
+        land = _read_numeric(enterprises, cols["land_area"], fails)
+        zero = land == 0
+        fails.add(zero, cols["land_area"], enterprises[cols["land_area"]].to_numpy(dtype=object),
+                  "land_area_not_positive", "用地面积为0，无法计算亩均税收", "核对用地面积")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tpm = np.where(zero, np.nan, tax / land)
+    added: dict[str, np.ndarray] = {}
+    acc_attrs: dict[str, Any] = {}
+    if records is not None:
+        tot = _energy_from_records(records, on, enterprises, year=year, region=region, co2=True, errors=errors)
+        acc_attrs = dict(tot.attrs.get("tanfeng", {}))
+        if "energy_tce" not in cols:
+            energy = added["energy_tce"] = tot["tce_calorific"].to_numpy(dtype=float)
+        if "co2_t" not in cols:
+            co2 = added["co2_t"] = tot["co2_t"].to_numpy(dtype=float)
+    failures = fails.frame()
+    if len(failures) and errors == "raise":
+        raise InputError(failures, "enterprise table")
+    return fails, energy, co2, tpm, added, acc_attrs
 
 
 def _tri(values: np.ndarray, unknown: np.ndarray) -> pd.arrays.BooleanArray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -114,6 +114,80 @@ def screen_two_high(
     if not isinstance(projects, pd.DataFrame):
         raise TypeError(f"screen_two_high() takes a pandas DataFrame, got {type(projects).__name__}")
     rs = _as_ruleset(rules)
+    p = _read_projects(projects, rs, columns=columns, date_field=date_field, records=records, on=on, year=year,
+                       region=region, errors=errors)
+    index, fails, cols = projects.index, p.fails, p.cols
+
+    use_inc = (rs.expansion == "increment") & ~np.isnan(p.e_inc)
+    energy = np.where(use_inc, p.e_inc, p.e_total)
+    e_alt = _alternative_energy(rs, energy, use_inc, p.e_alt_given, p.e_alt_records, p.kwh, year, substitution_factor)
+
+    er, era, d, flag, thr, rc, alt_flag, sens = _decide(rs, p.st, p.years, energy, e_alt, fails)
+    bad = fails.bad
+    st_in = p.st == 1
+
+    out = projects.copy(deep=False)
+    if records is not None and "energy_tce" not in cols:
+        out["energy_tce"] = p.e_total
+    out["two_high"] = _boolean(flag, index)
+    out["reason_code"] = pd.Series(rc, index=index, dtype=object)
+    out["reason"] = _two_high_reasons(rs, d, p.years, er, thr, p.per_code, p.uinv, use_inc, p.e_inc, sens, era,
+                                      alt_flag, fails, index)
+    out["sector"] = pd.Series(np.where(st_in & ~bad, p.sector, None), index=index, dtype=object)
+    out["matched_code"] = pd.Series(np.where(st_in & ~bad, p.matched, None), index=index, dtype=object)
+    out["threshold_tce"] = thr
+    out["screened_tce"] = np.where(bad, np.nan, er)
+    out["margin_tce"] = _half_up(np.where(bad, np.nan, er) - thr, rs.precision)
+    out["energy_measure"] = pd.Series(np.where(use_inc, "increment", "total"), index=index, dtype=object)
+    out["basis"] = rs.basis_zh
+    out["basis_sensitive"] = _boolean(sens, index)
+    if errors == "report":
+        out["problem"] = fails.problem_text()
+    nflip = _warn_basis_flips(sens, index, rs.electricity_basis)
+    out.attrs = dict(projects.attrs)
+    out.attrs["tanfeng"] = _provenance(rs, p, rows_with_problems=int(bad.sum()), basis_sensitive_rows=nflip)
+    return out
+
+
+def _provenance(rs: TwoHighRules, p: _Projects, *, rows_with_problems: int, basis_sensitive_rows: int) -> dict[str, Any]:
+    """``.attrs["tanfeng"]`` of the result: the rule set and its sources, the date column, the
+    problem and basis-sensitive row counts, and the factor set used for ``records``."""
+    return {
+        "rules": rs.id, "rules_version": rs.version, "preset": rs.sectors.id, "sources": sorted(rs.sources),
+        "cutoff_year": rs.cutoff_year, "thresholds_tce": [rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce],
+        "inclusive": rs.inclusive, "precision": rs.precision, "basis": rs.electricity_basis,
+        "expansion": rs.expansion, "date_field": p.date_col, "rows_with_problems": rows_with_problems,
+        "basis_sensitive_rows": basis_sensitive_rows,
+        **({"factor_set": p.acc_attrs.get("factor_set"), "account": p.acc_attrs} if p.acc_attrs else {}),
+    }
+
+
+class _Projects(NamedTuple):
+    """The projects table read and checked by `_read_projects`: columns found, failures, the
+    industry classification (per distinct code, ``uinv`` maps rows to codes), years and energies."""
+
+    cols: dict[str, str]
+    date_col: str
+    fails: Failures
+    st: np.ndarray
+    sector: Any  # object arrays (sector name, matched code) per row; None is placed in them
+    matched: Any
+    per_code: pd.DataFrame
+    uinv: np.ndarray
+    years: np.ndarray
+    e_total: np.ndarray
+    e_inc: np.ndarray
+    e_alt_given: np.ndarray
+    kwh: np.ndarray
+    e_alt_records: np.ndarray
+    acc_attrs: dict[str, Any]
+
+
+def _read_projects(projects: pd.DataFrame, rs: TwoHighRules, *, columns: Mapping[str, str] | None, date_field: str,
+                   records: pd.DataFrame | None, on: str | Sequence[str] | None, year: int | None,
+                   region: str | None, errors: Literal["raise", "report"]) -> _Projects:
+    """Find the columns, read industry codes, build years and energies (and ``records``); every
+    bad cell goes to the failures, raised at once as `InputError` when ``errors="raise"``."""
     fields = ["industry_code", "energy_tce", "energy_increment_tce", "energy_tce_substitution",
               "energy_tce_calorific", "electricity_kwh", "electricity_10k_kwh"]
     cols = _find_columns(projects, columns, fields)
@@ -175,43 +249,8 @@ def screen_two_high(
     failures = fails.frame()
     if len(failures) and errors == "raise":
         raise InputError(failures, "projects table")
-
-    use_inc = (rs.expansion == "increment") & ~np.isnan(e_inc)
-    energy = np.where(use_inc, e_inc, e_total)
-    e_alt = _alternative_energy(rs, energy, use_inc, e_alt_given, e_alt_records, kwh, year, substitution_factor)
-
-    er, era, d, flag, thr, rc, alt_flag, sens = _decide(rs, st, years, energy, e_alt, fails)
-    bad = fails.bad
-    st_in = st == 1
-
-    out = projects.copy(deep=False)
-    if records is not None and "energy_tce" not in cols:
-        out["energy_tce"] = e_total
-    out["two_high"] = _boolean(flag, index)
-    out["reason_code"] = pd.Series(rc, index=index, dtype=object)
-    out["reason"] = _two_high_reasons(rs, d, years, er, thr, per_code, uinv, use_inc, e_inc, sens, era,
-                                      alt_flag, fails, index)
-    out["sector"] = pd.Series(np.where(st_in & ~bad, sector, None), index=index, dtype=object)
-    out["matched_code"] = pd.Series(np.where(st_in & ~bad, matched, None), index=index, dtype=object)
-    out["threshold_tce"] = thr
-    out["screened_tce"] = np.where(bad, np.nan, er)
-    out["margin_tce"] = _half_up(np.where(bad, np.nan, er) - thr, rs.precision)
-    out["energy_measure"] = pd.Series(np.where(use_inc, "increment", "total"), index=index, dtype=object)
-    out["basis"] = rs.basis_zh
-    out["basis_sensitive"] = _boolean(sens, index)
-    if errors == "report":
-        out["problem"] = fails.problem_text()
-    nflip = _warn_basis_flips(sens, index, main)
-    out.attrs = dict(projects.attrs)
-    out.attrs["tanfeng"] = {
-        "rules": rs.id, "rules_version": rs.version, "preset": rs.sectors.id, "sources": sorted(rs.sources),
-        "cutoff_year": rs.cutoff_year, "thresholds_tce": [rs.threshold_before_cutoff_tce, rs.threshold_from_cutoff_tce],
-        "inclusive": rs.inclusive, "precision": rs.precision, "basis": rs.electricity_basis,
-        "expansion": rs.expansion, "date_field": date_col, "rows_with_problems": int(bad.sum()),
-        "basis_sensitive_rows": nflip,
-        **({"factor_set": acc_attrs.get("factor_set"), "account": acc_attrs} if acc_attrs else {}),
-    }
-    return out
+    return _Projects(cols, date_col, fails, st, sector, matched, per_code, uinv, years, e_total, e_inc, e_alt_given,
+                     kwh, e_alt_records, acc_attrs)
 
 
 def _warn_basis_flips(sens: np.ndarray, index: pd.Index, main: str) -> int:
