@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -308,38 +309,8 @@ def zhuji_sample(seed: int = 0, *, n_enterprises: int = 1500) -> ZhujiSample:
     rng = np.random.default_rng(seed)
     n = int(n_enterprises)
     towns = np.array(list(TOWNS), dtype=object)
-    base = np.array(list(TOWNS.values()))
-    base = base / base.sum()
-
-    # --- enterprises: industry, town, size
-    weights = np.array([i.weight for i in INDUSTRIES])
-    ind = rng.choice(len(INDUSTRIES), size=n, p=weights / weights.sum())
-    town_p = np.empty((len(INDUSTRIES), len(towns)))
-    for k, spec in enumerate(INDUSTRIES):
-        specific = np.array([spec.towns.get(t, 0.0) for t in towns])
-        town_p[k] = base if specific.sum() == 0 else 0.25 * base + 0.75 * specific / specific.sum()
-    town = _choice_rows(rng, town_p[ind])
-    z = rng.standard_normal(n)
-    eps = rng.standard_normal((6, n))
-    p_energy = np.array([i.energy_tce for i in INDUSTRIES])[ind]
-    revenue = np.array([i.revenue for i in INDUSTRIES])[ind] * np.exp(1.0 * z + 0.35 * eps[0])
-    inefficient = rng.random(n) < 0.15  # land-hungry firms: the 亩均 tail
-    rev_per_mu = np.array([i.revenue_per_mu for i in INDUSTRIES])[ind] * np.exp(0.45 * eps[1])
-    rev_per_mu = np.where(inefficient, rev_per_mu * 0.15, rev_per_mu)
-    land = np.maximum(np.round(revenue / rev_per_mu, 1), MIN_LAND_MU)
-    tax = revenue * np.array([i.tax_rate for i in INDUSTRIES])[ind] * np.exp(0.4 * eps[2])
-    tax = np.where(inefficient, tax * 0.6, tax)
-    refund = rng.choice(n, size=max(1, n // 500), replace=False)
-    tax[refund] = -tax[refund] * 0.1
-    above = np.round(revenue, 1) >= ABOVE_SCALE_REVENUE  # as the revenue column is written
-    va = revenue * np.array([i.va_ratio for i in INDUSTRIES])[ind] * np.exp(0.2 * eps[3])
-    employees = np.maximum(5, np.round(revenue / (160 * np.exp(0.3 * eps[4])))).astype(np.int64)
-    rd = revenue * 0.022 * np.exp(0.6 * eps[5]) * (rng.random(n) > 0.1)
-    start_days = rng.integers(dt.date(1995, 1, 1).toordinal(), dt.date(2020, 6, 30).toordinal(), n)
-    start = pd.to_datetime([dt.date.fromordinal(int(d)) for d in start_days])
-    energy_plan = p_energy * np.exp(1.0 * z + 0.35 * rng.standard_normal(n))  # 2020 tce, before noise
-    names = _names(rng, np.array([i.word for i in INDUSTRIES], dtype=object)[ind], revenue)
-    codes = _credit_codes(rng, n, start_days >= dt.date(2015, 10, 1).toordinal())
+    (ind, town, revenue, land, tax, above, va, employees, rd, start, energy_plan, names,
+     codes) = _census(rng, n, towns)
     tax_per_mu = tax / land
 
     # --- actions (decided before the records, which reflect them)
@@ -373,17 +344,7 @@ def zhuji_sample(seed: int = 0, *, n_enterprises: int = 1500) -> ZhujiSample:
     energy.insert(2, "town", pd.Categorical.from_codes(town[fcode], categories=pd.Index(towns)))
     energy = _attrs(energy, seed, {}, "energy")
 
-    act = actions.assign(enterprise=names[actions["firm"]], credit_code=codes[actions["firm"]],
-                         industry_code=ent["industry_code"].to_numpy()[actions["firm"]],
-                         energy_before_tce=np.round(tce_2020[actions["firm"]], 2))
-    act["energy_after_tce"] = np.round(act["energy_before_tce"] * act["after_ratio"], 2)
-    act["energy_freed_tce"] = np.round(act["energy_before_tce"] - act["energy_after_tce"], 2)
-    act = act.sort_values(["date", "firm"], kind="stable").reset_index(drop=True)
-    act.insert(0, "action_id", [f"A{d.year}-{i + 1:03d}" for i, d in enumerate(act["date"])])
-    act = _attrs(act[["action_id", "enterprise", "credit_code", "town", "industry_code", "action", "action_zh",
-                      "date", "energy_before_tce", "energy_after_tce", "energy_freed_tce", "land_freed_mu"]],
-                 seed, {"energy_before_tce": "tce", "energy_after_tce": "tce", "energy_freed_tce": "tce",
-                        "land_freed_mu": "亩"}, "actions")
+    act = _action_table(actions, ent, tce_2020, seed)
 
     projects = _projects(rng, ent)
     swaps = _swap_candidates(rng, ent, act)
@@ -393,6 +354,77 @@ def zhuji_sample(seed: int = 0, *, n_enterprises: int = 1500) -> ZhujiSample:
                        act, _attrs(swaps, seed, {"energy_tce": "tce", "price": "万元"}, "swap_candidates"),
                        _attrs(economy, seed, {"value_added": "万元", "value_added_2020_prices": "万元",
                                               "energy_tce": "tce"}, "economy"), seed)
+
+
+class _Census(NamedTuple):
+    """The drawn 2020 census of the sample's enterprises, one array entry per enterprise."""
+
+    ind: np.ndarray  # position in INDUSTRIES
+    town: np.ndarray  # position in TOWNS
+    revenue: np.ndarray
+    land: np.ndarray
+    tax: np.ndarray
+    above: np.ndarray  # 规上
+    va: np.ndarray
+    employees: np.ndarray
+    rd: np.ndarray
+    start: pd.DatetimeIndex
+    energy_plan: np.ndarray  # 2020 tce, before noise
+    names: np.ndarray
+    codes: np.ndarray
+
+
+def _census(rng: np.random.Generator, n: int, towns: np.ndarray) -> _Census:
+    """Draw the enterprises' industry, town, size, land, tax, start date, name and credit code."""
+    base = np.array(list(TOWNS.values()))
+    base = base / base.sum()
+
+    weights = np.array([i.weight for i in INDUSTRIES])
+    ind = rng.choice(len(INDUSTRIES), size=n, p=weights / weights.sum())
+    town_p = np.empty((len(INDUSTRIES), len(towns)))
+    for k, spec in enumerate(INDUSTRIES):
+        specific = np.array([spec.towns.get(t, 0.0) for t in towns])
+        town_p[k] = base if specific.sum() == 0 else 0.25 * base + 0.75 * specific / specific.sum()
+    town = _choice_rows(rng, town_p[ind])
+    z = rng.standard_normal(n)
+    eps = rng.standard_normal((6, n))
+    p_energy = np.array([i.energy_tce for i in INDUSTRIES])[ind]
+    revenue = np.array([i.revenue for i in INDUSTRIES])[ind] * np.exp(1.0 * z + 0.35 * eps[0])
+    inefficient = rng.random(n) < 0.15  # land-hungry firms: the 亩均 tail
+    rev_per_mu = np.array([i.revenue_per_mu for i in INDUSTRIES])[ind] * np.exp(0.45 * eps[1])
+    rev_per_mu = np.where(inefficient, rev_per_mu * 0.15, rev_per_mu)
+    land = np.maximum(np.round(revenue / rev_per_mu, 1), MIN_LAND_MU)
+    tax = revenue * np.array([i.tax_rate for i in INDUSTRIES])[ind] * np.exp(0.4 * eps[2])
+    tax = np.where(inefficient, tax * 0.6, tax)
+    refund = rng.choice(n, size=max(1, n // 500), replace=False)
+    tax[refund] = -tax[refund] * 0.1
+    above = np.round(revenue, 1) >= ABOVE_SCALE_REVENUE  # as the revenue column is written
+    va = revenue * np.array([i.va_ratio for i in INDUSTRIES])[ind] * np.exp(0.2 * eps[3])
+    employees = np.maximum(5, np.round(revenue / (160 * np.exp(0.3 * eps[4])))).astype(np.int64)
+    rd = revenue * 0.022 * np.exp(0.6 * eps[5]) * (rng.random(n) > 0.1)
+    start_days = rng.integers(dt.date(1995, 1, 1).toordinal(), dt.date(2020, 6, 30).toordinal(), n)
+    start = pd.to_datetime([dt.date.fromordinal(int(d)) for d in start_days])
+    energy_plan = p_energy * np.exp(1.0 * z + 0.35 * rng.standard_normal(n))  # 2020 tce, before noise
+    names = _names(rng, np.array([i.word for i in INDUSTRIES], dtype=object)[ind], revenue)
+    codes = _credit_codes(rng, n, start_days >= dt.date(2015, 10, 1).toordinal())
+    return _Census(ind, town, revenue, land, tax, above, va, employees, rd, start, energy_plan, names, codes)
+
+
+def _action_table(actions: pd.DataFrame, ent: pd.DataFrame, tce_2020: np.ndarray, seed: int) -> pd.DataFrame:
+    """The ``actions`` table: the drawn events with each enterprise's name, code and energy saved."""
+    firm = actions["firm"]
+    act = actions.assign(enterprise=ent["enterprise"].to_numpy()[firm], credit_code=ent["credit_code"].to_numpy()[firm],
+                         industry_code=ent["industry_code"].to_numpy()[firm],
+                         energy_before_tce=np.round(tce_2020[firm], 2))
+    act["energy_after_tce"] = np.round(act["energy_before_tce"] * act["after_ratio"], 2)
+    act["energy_freed_tce"] = np.round(act["energy_before_tce"] - act["energy_after_tce"], 2)
+    act = act.sort_values(["date", "firm"], kind="stable").reset_index(drop=True)
+    act.insert(0, "action_id", [f"A{d.year}-{i + 1:03d}" for i, d in enumerate(act["date"])])
+    act = _attrs(act[["action_id", "enterprise", "credit_code", "town", "industry_code", "action", "action_zh",
+                      "date", "energy_before_tce", "energy_after_tce", "energy_freed_tce", "land_freed_mu"]],
+                 seed, {"energy_before_tce": "tce", "energy_after_tce": "tce", "energy_freed_tce": "tce",
+                        "land_freed_mu": "亩"}, "actions")
+    return act
 
 
 def _actions(rng: np.random.Generator, n: int, town: np.ndarray, energy: np.ndarray, tax_per_mu: np.ndarray,

@@ -82,32 +82,13 @@ def write_report_xlsx(
     (['企业名称', '实缴税金（万元）'], 's', '=HYPERLINK("http://x","y")')
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     if lang not in ("zh", "en"):
         raise ValueError("lang must be 'zh' or 'en'")
     path = Path(path)
     wb = Workbook(write_only=True)
     used: set[str] = set()
-    lines = [notes] if isinstance(notes, str) else list(notes or [])
-    for df in sheets.values():
-        note = df.attrs.get("note") if isinstance(df.attrs, dict) else None
-        if isinstance(note, str) and note not in lines:
-            lines.append(note)
-    if lines:
-        ws = wb.create_sheet(_sheet_title("说明" if lang == "zh" else "Notes", used))
-        ws.column_dimensions["A"].width = 100
-        notes_ref = f"A1:A{max(len(lines), 1)}"
-        ws.calculate_dimension = lambda ref=notes_ref: ref
-        for line in lines:
-            ws.append([_safe_text_cell(ws, str(line), WriteOnlyCell, ILLEGAL_CHARACTERS_RE)])
-
-    head_font = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
-    head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    head_border = Border(bottom=Side(style="thin"))
+    _write_notes_sheet(wb, sheets, notes, lang, used)
     for name, frame in sheets.items():
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"sheet {name!r}: expected a DataFrame, got {type(frame).__name__}")
@@ -140,37 +121,71 @@ def write_report_xlsx(
         ws.calculate_dimension = lambda ref=ref: ref
         if columns:
             ws.auto_filter.ref = f"A1:{_col_letter(len(columns) - 1)}{len(df) + 1}"
-        header_cells = []
-        for h in heads:
-            c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", h))
-            c.data_type = "s"
-            c.font, c.fill, c.alignment, c.border = head_font, head_fill, head_align, head_border
-            header_cells.append(c)
-        ws.append(header_cells)
-        protos: list[Any] = []
-        for fmt in fmts:
-            if fmt:
-                proto = WriteOnlyCell(ws, value=0)
-                proto.number_format = fmt
-                protos.append(proto._style)
-            else:
-                protos.append(None)
-        for i in range(len(df)):
-            row: list[Any] = []
-            for j in range(len(columns)):
-                v = values[j][i]
-                if isinstance(v, str):
-                    row.append(_safe_text_cell(ws, v, WriteOnlyCell, ILLEGAL_CHARACTERS_RE))
-                elif v is not None and protos[j] is not None:
-                    c = WriteOnlyCell(ws, value=v)
-                    c._style = protos[j].__copy__()
-                    row.append(c)
-                else:
-                    row.append(v)
-            ws.append(row)
+        _write_rows(ws, heads, values, fmts, len(df))
     if not used:
         wb.create_sheet("Sheet1")
     return _atomic_save(wb, path)
+
+
+def _write_notes_sheet(wb: Any, sheets: Mapping[str, pd.DataFrame], notes: str | Sequence[str] | None,
+                       lang: str, used: set[str]) -> None:
+    """Add the first sheet ``说明`` / ``Notes``: the user's notes, then each frame's ``attrs["note"]``."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    lines = [notes] if isinstance(notes, str) else list(notes or [])
+    for df in sheets.values():
+        note = df.attrs.get("note") if isinstance(df.attrs, dict) else None
+        if isinstance(note, str) and note not in lines:
+            lines.append(note)
+    if lines:
+        ws = wb.create_sheet(_sheet_title("说明" if lang == "zh" else "Notes", used))
+        ws.column_dimensions["A"].width = 100
+        notes_ref = f"A1:A{max(len(lines), 1)}"
+        ws.calculate_dimension = lambda ref=notes_ref: ref
+        for line in lines:
+            ws.append([_safe_text_cell(ws, str(line), WriteOnlyCell, ILLEGAL_CHARACTERS_RE)])
+
+
+def _write_rows(ws: Any, heads: list[str], values: list[list[Any]], fmts: list[str | None],
+                n_rows: int) -> None:
+    """Append the styled header row and the data rows (number formats, quote-prefixed text)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    head_font = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    head_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    head_border = Border(bottom=Side(style="thin"))
+    header_cells = []
+    for h in heads:
+        c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", h))
+        c.data_type = "s"
+        c.font, c.fill, c.alignment, c.border = head_font, head_fill, head_align, head_border
+        header_cells.append(c)
+    ws.append(header_cells)
+    protos: list[Any] = []
+    for fmt in fmts:
+        if fmt:
+            proto = WriteOnlyCell(ws, value=0)
+            proto.number_format = fmt
+            protos.append(proto._style)
+        else:
+            protos.append(None)
+    for i in range(n_rows):
+        row: list[Any] = []
+        for j in range(len(heads)):
+            v = values[j][i]
+            if isinstance(v, str):
+                row.append(_safe_text_cell(ws, v, WriteOnlyCell, ILLEGAL_CHARACTERS_RE))
+            elif v is not None and protos[j] is not None:
+                c = WriteOnlyCell(ws, value=v)
+                c._style = protos[j].__copy__()
+                row.append(c)
+            else:
+                row.append(v)
+        ws.append(row)
 
 
 def _safe_text_cell(ws: Any, text: str, cell_cls: Any, illegal: re.Pattern[str]) -> Any:

@@ -123,7 +123,7 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     ev = evaluate_project(project, candidates, mode="plan", need_price=objective == "min_cost", **options)
-    rules, energy_ratio = ev.rules, ev.energy_ratio
+    energy_ratio = ev.energy_ratio
     p_ = ev.project
     energy_need = (p_.new_tce or 0.0) * energy_ratio
     pairs = ev.pairs[ev.pairs["eligible"].to_numpy()].reset_index(drop=True)
@@ -153,28 +153,8 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
         alloc = allocations(ev, pairs.iloc[0:0])
         share = np.zeros(len(pairs))
     elif x is None:  # infeasible: what is missing even with every eligible source
-        miss_lines, miss_energy = shortfall(prob) if len(pairs) else (prob.need.copy(), energy_need)
-        miss_lines = miss_lines[: len(ev.lines)]
-        lines = []
-        for k, info in enumerate(ev.lines):
-            m = pairs["line"].to_numpy() == k
-            have = float(pairs["capacity_line"].to_numpy()[m].sum())
-            lr = line_results(ev, pairs.iloc[0:0])[k]
-            lines.append(LineResult(**{**lr.model_dump(), "provided_capacity": have,
-                                       "capacity_shortfall": float(miss_lines[k]),
-                                       "covered_new_capacity": (info.required - float(miss_lines[k])) / info.ratio
-                                       if info.ratio > 0 else info.line.new_capacity,
-                                       "ok": float(miss_lines[k]) == 0}))
-        provided_tce = energy_need - miss_energy if p_.new_tce is not None else None
-        req_tce = energy_need if p_.new_tce is not None else None
-        short_tce = miss_energy if p_.new_tce is not None else None
-        n_src = pairs["source_id"].nunique()
-        parts = [say("swap_plan_line_short", line=ln.line, short=ln.capacity_shortfall, unit=ln.capacity_unit)
-                 for ln in lines if ln.capacity_shortfall > 0]
-        if short_tce:
-            parts.append(say("swap_plan_energy_short", short=short_tce))
-        findings.append(Finding(code="plan_infeasible", severity="error", message=say(
-            "swap_plan_infeasible", n=n_src, missing=say("cells_clause_separator").join(parts) or say("swap_plan_unmet"))))
+        lines, req_tce, provided_tce, short_tce, finding = _infeasible(ev, pairs, prob, energy_need)
+        findings.append(finding)
         alloc = allocations(ev, pairs.iloc[0:0])
         share = np.zeros(len(pairs))
     else:
@@ -190,6 +170,51 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
         alloc = allocations(ev, used, x[chosen])
     ok = x is not None and status != "infeasible" and not any(f.severity == "error" for f in findings)
 
+    table = _sources_table(candidates, ev, pairs, share if x is not None else None)
+    return SwapPlan(project_id=p_.id, on=ev.on, ok=ok, lines=lines, new_tce=p_.new_tce,
+                    energy_ratio_required=energy_ratio, required_tce=req_tce, provided_tce=provided_tce,
+                    energy_shortfall_tce=short_tce, findings=findings, sources=table, allocations=alloc,
+                    objective=objective, status=status, solver_status=solver_status, gap=float(gap),
+                    objective_value=float(obj), bound=float(bound), greedy_objective=float(g_obj),
+                    seconds=float(secs), stages=stages)
+
+
+def _infeasible(ev: Evaluation, pairs: pd.DataFrame, prob: Problem, energy_need: float
+                ) -> tuple[list[LineResult], float | None, float | None, float | None, Finding]:
+    """What is missing even with every eligible source: the lines, the energy and the finding."""
+    p_ = ev.project
+    miss_lines, miss_energy = shortfall(prob) if len(pairs) else (prob.need.copy(), energy_need)
+    miss_lines = miss_lines[: len(ev.lines)]
+    lines = []
+    for k, info in enumerate(ev.lines):
+        m = pairs["line"].to_numpy() == k
+        have = float(pairs["capacity_line"].to_numpy()[m].sum())
+        lr = line_results(ev, pairs.iloc[0:0])[k]
+        lines.append(LineResult(**{**lr.model_dump(), "provided_capacity": have,
+                                   "capacity_shortfall": float(miss_lines[k]),
+                                   "covered_new_capacity": (info.required - float(miss_lines[k])) / info.ratio
+                                   if info.ratio > 0 else info.line.new_capacity,
+                                   "ok": float(miss_lines[k]) == 0}))
+    provided_tce = energy_need - miss_energy if p_.new_tce is not None else None
+    req_tce = energy_need if p_.new_tce is not None else None
+    short_tce = miss_energy if p_.new_tce is not None else None
+    n_src = pairs["source_id"].nunique()
+    parts = [say("swap_plan_line_short", line=ln.line, short=ln.capacity_shortfall, unit=ln.capacity_unit)
+             for ln in lines if ln.capacity_shortfall > 0]
+    if short_tce:
+        parts.append(say("swap_plan_energy_short", short=short_tce))
+    finding = Finding(code="plan_infeasible", severity="error", message=say(
+        "swap_plan_infeasible", n=n_src, missing=say("cells_clause_separator").join(parts) or say("swap_plan_unmet")))
+    return lines, req_tce, provided_tce, short_tce, finding
+
+
+def _sources_table(candidates: pd.DataFrame, ev: Evaluation, pairs: pd.DataFrame,
+                   share: np.ndarray | None) -> pd.DataFrame:
+    """The candidates with ``eligible``, ``reasons``, the ``share`` used and the ``chosen_line``.
+
+    ``share`` holds one value per eligible (source, line) pair of ``pairs``; ``None`` when no plan
+    was found.
+    """
     table = candidates.copy() if isinstance(candidates, pd.DataFrame) else pd.DataFrame(candidates)
     allp = ev.pairs
     elig = allp.groupby("pos")["eligible"].any()
@@ -201,17 +226,12 @@ def plan(project: Project | Mapping[str, Any], candidates: pd.DataFrame, *, obje
     table["reasons"] = reasons
     tot = np.zeros(len(table))
     chosen_line = np.full(len(table), None, dtype=object)
-    if len(pairs) and x is not None:
+    if len(pairs) and share is not None:
         np.add.at(tot, pairs["pos"].to_numpy(), share)
         on_pos = pairs[share > 1e-9]
         for pos, lid in zip(on_pos["pos"], on_pos["line_id"]):
             chosen_line[pos] = lid if chosen_line[pos] is None else f"{chosen_line[pos]},{lid}"
     table["share"] = tot
     table["chosen_line"] = chosen_line
-    table.attrs["tanfeng"] = {"rules": rules.id, "rules_version": rules.version}
-    return SwapPlan(project_id=p_.id, on=ev.on, ok=ok, lines=lines, new_tce=p_.new_tce,
-                    energy_ratio_required=energy_ratio, required_tce=req_tce, provided_tce=provided_tce,
-                    energy_shortfall_tce=short_tce, findings=findings, sources=table, allocations=alloc,
-                    objective=objective, status=status, solver_status=solver_status, gap=float(gap),
-                    objective_value=float(obj), bound=float(bound), greedy_objective=float(g_obj),
-                    seconds=float(secs), stages=stages)
+    table.attrs["tanfeng"] = {"rules": ev.rules.id, "rules_version": ev.rules.version}
+    return table
