@@ -405,6 +405,15 @@ def _says(code: str, message: str) -> bool:
     return any(message.startswith(t.split("{", 1)[0]) for t in (r.zh, r.en) if t.split("{", 1)[0])
 
 
+def _factor_text(factor_id: str) -> str:
+    """``0.03412 kgce/MJ``: the value and unit of a factor of the default set (else its id)."""
+    from .factors import FactorSet
+
+    table = FactorSet.default().table()
+    row = table[table["id"] == factor_id]
+    return f"{row['value'].iloc[0]:g} {row['unit'].iloc[0]}" if len(row) else factor_id
+
+
 def method_table(acc: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """How an `account` result was computed, one line per choice a reader must see: the steam and
     hot-water heat method (with each pressure/temperature used), the 等价值 coal rate of each data
@@ -440,7 +449,10 @@ def method_table(acc: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     for hid in heat_ids:
         n = int(acc["tce_factor"].astype(str).str.startswith(hid + "+").sum())
         if hid.startswith("enthalpy["):
-            how = say("report_method_enthalpy", lang, feedwater=FEEDWATER_ENTHALPY, state=hid[9:-1])
+            used = acc["tce_factor"].astype(str)
+            factor_id = used[used.str.startswith(hid + "+")].iloc[0].split("+")[1]
+            how = say("report_method_enthalpy", lang, feedwater=FEEDWATER_ENTHALPY, state=hid[9:-1],
+                      heat_factor=_factor_text(factor_id))
         elif hid.startswith("hot-water["):
             how = say("report_method_hot_water", lang, ref=HOT_WATER_REFERENCE_C, cp=WATER_SPECIFIC_HEAT, t=hid[10:-1])
         else:

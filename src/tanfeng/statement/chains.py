@@ -18,6 +18,7 @@ from typing import Any
 from ..accounting.stages import MEASURED_NCV
 from ..cells import say
 from ..factors import CO2_PER_CARBON, Factor, FactorSet
+from ..steam import FEEDWATER_ENTHALPY
 from .labels import joined, paren
 
 #: Relative tolerance between a rebuilt chain and the per-unit value `account` applied.
@@ -172,7 +173,8 @@ def _computed(part: str, lang: str) -> Term:
     """A placeholder for a number `account` computed (its value is solved from the chain)."""
     prefix = part.split("[", 1)[0]
     if prefix in COMPUTED_PARTS:
-        label, source = say(f"statement_computed_{prefix}", lang), say(f"statement_computed_{prefix}_source", lang)
+        label = say(f"statement_computed_{prefix}", lang, feedwater=FEEDWATER_ENTHALPY)
+        source = say(f"statement_computed_{prefix}_source", lang)
     else:
         label, source = say("statement_computed_other", lang, part=part), say("statement_computed_other_source", lang)
     detail = part[len(prefix):].strip("[]")
