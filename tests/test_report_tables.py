@@ -25,3 +25,16 @@ def test_co2_per_tce_keeps_two_decimals_where_the_rest_keep_one() -> None:
     assert report.COLUMN_DIGITS == {"co2_per_tce": 2}
     assert report._md_table(df, column_digits={}).splitlines()[-1] == "| 2,351,631.4 | 8,666,146.5 | 3.7 |"
     assert report._md_table(df, digits=3).splitlines()[-1] == "| 2,351,631.400 | 8,666,146.500 | 3.69 |"
+
+
+def test_the_co2_note_takes_the_plan_ratio_from_the_plan() -> None:
+    """A plan with 5万 tce to free and a planning ratio of 3.0 gives 5万 × 3.0 = 15万 t; the firms'
+    own mix here is 300 t / 100 tce = 3.00 tCO2/tce."""
+    from tanfeng.cells import language
+
+    with language("zh"):
+        zh = report._co2_note(300.0, 100.0, 50_000.0, 3.0)
+    with language("en"):
+        en = report._co2_note(300.0, 100.0, 50_000.0, 3.0)
+    assert "15万吨 / 5万吨标准煤 = 3.0 tCO2/tce" in zh and "远高于 3.0" in zh and "（3.00 tCO2/tce）" in zh
+    assert "150,000 t / 50,000 tce = 3.0 tCO2/tce" in en and "far more than 3.0 per tce" in en
